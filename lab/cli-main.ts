@@ -1,0 +1,35 @@
+import { isLabError } from './errors.ts';
+
+/**
+ * Runs a CLI entry: the only place where errors become a one-line message and an exit code.
+ * A bad flag from util.parseArgs is bad input (2); a LabError carries its own exit code;
+ * anything else is a bug, still reported on one line, with the stack only under LAB_DEBUG=1.
+ */
+export async function runCli(name: string, main: () => Promise<number | void>): Promise<void> {
+  try {
+    const code = await main();
+    process.exitCode = typeof code === 'number' ? code : 0;
+  } catch (err) {
+    process.exitCode = exitCodeOf(err);
+    process.stderr.write(`${name}: ${messageOf(err)}\n`);
+    if (process.env.LAB_DEBUG === '1' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  }
+}
+
+function exitCodeOf(err: unknown): number {
+  if (isLabError(err)) return err.exitCode;
+  if (isParseArgsError(err)) return 2;
+  return 1;
+}
+
+function messageOf(err: unknown): string {
+  if (isLabError(err)) return `${err.message} (${err.code})`;
+  if (isParseArgsError(err)) return `${(err as Error).message} (try --help)`;
+  if (err instanceof Error) return `unexpected error: ${err.message.split('\n')[0]}`;
+  return `unexpected error: ${String(err)}`;
+}
+
+function isParseArgsError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
