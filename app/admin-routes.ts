@@ -43,6 +43,19 @@ export function createAdminRouter(opts: { token: string; chaos: ChaosSwitch; sna
     }
   });
 
+  // Only with --expose-gc: the leak check measures what survives a full collection, not garbage.
+  router.post('/gc', (_req, res) => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) {
+      res.status(501).json({ error: 'start the app with --expose-gc to force garbage collection' });
+      return;
+    }
+    gc();
+    gc();
+    const { heapUsed, heapTotal, rss, external, arrayBuffers } = process.memoryUsage();
+    res.json({ heapUsed, heapTotal, rss, external, arrayBuffers });
+  });
+
   router.post('/snapshots', async (req, res) => {
     const label = typeof req.body?.label === 'string' ? req.body.label : 'manual';
     if (!isSnapshotLabel(label)) {

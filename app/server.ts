@@ -79,11 +79,14 @@ await runCli('leak-lab app', async () => {
       (err: Error) => process.stderr.write(`heap snapshot failed: ${err.message}\n`),
     );
   });
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     lab.close();
     server.close();
     server.closeAllConnections();
-    process.disconnect?.();
+    if (process.connected) process.disconnect();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

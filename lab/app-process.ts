@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { ChaosMode } from '../app/chaos-switch.ts';
+import { PROCESS_DEFAULTS, WATCHDOG_DEFAULTS } from './defaults.ts';
+import { labError } from './errors.ts';
+import { REPO_ROOT } from './repo-root.ts';
+import { trackChild } from './child-registry.ts';
+
+export interface StartAppOptions {
+  scenario: string | null;
+  variant: ChaosMode;
+  heapCapMb: number;
+  snapshotDir: string;
+  token: string;
+  /** Lets the leak check force garbage collection through POST /admin/gc. */
+  exposeGc?: boolean;
+  rssLimitMb?: number;
+  onStderrLine?: (line: string) => void;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  at: Date;
+  /** The last lines the app wrote to stderr: where a heap-exhaustion message shows up. */
+  stderrTail: string[];
+}
+
+export interface AppProcess {
+  readonly pid: number;
+  readonly url: string;
+  readonly heapCapMb: number;
+  readonly child: ChildProcess;
+  readonly exited: Promise<ExitInfo>;
+  /** Calls the admin API with the token; throws on a non-2xx answer. */
+  admin<T = unknown>(method: 'GET' | 'PUT' | 'POST', route: string, body?: unknown): Promise<T>;
+  /** SIGTERM, then SIGKILL after a grace period. */
+  stop(): Promise<ExitInfo>;
+}
+
+/** Starts the app as a child process under a heap cap, on 127.0.0.1 and a free port. */
+export async function startApp(opts: StartAppOptions): Promise<AppProcess> {
+  const args = [
+    `--max-old-space-size=${opts.heapCapMb}`,
+    ...(opts.exposeGc ? ['--expose-gc'] : []),
+    '--import',
+    'tsx',
+    path.join(REPO_ROOT, 'app/server.ts'),
+    '--port',
+    '0',
+    '--variant',
+    opts.variant,
+    '--snapshot-dir',
+    path.resolve(opts.snapshotDir),
+    '--rss-limit-mb',
+    String(opts.rssLimitMb ?? WATCHDOG_DEFAULTS.rssLimitMb),
+    ...(opts.scenario ? ['--scenario', opts.scenario] : []),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    env: { ...process.env, LEAK_LAB_ADMIN_TOKEN: opts.token },
+  });
+  trackChild(child);
+
+  const stderrTail: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > PROCESS_DEFAULTS.stderrTailLines) stderrTail.shift();
+    opts.onStderrLine?.(line);
+  });
+  const exited = new Promise<ExitInfo>((resolve) => {
+    child.once('exit', (code, signal) => {
+      // Let the last stderr lines arrive before reporting them.
+      setImmediate(() => resolve({ code, signal, at: new Date(), stderrTail: [...stderrTail] }));
+    });
+  });
+
+  const port = await waitForListening(child, exited, stderrTail);
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    pid: child.pid!,
+    url,
+    heapCapMb: opts.heapCapMb,
+    child,
+    exited,
+    async admin<T>(method: 'GET' | 'PUT' | 'POST', route: string, body?: unknown): Promise<T> {
+      const res = await fetch(`${url}/admin${route}`, {
+        method,
+        headers: { authorization: `Bearer ${opts.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(60_000),
+      });
+      const payload = (await res.json()) as T & { error?: string };
+      if (!res.ok) throw labError('LAB_ERR_APP_DIED', `admin ${method} ${route} answered ${res.status}: ${payload.error ?? ''}`);
+      return payload;
+    },
+    stop: () => stopChild(child, exited),
+  };
+}
+
+function waitForListening(child: ChildProcess, exited: Promise<ExitInfo>, stderrTail: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(labError('LAB_ERR_APP_START', `the app did not report listening within ${PROCESS_DEFAULTS.startTimeoutMs} ms; stderr: ${stderrTail.join(' | ')}`));
+    }, PROCESS_DEFAULTS.startTimeoutMs);
+    child.on('message', (msg: { type?: string; port?: number }) => {
+      if (msg?.type !== 'listening' || typeof msg.port !== 'number') return;
+      clearTimeout(timer);
+      resolve(msg.port);
+    });
+    void exited.then((info) => {
+      clearTimeout(timer);
+      reject(labError('LAB_ERR_APP_START', `the app exited before listening (code ${info.code}, signal ${info.signal}): ${info.stderrTail.slice(-3).join(' | ')}`));
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<ExitInfo>): Promise<ExitInfo> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), PROCESS_DEFAULTS.killGraceMs);
+    const info = await exited;
+    clearTimeout(timer);
+    return info;
+  }
+  return exited;
+}
