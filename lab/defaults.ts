@@ -36,3 +36,48 @@ export const PROCESS_DEFAULTS = {
   /** How many of the child's last stderr lines are kept for a crash report. */
   stderrTailLines: 20,
 } as const;
+
+/** The service level the alerts and the postmortem's error budget are measured against. */
+export const SLO_DEFAULTS = {
+  latencyP99Ms: 500,
+  /** Share of requests that may fail over an alert window. */
+  errorRate: 0.01,
+  /** Availability objective over 30 days, for the error budget. */
+  availabilityTarget: 0.999,
+} as const;
+
+/**
+ * One outage run. `default` tells the whole story in about three minutes on 2 cores;
+ * `short` is the same story with a smaller heap and shorter windows, for tests and CI.
+ */
+export const OUTAGE_PROFILES = {
+  default: {
+    heapCapMb: 128,
+    raisedHeapCapMb: 176,
+    /** The watchdog's hard RSS cap: far above the heap cap, far below the machine. */
+    rssLimitMb: 768,
+    warmupSeconds: 8,
+    /** After the alert's snapshot, how long the leak runs before the third snapshot. */
+    laterSnapshotSeconds: 8,
+    detectTimeoutSeconds: 100,
+    outageTimeoutSeconds: 150,
+    /** Seconds without an answer before the process counts as down and is killed. */
+    unresponsiveSeconds: 6,
+    verifySeconds: 30,
+    rate: 200,
+  },
+  short: {
+    heapCapMb: 64,
+    raisedHeapCapMb: 88,
+    rssLimitMb: 512,
+    warmupSeconds: 4,
+    laterSnapshotSeconds: 4,
+    detectTimeoutSeconds: 60,
+    outageTimeoutSeconds: 90,
+    unresponsiveSeconds: 5,
+    verifySeconds: 12,
+    rate: 200,
+  },
+} as const;
+
+export type OutageProfileName = keyof typeof OUTAGE_PROFILES;
