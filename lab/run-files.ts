@@ -172,18 +172,12 @@ export interface MetricSample {
   phase: string;
 }
 
-/** One second of the users' view. */
-export interface LoadSecond {
-  t: number;
-  requests: number;
-  status2xx: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  failed: number;
-  latencyP50Ms: number;
-  latencyP99Ms: number;
-}
+/**
+ * One second of the users' view, as the load generator records it (load/load-types.ts):
+ * requests, status2xx, non2xx, errors, timeouts, failed, latencyP50Ms/latencyP99Ms (null in a
+ * second with no answers), plus sent/expected4xx/status5xx/shed.
+ */
+export type { LoadSecond } from '../load/load-types.ts';
 
 export interface UserOutcomes {
   /** Distinct users that made at least one request. */
