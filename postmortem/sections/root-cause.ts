@@ -1,0 +1,121 @@
+import { code, list, paragraph, runText, strong, subheading, type Block, type Inline, type Section } from '../document.ts';
+import { bytesPerSecond, count, megabytes } from '../number-format.ts';
+import { formatDuration } from '../time-format.ts';
+import { numOrNaN, str, type SectionContext } from './section-context.ts';
+
+export function rootCauseDetail(ctx: SectionContext): Section {
+  return {
+    id: 'root-cause',
+    title: 'Root cause and resolution in detail',
+    blocks: [...declared(ctx), ...diagnosed(ctx), ...codePair(ctx), ...verification(ctx)],
+  };
+}
+
+function declared(ctx: SectionContext): Block[] {
+  const s = ctx.run.settings.scenario;
+  const blocks: Block[] = [];
+  if (s?.story) blocks.push(paragraph(strong('What the code meant to do:'), ' ', ...runText(str(s.story))));
+  if (s?.rootCause) blocks.push(paragraph(strong('Why memory grows:'), ' ', ...runText(str(s.rootCause))));
+  return blocks;
+}
+
+function diagnosed(ctx: SectionContext): Block[] {
+  const diagnosis = ctx.run.diagnosis;
+  const blocks: Block[] = [subheading('What the heap diagnosis found')];
+  if (!diagnosis) {
+    blocks.push(ctx.missing(
+      'diagnosis.json',
+      'diagnosis.json is missing: no heap diagnosis was made in this run, so what grows and what holds it were not measured. ',
+      'The description above is the scenario\'s own.',
+    ));
+    return blocks;
+  }
+  const leak = ctx.leak;
+  if (!leak) {
+    blocks.push({ kind: 'notice', tone: 'warning', text: [`The diagnosis reported no leaking object (verdict: ${str(diagnosis.verdict, 'none given')}).`] });
+    return blocks;
+  }
+  const l = leak.leak;
+  const counts = Array.isArray(l.counts) ? l.counts : [];
+  const items: Inline[][] = [
+    [
+      'What grows: ', strong(leak.name), l.kind ? ` (${l.kind})` : '',
+      counts.length > 0 ? `: ${counts.map(count).join(' → ')} objects over ${count(counts.length)} snapshots` : '',
+      leak.perSnapshot.length > 0 ? `, ${leak.perSnapshot.map((n) => `+${count(n)}`).join(', ')} per snapshot` : '',
+      leak.bytesPerSnapshot.length > 0 ? ` (${leak.bytesPerSnapshot.map((b) => `+${megabytes(b)}`).join(', ')} per snapshot)` : '',
+      '.',
+    ],
+  ];
+  if (Number.isFinite(numOrNaN(l.retainedBytes))) items.push([`Retained at the last snapshot: ${megabytes(numOrNaN(l.retainedBytes))}.`]);
+  items.push(leak.retainerPath ? ['Retainer path: ', code(leak.retainerPath)] : ['Retainer path: not reported.']);
+  if (l.holder?.name) {
+    const about = [l.holder.nodeName ? `a ${l.holder.nodeName}` : null, l.holder.edgeType ? `${l.holder.edgeType} edge` : null]
+      .filter((d) => d !== null);
+    items.push(['Held by: ', code(str(l.holder.name)), about.length > 0 ? ` (${about.join(', ')}).` : '.']);
+  }
+  items.push(leak.location ? ['Where: ', code(leak.location)] : ['Where: the diagnosis did not name a source location.']);
+  if (l.summary) items.push(['In short: ', str(l.summary)]);
+  const elapsed = numOrNaN(diagnosis.elapsedMs);
+  items.push([
+    `The diagnosis compared ${count(diagnosis.snapshots.length)} heap snapshots`,
+    Number.isFinite(elapsed) ? ` in ${formatDuration(elapsed)}` : '',
+    diagnosis.verdict ? ` (verdict: ${diagnosis.verdict}).` : '.',
+  ]);
+  for (const other of leak.others) {
+    const growth = other.growth?.perSnapshot ?? [];
+    items.push([
+      'Also growing: ', strong(str(other.name, '(unnamed)')),
+      growth.length > 0 ? `, ${growth.map((n) => `+${count(n)}`).join(', ')} per snapshot` : '',
+      typeof other.score === 'number' ? ` (score ${other.score}, against ${leak.leak.score ?? 'unknown'} for the top suspect).` : '.',
+    ]);
+  }
+  blocks.push(list(items));
+  return blocks;
+}
+
+function codePair(ctx: SectionContext): Block[] {
+  const source = ctx.source;
+  const blocks: Block[] = [subheading('The leaky and the fixed code')];
+  if (!source.ok) {
+    blocks.push(ctx.missing(`source regions: ${source.file ?? 'no file named'}`, `The code cannot be quoted: ${source.problem}.`));
+    return blocks;
+  }
+  const identifier = str(ctx.run.settings.scenario?.leak?.identifier);
+  blocks.push(paragraph(
+    'Quoted from ', code(source.file),
+    identifier ? ', where the leak is held by ' : '',
+    identifier ? code(identifier) : '',
+    '.',
+  ));
+  blocks.push({
+    kind: 'code-pair',
+    panes: [
+      { title: ['Leaky, ', code(source.file), ` lines ${source.leaky.startLine}–${source.leaky.endLine}`], language: 'ts', code: source.leaky.code },
+      { title: ['Fixed, ', code(source.file), ` lines ${source.fixed.startLine}–${source.fixed.endLine}`], language: 'ts', code: source.fixed.code },
+    ],
+  });
+  return blocks;
+}
+
+function verification(ctx: SectionContext): Block[] {
+  const verify = ctx.facts.verify;
+  const blocks: Block[] = [subheading('Verification')];
+  if (!verify) {
+    blocks.push(ctx.missing('timeline.jsonl: verify event', 'The fix was not verified in this run (no "verify" event).'));
+    return blocks;
+  }
+  const v = verify.data;
+  const rows: [string, string][] = [
+    ['Build verified', str(v.variant, 'unknown')],
+    ['Window', Number.isFinite(numOrNaN(v.seconds)) ? `${v.seconds} s under the same traffic` : 'unknown'],
+    ['Verdict', str(v.verdict, 'unknown')],
+    ['Heap used, start → end', `${megabytes(numOrNaN(v.heapStartBytes))} → ${megabytes(numOrNaN(v.heapEndBytes))}`],
+    ['Heap slope (least squares)', bytesPerSecond(numOrNaN(v.slopeBytesPerSecond))],
+    ['Noise bound', bytesPerSecond(numOrNaN(v.noiseBoundBytesPerSecond))],
+    ['Requests / failed', `${count(numOrNaN(v.requests))} / ${count(numOrNaN(v.failed))}`],
+    ['Alerts fired', count(numOrNaN(v.alertsFired))],
+    ['Passed', v.passed === true ? 'yes' : v.passed === false ? 'no' : 'unknown'],
+  ];
+  blocks.push({ kind: 'table', head: ['Measure', 'Value'], rows: rows.map(([k, val]) => [[k], [val]]) });
+  return blocks;
+}

@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../lab/repo-root.ts';
+import { SECTION_TITLES } from '../../postmortem/sections/index.ts';
+import { writePostmortem, type PostmortemResult } from '../../postmortem/write-postmortem.ts';
+import { cleanupRunCopies, copyRun } from './run-fixture.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+
+describe('postmortem.html in headless Chromium', () => {
+  let browser: Browser | undefined;
+  let result: PostmortemResult;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with "apt-get install -y chromium"`);
+    result = await writePostmortem(copyRun());
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      timeout: 30_000,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    cleanupRunCopies();
+  });
+
+  it('renders every section and chart, offline, without errors, and saves a screenshot', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1100, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page.on('request', (req) => requests.push(req.url()));
+
+    const url = pathToFileURL(result.htmlFile).href;
+    await page.goto(url, { waitUntil: 'load', timeout: 15_000 });
+
+    expect(await page.locator('h2').allTextContents()).toEqual([...SECTION_TITLES]);
+    const charts = page.locator('figure.chart svg');
+    expect(await charts.count()).toBe(result.chartFiles.length);
+    for (let i = 0; i < result.chartFiles.length; i++) {
+      const box = await charts.nth(i).boundingBox();
+      expect(box?.width ?? 0).toBeGreaterThan(300);
+      expect(box?.height ?? 0).toBeGreaterThan(100);
+    }
+    const codePanes = page.locator('.code-pair figure');
+    if ((await codePanes.count()) === 2) {
+      const [left, right] = [await codePanes.nth(0).boundingBox(), await codePanes.nth(1).boundingBox()];
+      expect(right!.x).toBeGreaterThan(left!.x + left!.width - 1);
+    }
+
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'postmortem.png'), fullPage: true, timeout: 15_000 });
+
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('nav.toc').isVisible()).toBe(false);
+    expect(await page.locator('h2').first().isVisible()).toBe(true);
+
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.close();
+  }, 60_000);
+});

@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatDuration } from '../../postmortem/time-format.ts';
+import { writePostmortem } from '../../postmortem/write-postmortem.ts';
+import {
+  cleanupRunCopies, copyRun, count, events, hms, mdSection, outageStartMs, readJson, readJsonl, utcOffset, writeJson, writeJsonl,
+} from './run-fixture.ts';
+
+async function markdownOf(dir: string): Promise<string> {
+  return fs.readFileSync((await writePostmortem(dir)).markdownFile, 'utf8');
+}
+
+describe('postmortem numbers follow the data', () => {
+  afterAll(cleanupRunCopies);
+
+  it('changes the share of users affected when users.json changes', async () => {
+    const dir = copyRun();
+    const users = readJson(dir, 'users.json');
+    const before = `${((users.affected / users.users) * 100).toFixed(1)}% of users (${count(users.affected)} of ${count(users.users)})`;
+    const affected = Math.floor(users.affected / 3);
+    writeJson(dir, 'users.json', { ...users, affected });
+    const md = await markdownOf(dir);
+    expect(md).toContain(`${((affected / users.users) * 100).toFixed(1)}% of users (${count(affected)} of ${count(users.users)})`);
+    expect(md).not.toContain(before);
+  });
+
+  it('changes the duration and time to resolve when the resolved event moves', async () => {
+    const dir = copyRun();
+    const start = outageStartMs(dir);
+    const shiftMs = 97_000;
+    const rows = readJsonl(dir, 'timeline.jsonl').map((e) =>
+      e.type === 'resolved' ? { ...e, at: shiftIso(e.at, shiftMs) } : e,
+    );
+    const resolvedAt = Date.parse(rows.find((e) => e.type === 'resolved').at);
+    writeJsonl(dir, 'timeline.jsonl', rows);
+    const md = await markdownOf(dir);
+    const tz = readJson(dir, 'settings.json').tz;
+    expect(mdSection(md, 'Issue Summary')).toContain(`Duration: ${formatDuration(resolvedAt - start)}`);
+    expect(mdSection(md, 'Issue Summary')).toContain(`${hms(resolvedAt, tz)} `);
+    expect(mdSection(md, 'Metrics')).toContain(`| Time to resolve | ${formatDuration(resolvedAt - start)} |`);
+  });
+
+  it('changes the time to detect when the first alert moves', async () => {
+    const dir = copyRun();
+    const rows = readJsonl(dir, 'timeline.jsonl');
+    const first = rows.findIndex((e) => e.type === 'alert' && e.data.state === 'firing');
+    rows[first] = { ...rows[first], at: shiftIso(rows[first].at, -7_000) };
+    writeJsonl(dir, 'timeline.jsonl', rows);
+    const deploy = events(dir).find((e) => e.type === 'deploy' && e.data.variant === 'leaky')!;
+    const md = await markdownOf(dir);
+    const detect = formatDuration(Date.parse(rows[first].at) - Date.parse(deploy.at));
+    expect(mdSection(md, 'Metrics')).toContain(`| Time to detect | ${detect} |`);
+    expect(mdSection(md, 'How it was detected')).toContain(`**${detect}** after the leak's start`);
+  });
+
+  it('changes the latency peak and the downtime when metrics and load change', async () => {
+    const dir = copyRun();
+    const load = readJsonl(dir, 'load.jsonl');
+    const middle = Math.floor(load.length / 2);
+    load[middle] = { ...load[middle], latencyP99Ms: 7345.6 };
+    writeJsonl(dir, 'load.jsonl', load);
+    const metrics = readJsonl(dir, 'metrics.jsonl');
+    const downBefore = metrics.filter((m) => m.up === false && m.t >= outageStartMs(dir)).length;
+    for (const m of metrics.slice(middle, middle + 4)) m.up = false;
+    writeJsonl(dir, 'metrics.jsonl', metrics);
+    const md = await markdownOf(dir);
+    const tz = readJson(dir, 'settings.json').tz;
+    const section = mdSection(md, 'Metrics');
+    expect(section).toContain(`| Peak p99 latency | 7,346 ms | at ${hms(load[middle].t, tz)};`);
+    const down = /\| App not running \| (\d+) s \|/.exec(section);
+    expect(Number(down?.[1])).toBeGreaterThanOrEqual(downBefore + 4);
+  });
+
+  it('renders every time in another zone when settings.tz changes', async () => {
+    const dir = copyRun();
+    const settings = readJson(dir, 'settings.json');
+    const tz = settings.tz === 'America/New_York' ? 'Asia/Kolkata' : 'America/New_York';
+    writeJson(dir, 'settings.json', { ...settings, tz });
+    const md = await markdownOf(dir);
+    const all = events(dir);
+    const rendered = [...mdSection(md, 'Timeline').matchAll(/^- (\d\d:\d\d:\d\d) — /gm)].map((m) => m[1]);
+    expect(rendered).toEqual(all.map((e) => hms(Date.parse(e.at), tz)));
+    expect(mdSection(md, 'Issue Summary')).toContain(`(${utcOffset(outageStartMs(dir), tz)})`);
+  });
+
+  it('reads users.json in the load generator\'s shape too (no totals, epoch-ms first failures)', async () => {
+    const dir = copyRun();
+    const users = readJson(dir, 'users.json');
+    const perUser = Object.fromEntries(Object.entries(users.perUser as Record<string, any>).map(([id, u]) => [
+      id, { ...u, firstFailureAt: u.firstFailureAt === null ? null : Date.parse(u.firstFailureAt) },
+    ]));
+    writeJson(dir, 'users.json', { users: users.users, affected: users.affected, perUser });
+    const md = await markdownOf(dir);
+    expect(mdSection(md, 'Issue Summary')).toContain(`(${count(users.affected)} of ${count(users.users)})`);
+    expect(mdSection(md, 'Metrics')).toContain(`users.json: ${count(users.failed)} failed of ${count(users.requests)} requests`);
+  });
+
+  it('changes the error budget when the SLO target changes', async () => {
+    const dir = copyRun();
+    const settings = readJson(dir, 'settings.json');
+    writeJson(dir, 'settings.json', { ...settings, slo: { ...settings.slo, availabilityTarget: 0.99 } });
+    const md = await markdownOf(dir);
+    expect(mdSection(md, 'Metrics')).toContain(`${(0.01 * 30 * 24 * 60).toFixed(1)} min`);
+  });
+});
+
+/** Moves an ISO time with an offset by ms, keeping its offset. */
+function shiftIso(iso: string, ms: number): string {
+  const offset = /([+-]\d\d:\d\d|Z)$/.exec(iso)![1]!;
+  const sign = offset === 'Z' ? 0 : offset.startsWith('-') ? -1 : 1;
+  const minutes = offset === 'Z' ? 0 : sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+  const local = new Date(Date.parse(iso) + ms + minutes * 60_000).toISOString().slice(0, -1);
+  return `${local}${offset}`;
+}
