@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { findScenario } from '../leak-scenarios/index.ts';
 import { startLoad } from '../load/load-run.ts';
 import type { LoadHandle } from '../load/load-types.ts';
-import { startMonitor } from '../monitor/start-monitor.ts';
+import { startMonitor, type Monitor } from '../monitor/start-monitor.ts';
+import { writePostmortem } from '../postmortem/write-postmortem.ts';
 import { runDiagnosis } from './diagnosis-step.ts';
 import { isLabError } from './errors.ts';
 import { Incident } from './incident.ts';
@@ -71,27 +72,39 @@ export async function runOutage(opts: Readonly<OutageOptions>, hooks: OutageHook
   );
   timeline.onEvent((e) => hooks.progress(`${e.at.slice(11, 19)} ${e.type.padEnd(11)} ${e.summary}`));
 
-  const monitor = startMonitor({
-    heapCapBytes: opts.heapCapMb * MB,
-    rssLimitBytes: opts.rssLimitMb * MB,
-    slo: opts.slo,
-    onSample(sample) {
-      const row: MetricSample = { ...sample, heapCapBytes: incident.heapCapMb * MB, phase: incident.phase };
-      metricsFile.append(row);
-      incident.onSample(row);
-      hooks.tick?.(incident);
+  // The monitor needs a process to watch, so it starts with the first deploy.
+  let monitor: Monitor | null = null;
+  const monitorFollower = {
+    retarget(target: { url: string; pid: number; heapCapBytes: number }) {
+      if (monitor) {
+        monitor.retarget(target);
+        return;
+      }
+      monitor = startMonitor({
+        target,
+        heapCapBytes: target.heapCapBytes,
+        latencySloMs: opts.slo.latencyP99Ms,
+        errorRateBound: opts.slo.errorRate,
+        watchdog: { rssLimitBytes: opts.rssLimitMb * MB },
+        onSample(sample) {
+          const row = { ...sample, heapCapBytes: incident.heapCapMb * MB, phase: incident.phase } as MetricSample;
+          metricsFile.append(row);
+          incident.onSample(row);
+          hooks.tick?.(incident);
+        },
+        onAlert(alert) {
+          incident.onAlert(
+            { rule: alert.rule, severity: alert.severity, state: alert.state, value: alert.value, threshold: alert.threshold, unit: alert.unit },
+            `${alert.state === 'firing' ? 'Alert' : 'Resolved'} ${alert.rule}: ${alert.summary}`,
+            new Date(alert.at),
+          );
+        },
+      });
     },
-    onAlert(alert) {
-      incident.onAlert(
-        { rule: alert.rule, severity: alert.severity, state: alert.state, value: alert.value, threshold: alert.threshold, unit: alert.unit },
-        alert.summary,
-        new Date(alert.at),
-      );
-    },
-  });
+  };
   let load = null as LoadHandle | null;
   const loadFollower = { retarget: (t: { url: string }) => load?.retarget(t.url) };
-  incident.follow(monitor);
+  incident.follow(monitorFollower);
   incident.follow(loadFollower);
   const startTraffic = () => {
     load = startLoad({
@@ -103,7 +116,7 @@ export async function runOutage(opts: Readonly<OutageOptions>, hooks: OutageHook
       timeoutSeconds: opts.timeoutSeconds,
       onSecond(second) {
         loadFile.append(second);
-        monitor.feedLoadSecond(second);
+        monitor?.feedLoadSecond(second);
         incident.onLoadSecond(second);
       },
     });
@@ -119,6 +132,7 @@ export async function runOutage(opts: Readonly<OutageOptions>, hooks: OutageHook
   let diagnosis: DiagnosisData | null = null;
   let verify: VerifyData | null = null;
   let detectionSeconds: number | null = null;
+  let failure: unknown = null;
   try {
     const evidence = await playIncident(incident, opts, startTraffic);
     detectionSeconds = secondsBetween(timeline.events.find((e) => e.type === 'deploy')!.at, timeline.events.find((e) => e.type === 'alert')!.at);
@@ -143,11 +157,11 @@ export async function runOutage(opts: Readonly<OutageOptions>, hooks: OutageHook
       timeline.record('aborted', 'lab', 'Run interrupted (Ctrl-C or SIGTERM); the app and the load were stopped.', { phase: incident.phase });
     } else {
       timeline.record('aborted', 'lab', `Run cut short: ${(err as Error).message}`, { phase: incident.phase, error: (err as Error).message, code: (err as { code?: string }).code ?? null });
-      throw err;
+      failure = err;
     }
   } finally {
     const totals = await load?.stop().catch(() => null);
-    await monitor.stop();
+    await (monitor as Monitor | null)?.stop();
     await incident.stopApp();
     if (load) writeUsers(folder, load.userOutcomes(), opts.tz);
     if (totals) timeline.record('load', 'load', `Traffic stopped after ${totals.requests.toLocaleString('en-US')} requests (${totals.failed.toLocaleString('en-US')} failed).`, { state: 'stopped', ...totals });
@@ -156,6 +170,14 @@ export async function runOutage(opts: Readonly<OutageOptions>, hooks: OutageHook
     timeline.close();
   }
 
+  // A cut-short run still gets its write-up: what is known, and plainly what is missing.
+  let postmortem: string[] = [];
+  if (opts.postmortem && !hooks.signal.aborted) {
+    hooks.progress('writing the postmortem...');
+    const written = await writePostmortem(folder.dir, { onWarning: (w) => hooks.progress(`postmortem: ${w}`) });
+    postmortem = [written.markdownFile, written.htmlFile];
+  }
+  if (failure) throw failure;
   const users = load?.userOutcomes() ?? { users: 0, affected: 0 };
   return {
     runDir: folder.dir,
@@ -166,7 +188,7 @@ export async function runOutage(opts: Readonly<OutageOptions>, hooks: OutageHook
     users: { users: users.users, affected: users.affected, percent: users.users ? (100 * users.affected) / users.users : 0 },
     diagnosis,
     verify,
-    postmortem: [],
+    postmortem,
   };
 }
 

@@ -1,0 +1,41 @@
+import type { AlertRule } from '../alert-types.ts';
+import { predictLinear, secondsUntil } from '../linear-trend.ts';
+import { latestProcessSamples, mb } from './window-helpers.ts';
+
+export interface HeapExhaustionParams {
+  heapCapBytes: number;
+  windowSeconds: number;
+  horizonSeconds: number;
+  /** Share of the cap the forecast must stay under to resolve. */
+  resolveShare: number;
+  minPoints: number;
+}
+
+/** predict_linear(heap_used[window], horizon) > cap: the trend, not the level, says the heap will run out. */
+export function heapExhaustionPredicted(p: HeapExhaustionParams): AlertRule {
+  return {
+    name: 'heap-exhaustion-predicted',
+    severity: 'warning',
+    description: `heap used on course to pass the ${mb(p.heapCapBytes)} cap within ${p.horizonSeconds}s`,
+    window: p.windowSeconds,
+    threshold: p.heapCapBytes,
+    resolveThreshold: p.heapCapBytes * p.resolveShare,
+    unit: 'bytes',
+    evaluate(window) {
+      const samples = latestProcessSamples(window);
+      if (samples.length < p.minPoints) return { value: null, firing: false };
+      const forecast = predictLinear(samples.map((s) => ({ t: s.t, value: s.heapUsedBytes })), window.now, p.horizonSeconds);
+      if (!forecast) return { value: null, firing: false };
+      const eta = secondsUntil(forecast, p.heapCapBytes);
+      const growth = `${forecast.slopePerSecond >= 0 ? '+' : ''}${(forecast.slopePerSecond / 1024).toFixed(0)} KB/s`;
+      return {
+        value: forecast.predicted,
+        firing: forecast.predicted > p.heapCapBytes,
+        summary:
+          `heap ${mb(forecast.current)} growing ${growth} over ${window.seconds}s: ${mb(forecast.predicted)} predicted in ${p.horizonSeconds}s ` +
+          `against a ${mb(p.heapCapBytes)} cap` +
+          (eta === null ? '' : ` (cap reached in about ${Math.round(eta)}s)`),
+      };
+    },
+  };
+}

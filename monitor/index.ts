@@ -1,0 +1,10 @@
+export { startMonitor, type Monitor, type MonitorOptions, type MonitorReport } from './start-monitor.ts';
+export { startSampler, takeSample, type Sampler, type SamplerOptions } from './sampler.ts';
+export { startWatchdog, type Watchdog, type WatchdogKill, type WatchdogOptions, type WatchdogReport } from './watchdog.ts';
+export { createAlertEngine, type AlertEngine, type AlertEngineOptions } from './alert-engine.ts';
+export { createAlertRules, type AlertRuleParams, type AlertRuleSettings } from './alert-rules/index.ts';
+export { predictLinear, fitLine } from './linear-trend.ts';
+export { parsePrometheusText, metricValue } from './prometheus-text.ts';
+export { MONITOR_DEFAULTS, ALERT_RULE_DEFAULTS, EXTERNAL_WATCHDOG_DEFAULTS } from './monitor-defaults.ts';
+export type { AlertEvent, AlertRule, AlertUnit, RuleResult, RuleStatus, WindowData } from './alert-types.ts';
+export type { AppTarget, DownSample, MetricSample, UpSample } from './monitor-types.ts';
