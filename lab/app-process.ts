@@ -70,10 +70,13 @@ export async function startApp(opts: StartAppOptions): Promise<AppProcess> {
     if (stderrTail.length > PROCESS_DEFAULTS.stderrTailLines) stderrTail.shift();
     opts.onStderrLine?.(line);
   });
+  const stderrClosed = new Promise<void>((resolve) => child.stderr!.once('close', () => resolve()));
   const exited = new Promise<ExitInfo>((resolve) => {
     child.once('exit', (code, signal) => {
-      // Let the last stderr lines arrive before reporting them.
-      setImmediate(() => resolve({ code, signal, at: new Date(), stderrTail: [...stderrTail] }));
+      const at = new Date();
+      // The fatal "heap out of memory" line can arrive after 'exit': wait (briefly) for stderr to close.
+      const drained = Promise.race([stderrClosed, new Promise((r) => setTimeout(r, 1000))]);
+      void drained.then(() => resolve({ code, signal, at, stderrTail: [...stderrTail] }));
     });
   });
 

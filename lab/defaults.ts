@@ -53,17 +53,17 @@ export const SLO_DEFAULTS = {
 export const OUTAGE_PROFILES = {
   default: {
     heapCapMb: 128,
-    raisedHeapCapMb: 176,
+    raisedHeapCapMb: 144,
     /** The watchdog's hard RSS cap: far above the heap cap, far below the machine. */
     rssLimitMb: 768,
-    warmupSeconds: 8,
+    warmupSeconds: 6,
     /** After the alert's snapshot, how long the leak runs before the third snapshot. */
-    laterSnapshotSeconds: 8,
+    laterSnapshotSeconds: 6,
     detectTimeoutSeconds: 100,
     outageTimeoutSeconds: 150,
     /** Seconds without an answer before the process counts as down and is killed. */
     unresponsiveSeconds: 6,
-    verifySeconds: 30,
+    verifySeconds: 20,
     rate: 200,
   },
   short: {

@@ -10,7 +10,6 @@ import type { DiagnosisData, SnapshotData } from './run-files.ts';
  * the scenario's declared leak, so a drill or a CI run can tell a wrong diagnosis.
  */
 export async function runDiagnosis(incident: Incident, runDir: string, snapshots: SnapshotData[], identifier: string, progress: (line: string) => void): Promise<DiagnosisData> {
-  incident.phase = 'diagnose';
   const files = snapshots.map((s) => path.resolve(runDir, s.file));
   const report = await diagnose({ snapshots: files, onProgress: progress });
   writeFileSync(path.join(runDir, 'diagnosis.json'), `${JSON.stringify(report, null, 2)}\n`);

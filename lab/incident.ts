@@ -60,6 +60,8 @@ export class Incident extends EventEmitter {
       snapshotDir: this.options.snapshotDir,
       token: this.options.token,
       rssLimitMb: this.options.rssLimitMb,
+      // Verification reads the heap after a full collection (POST /admin/gc), not the sawtooth.
+      exposeGc: true,
     });
     this.app = app;
     this.heapCapMb = heapCapMb;
@@ -93,6 +95,13 @@ export class Incident extends EventEmitter {
     const data: SnapshotData = { label, file: path.relative(path.dirname(this.options.snapshotDir), res.file), bytes: res.bytes, heapUsedBytes };
     this.timeline.record('snapshot', 'responder', `Heap snapshot "${label}" taken from pid ${app.pid} (${(res.bytes / MB).toFixed(1)} MB file).`, data);
     return data;
+  }
+
+  /** The heap that survives a full collection, right now: what a leak check trusts. */
+  async retainedHeap(): Promise<{ t: number; heapUsed: number }> {
+    const app = this.#requireApp();
+    const { heapUsed } = await app.admin<{ heapUsed: number }>('POST', '/gc');
+    return { t: Date.now(), heapUsed };
   }
 
   onSample(sample: MetricSample): void {

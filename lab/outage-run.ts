@@ -136,12 +136,20 @@ export async function runOutage(opts: Readonly<OutageOptions>, hooks: OutageHook
   try {
     const evidence = await playIncident(incident, opts, startTraffic);
     detectionSeconds = secondsBetween(timeline.events.find((e) => e.type === 'deploy')!.at, timeline.events.find((e) => e.type === 'alert')!.at);
-
+    incident.phase = 'diagnose';
     diagnosis = await runDiagnosis(incident, folder.dir, evidence.snapshots, scenario.leak.identifier, hooks.progress);
 
     incident.phase = 'fixed';
     await incident.stopApp();
+    const fixedAt = Date.now();
     await incident.deploy('fixed', opts.heapCapMb, 'fix', `Fixed build deployed: ${scenario.fix.split('. ')[0]}.`);
+    const settled = await incident
+      .waitFor('sample', () => incident.activeAlerts.size === 0, opts.detectTimeoutSeconds * 1000, 'every alert resolving after the fix')
+      .then(() => true, (err: unknown) => (isLabError(err, 'LAB_ERR_TIMEOUT') ? false : Promise.reject(err)));
+    if (settled) timeline.record('observation', 'monitor', `Service restored: every alert resolved ${Math.round((Date.now() - fixedAt) / 1000)} s after the fixed build went out.`, {
+      about: 'deploy-fix',
+      conclusion: 'the fixed build serves the traffic without errors; verification starts now',
+    });
     incident.phase = 'verify';
     verify = await verifyWindow(incident, 'fixed', { seconds: opts.verifySeconds, noiseBoundBytesPerSecond: opts.noiseBoundBytesPerSecond });
     timeline.record('verify', 'lab', verifySummary(verify), verify);

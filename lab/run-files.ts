@@ -71,7 +71,7 @@ export interface SnapshotData {
   label: string;
   file: string;
   bytes: number;
-  heapUsedBytes?: number;
+  heapUsedBytes?: number | null;
 }
 
 export interface ActionData {
@@ -99,8 +99,8 @@ export interface CrashData {
   /** heap-exhaustion | watchdog | unresponsive | exited */
   reason: string;
   stderrTail: string[];
-  rssBytes?: number;
-  heapUsedBytes?: number;
+  rssBytes?: number | null;
+  heapUsedBytes?: number | null;
 }
 
 export interface EscalationData {
@@ -156,21 +156,17 @@ export interface RunSettings {
   versions: Record<string, string>;
 }
 
-/** One second of the monitor's view of the app. */
-export interface MetricSample {
-  t: number;
-  pid: number;
-  up: boolean;
-  rssBytes: number;
-  cpuPercent: number;
-  heapUsedBytes: number;
-  heapTotalBytes: number;
-  eventLoopLagP99Ms: number;
+/**
+ * One second of the monitor's view of the app (monitor/monitor-types.ts): RSS, CPU, heap
+ * used/total and event-loop lag, with `up: false` and nulls (plus a `reason`) while the app
+ * is down; and, added by the run, the heap cap in force and the run's phase at that second.
+ */
+export type MetricSample = MonitorSample & {
   /** The heap cap in force at that second, so a chart can draw it as it changed. */
   heapCapBytes: number;
   /** The run's phase at that second: baseline, leaking, restarted, raised, outage, fixed, verify. */
   phase: string;
-}
+};
 
 /**
  * One second of the users' view, as the load generator records it (load/load-types.ts):
@@ -178,6 +174,7 @@ export interface MetricSample {
  * second with no answers), plus sent/expected4xx/status5xx/shed.
  */
 export type { LoadSecond } from '../load/load-types.ts';
+import type { MetricSample as MonitorSample } from '../monitor/monitor-types.ts';
 
 export interface UserOutcomes {
   /** Distinct users that made at least one request. */

@@ -1,0 +1,72 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TimelineEvent } from '../../lab/run-files.ts';
+import { runTs } from '../helpers/run-node.ts';
+
+const out = path.join(mkdtempSync(path.join(tmpdir(), 'leak-lab-outage-')), 'run');
+afterAll(() => rmSync(path.dirname(out), { recursive: true, force: true }));
+
+function timeline(dir: string): TimelineEvent[] {
+  return readFileSync(path.join(dir, 'timeline.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TimelineEvent);
+}
+
+function isDead(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe('npm run outage (short profile), end to end', () => {
+  it('tells the whole incident in order, with real times, and leaves the run files', async () => {
+    const started = Date.now();
+    const result = await runTs('lab/outage-cli.ts', ['--profile', 'short', '--tz', 'Africa/Nairobi', '--out', out, '--json'], { timeoutMs: 240_000 });
+    const finished = Date.now();
+    expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    const summary = JSON.parse(result.stdout) as { outcome: string; users: { users: number; affected: number }; diagnosis: { correct: boolean } };
+    expect(summary.outcome).toBe('resolved');
+
+    const events = timeline(out);
+    const order = ['deploy', 'load', 'snapshot', 'alert', 'snapshot', 'snapshot', 'action', 'deploy', 'observation', 'action', 'deploy', 'observation', 'escalation', 'crash', 'deploy', 'verify', 'resolved'];
+    let at = 0;
+    for (const type of order) {
+      const next = events.findIndex((e, i) => i >= at && e.type === type);
+      expect(next, `a ${type} event after event #${at} (${events.map((e) => e.type).join(', ')})`).toBeGreaterThanOrEqual(0);
+      at = next + 1;
+    }
+    expect(events.some((e) => e.type === 'diagnosis')).toBe(true);
+
+    // Real times: in the zone asked for, in order, and inside the run's own wall-clock window.
+    const times = events.map((e) => Date.parse(e.at));
+    for (const e of events) expect(e.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+03:00$/);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(times[0]).toBeGreaterThanOrEqual(started - 1000);
+    expect(times[times.length - 1]).toBeLessThanOrEqual(finished);
+
+    const crash = events.find((e) => e.type === 'crash')!;
+    expect(['heap-exhaustion', 'unresponsive']).toContain(crash.data.reason);
+    const deploys = events.filter((e) => e.type === 'deploy');
+    expect(deploys.map((e) => e.data.variant)).toEqual(['leaky', 'leaky', 'leaky', 'fixed']);
+    for (const d of deploys) expect(isDead(d.data.pid as number), `pid ${d.data.pid} still running`).toBe(true);
+
+    const verify = events.find((e) => e.type === 'verify')!;
+    expect(verify.data).toMatchObject({ passed: true, verdict: 'flat', failed: 0, alertsFired: 0 });
+
+    // The users saw the outage, and the counts agree with the per-user file.
+    const users = JSON.parse(readFileSync(path.join(out, 'users.json'), 'utf8')) as { users: number; affected: number; perUser: Record<string, { failures: number }> };
+    expect(users.affected).toBeGreaterThan(0);
+    expect(users.affected).toBe(Object.values(users.perUser).filter((u) => u.failures > 0).length);
+    expect(summary.users).toMatchObject({ users: users.users, affected: users.affected });
+
+    for (const file of ['settings.json', 'metrics.jsonl', 'load.jsonl', 'diagnosis.json', 'postmortem.md', 'postmortem.html']) {
+      expect(existsSync(path.join(out, file)), file).toBe(true);
+    }
+    expect(readdirSync(path.join(out, 'snapshots')).filter((f) => f.endsWith('.heapsnapshot'))).toHaveLength(3);
+    const metrics = readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(metrics.length).toBeGreaterThan(20);
+  });
+});
