@@ -39,6 +39,8 @@ export interface AppProcess {
   stop(): Promise<ExitInfo>;
 }
 
+const NATIVE_FRAME = /^\s*\d+: 0x[0-9a-f]+ /;
+
 /** Starts the app as a child process under a heap cap, on 127.0.0.1 and a free port. */
 export async function startApp(opts: StartAppOptions): Promise<AppProcess> {
   const args = [
@@ -66,9 +68,11 @@ export async function startApp(opts: StartAppOptions): Promise<AppProcess> {
 
   const stderrTail: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {
+    opts.onStderrLine?.(line);
+    // A fatal V8 error ends with a native stack of ~20 frames: keep the message, not the frames.
+    if (NATIVE_FRAME.test(line)) return;
     stderrTail.push(line);
     if (stderrTail.length > PROCESS_DEFAULTS.stderrTailLines) stderrTail.shift();
-    opts.onStderrLine?.(line);
   });
   const stderrClosed = new Promise<void>((resolve) => child.stderr!.once('close', () => resolve()));
   const exited = new Promise<ExitInfo>((resolve) => {
