@@ -191,10 +191,10 @@ function leakSlope(run: RunData, leakStart: TimedEvent<Partial<DeployData>> | nu
   if (points.length < 3) return null;
   const n = points.length;
   const mx = points.reduce((s, p) => s + p.t, 0) / n;
-  const my = points.reduce((s, p) => s + p.heapUsedBytes, 0) / n;
+  const my = points.reduce((s, p) => s + (p.heapUsedBytes ?? 0), 0) / n;
   let sxy = 0, sxx = 0;
   for (const p of points) {
-    sxy += (p.t - mx) * (p.heapUsedBytes - my);
+    sxy += (p.t - mx) * ((p.heapUsedBytes ?? 0) - my);
     sxx += (p.t - mx) ** 2;
   }
   return sxx > 0 ? (sxy / sxx) * 1000 : null;

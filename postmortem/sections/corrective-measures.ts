@@ -46,7 +46,9 @@ function broadly(ctx: SectionContext): Block[] {
   if (firstSnapshot && facts.firstAlert) {
     points.push([
       strong('Diagnosis.'),
-      ` The first heap snapshot was taken ${formatDuration(firstSnapshot.ms - facts.firstAlert.ms)} after the first alert`,
+      firstSnapshot.ms < facts.firstAlert.ms
+        ? ` A baseline heap snapshot already existed, taken ${formatDuration(facts.firstAlert.ms - firstSnapshot.ms)} before the first alert`
+        : ` The first heap snapshot was taken ${formatDuration(firstSnapshot.ms - facts.firstAlert.ms)} after the first alert`,
       Number.isFinite(numOrNaN(ctx.run.diagnosis?.elapsedMs)) ? `; comparing the snapshots then took ${formatDuration(numOrNaN(ctx.run.diagnosis?.elapsedMs))}.` : '.',
     ]);
   }
