@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import v8 from 'node:v8';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface AppMetrics {
   readonly registry: Registry;
@@ -15,6 +16,15 @@ export interface AppMetrics {
 export function createMetrics(): AppMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+  // Prometheus rules need the cap to compare heap use against; Node's defaults do not export it.
+  new Gauge({
+    name: 'leak_lab_heap_size_limit_bytes',
+    help: 'V8 heap size limit of this process (set by --max-old-space-size)',
+    registers: [registry],
+    collect() {
+      this.set(v8.getHeapStatistics().heap_size_limit);
+    },
+  });
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests answered, by route and status code',
