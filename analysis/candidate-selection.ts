@@ -1,0 +1,61 @@
+import type { HeapSnapshot } from './heap-snapshot.ts';
+import { retainedRise, type Candidate } from './growth-candidates.ts';
+import type { DominatorOrder } from './dominator-order.ts';
+import { dominates } from './dominator-order.ts';
+
+/**
+ * Retained size rises along the whole dominator chain above a leak (context, module, global),
+ * so a holder is judged on what is left of its growth once the growing holders below it are
+ * taken out: a module context that only grows because its Map grows is dropped, one that also
+ * grows through a variable of its own (a closure chain) stays, with that residue as its size.
+ * In a chain of same-class links (a linked list) the topmost link stands for the chain.
+ */
+const SAME_CHAIN = 0.8;
+
+export function growthOf(c: Candidate): number {
+  return c.retained[c.retained.length - 1] - c.retained[0];
+}
+
+export function selectHolders(s: HeapSnapshot, cands: Candidate[], order: DominatorOrder, minBytes: number): Candidate[] {
+  const sorted = [...cands].sort((a, b) => order.pre[a.node] - order.pre[b.node]);
+  const parent = new Int32Array(sorted.length).fill(-1);
+  const stack: number[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    while (stack.length > 0 && !dominates(order, sorted[stack[stack.length - 1]].node, sorted[i].node)) stack.pop();
+    if (stack.length > 0) parent[i] = stack[stack.length - 1];
+    stack.push(i);
+  }
+  const rep = new Int32Array(sorted.length);
+  const below = sorted.map((c) => ({ retained: c.retained.map(() => 0), count: c.count.map(() => 0) }));
+  for (let i = 0; i < sorted.length; i++) {
+    rep[i] = i;
+    const p = parent[i];
+    if (p < 0) continue;
+    const c = sorted[i];
+    const up = sorted[rep[p]];
+    const chain =
+      !c.byEntries && !up.byEntries && s.nodeName[c.node] === s.nodeName[up.node] && growthOf(c) >= SAME_CHAIN * growthOf(up);
+    if (chain) {
+      rep[i] = rep[p];
+      continue;
+    }
+    const sum = below[rep[p]];
+    c.retained.forEach((x, j) => (sum.retained[j] += x));
+    c.count.forEach((x, j) => (sum.count[j] += x));
+  }
+  const kept: Candidate[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    if (rep[i] !== i) continue;
+    const c = sorted[i];
+    if (c.byEntries) {
+      kept.push(c);
+      continue;
+    }
+    const residue = {
+      retained: c.retained.map((x, j) => x - below[i].retained[j]),
+      count: c.count.map((x, j) => x - below[i].count[j]),
+    };
+    if (retainedRise(residue, minBytes)) kept.push({ ...c, retained: residue.retained, count: residue.count });
+  }
+  return kept;
+}

@@ -1,0 +1,18 @@
+/** Small formatting helpers shared by the summary and the renderers. */
+export function formatBytes(n: number): string {
+  const abs = Math.abs(n);
+  const sign = n < 0 ? '-' : '';
+  if (abs < 1024) return `${sign}${Math.round(abs)} B`;
+  if (abs < 1024 * 1024) return `${sign}${(abs / 1024).toFixed(1)} KB`;
+  if (abs < 1024 * 1024 * 1024) return `${sign}${(abs / 1024 / 1024).toFixed(1)} MB`;
+  return `${sign}${(abs / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}
+
+export function signed(n: number, fmt: (x: number) => string = String): string {
+  return n >= 0 ? `+${fmt(n)}` : fmt(n);
+}
+
+export function where(loc: { file: string; line: number; column: number; approximate?: boolean } | null): string {
+  if (!loc) return 'unknown location';
+  return `${loc.file}:${loc.line}:${loc.column}${loc.approximate ? ' (approximate)' : ''}`;
+}

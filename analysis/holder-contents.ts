@@ -1,0 +1,91 @@
+import { edgeTarget, isStringType, nodeNameOf } from './heap-snapshot.ts';
+import type { FinalGraph } from './final-graph.ts';
+import { isValueNode } from './holder-metrics.ts';
+
+/**
+ * What a growing holder holds: its entries (elements, properties, Map/Set table slots), the
+ * ones allocated after the baseline, and the class that dominates among them.
+ */
+export function entryTargets(g: FinalGraph, holder: number): number[] {
+  const { s, k } = g;
+  const ty = s.types;
+  const out: number[] = [];
+  for (let e = s.firstEdge[holder]; e < s.firstEdge[holder + 1]; e++) {
+    const t = s.edgeType[e];
+    const to = s.edgeTo[e];
+    if ((t === ty.edgeElement || (t === ty.edgeProperty && s.edgeName[e] !== k.proto)) && isValueNode(s, to)) out.push(to);
+    else if (t === ty.edgeInternal && s.edgeName[e] === k.table) {
+      for (let f = s.firstEdge[to]; f < s.firstEdge[to + 1]; f++) {
+        const v = s.edgeTo[f];
+        if (s.edgeType[f] === ty.edgeInternal && s.strings.asIndex(s.edgeName[f]) >= 0 && isValueNode(s, v)) out.push(v);
+      }
+    }
+  }
+  return out;
+}
+
+/** Objects the holder alone keeps alive that were allocated after the baseline (bounded scan). */
+export function newRetained(g: FinalGraph, holder: number, limit = 200_000): number[] {
+  const { order, s } = g;
+  const out: number[] = [];
+  const start = order.pre[holder] + 1;
+  const end = Math.min(order.pre[holder] + order.size[holder], start + limit);
+  for (let i = start; i < end; i++) {
+    const v = order.order[i];
+    if (s.nodeId[v] > g.baselineMaxId && (s.nodeId[v] & 1) === 1) out.push(v);
+  }
+  return out;
+}
+
+/** A readable class for an object: constructor name, `fn()` for closures, `string`... */
+export function classOf(g: FinalGraph, v: number): string | null {
+  const { s } = g;
+  const t = s.nodeType[v];
+  if (isStringType(s, t)) return 'string';
+  if (t === s.types.closure) {
+    const name = nodeNameOf(s, v);
+    return name ? `${name}()` : 'anonymous function';
+  }
+  if (t === s.types.object) {
+    const name = nodeNameOf(s, v);
+    return name.startsWith('system / ') ? null : name || 'Object';
+  }
+  if (t === s.types.native && s.selfSize[v] > 0) return 'native memory';
+  if (t === s.types.number) return null;
+  if (t === s.types.array || t === s.types.hidden || t === s.types.code) return null;
+  return s.nodeTypeNames[t] ?? null;
+}
+
+/** Most frequent class among nodes; ties go to the name that sorts first (deterministic). */
+export function dominantClass(g: FinalGraph, nodes: number[]): string | null {
+  const tally = new Map<string, number>();
+  for (const v of nodes) {
+    const c = classOf(g, v);
+    if (c) tally.set(c, (tally.get(c) ?? 0) + 1);
+  }
+  let best: string | null = null;
+  let bestCount = 0;
+  for (const [c, n] of [...tally].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (n > bestCount) {
+      best = c;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+/**
+ * A closure that stands for the leaking entries: the listener or callback a developer wrote.
+ * Timeouts carry theirs in `_onTimeout`; once-wrappers carry theirs in `listener`.
+ */
+export function representativeClosure(g: FinalGraph, nodes: number[]): number {
+  const { s, k } = g;
+  for (const v of nodes) {
+    if (s.nodeType[v] === s.types.closure) return v;
+    const cb = edgeTarget(s, v, s.types.edgeProperty, k.onTimeout);
+    if (cb >= 0 && s.nodeType[cb] === s.types.closure) return cb;
+    const wrapped = edgeTarget(s, v, s.types.edgeProperty, k.listener);
+    if (wrapped >= 0 && s.nodeType[wrapped] === s.types.closure) return wrapped;
+  }
+  return -1;
+}

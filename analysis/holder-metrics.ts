@@ -1,0 +1,68 @@
+import type { HeapSnapshot } from './heap-snapshot.ts';
+import type { KnownStrings } from './known-strings.ts';
+
+/**
+ * Which nodes can be a leak's holder, and how many entries a holder has. Holders are JS-level
+ * objects a developer can name (objects, arrays, collections, closures, contexts); V8's own
+ * tables, code and maps are skipped, as are weak collections, which retain nothing by design.
+ * Node ids of V8 heap objects are odd; even ids are native (C++) nodes keyed by address.
+ */
+export function isHolderCandidate(s: HeapSnapshot, k: KnownStrings, v: number): boolean {
+  const t = s.nodeType[v];
+  if (t !== s.types.object && t !== s.types.closure) return false;
+  if ((s.nodeId[v] & 1) === 0) return false;
+  const name = s.nodeName[v];
+  if (name === k.weakMap || name === k.weakSet || name === k.weakRef || name === k.finalizationRegistry) return false;
+  return name === k.systemContext || !s.strings.get(name).startsWith('system / ');
+}
+
+/** A node that is a value worth counting as a collection entry (not a map, code or oddball). */
+export function isValueNode(s: HeapSnapshot, v: number): boolean {
+  const t = s.nodeType[v];
+  const ty = s.types;
+  return t !== ty.hidden && t !== ty.objectShape && t !== ty.code && t !== ty.synthetic && t !== ty.array;
+}
+
+/**
+ * Entries of a holder: its elements and own properties, plus the entries of a Map/Set hash
+ * table, which V8 keeps in a separate backing store reached by the internal `table` edge.
+ */
+export function entriesOf(s: HeapSnapshot, k: KnownStrings, v: number): number {
+  const { firstEdge, edgeType, edgeName, edgeTo } = s;
+  const ty = s.types;
+  let count = 0;
+  for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) {
+    const t = edgeType[e];
+    if (t === ty.edgeElement) {
+      if (isValueNode(s, edgeTo[e])) count++;
+    } else if (t === ty.edgeProperty) {
+      if (edgeName[e] !== k.proto && isValueNode(s, edgeTo[e])) count++;
+    } else if (t === ty.edgeInternal && edgeName[e] === k.table) {
+      count += tableEntries(s, edgeTo[e]);
+    }
+  }
+  return count;
+}
+
+/**
+ * An OrderedHashMap stores (key, value, chain) triples and an OrderedHashSet (key, chain)
+ * pairs after a header whose length depends on the bucket count, and Smis have no edges.
+ * Counting edges per index residue mod 2 and mod 3 and taking the largest count gives the
+ * number of entries for either layout whether keys, values or both are heap objects.
+ */
+export function tableEntries(s: HeapSnapshot, table: number): number {
+  const { firstEdge, edgeType, edgeName, edgeTo } = s;
+  let a0 = 0, a1 = 0, b0 = 0, b1 = 0, b2 = 0;
+  for (let e = firstEdge[table]; e < firstEdge[table + 1]; e++) {
+    if (edgeType[e] !== s.types.edgeInternal || !isValueNode(s, edgeTo[e])) continue;
+    const idx = s.strings.asIndex(edgeName[e]);
+    if (idx < 0) continue;
+    if (idx % 2 === 0) a0++;
+    else a1++;
+    const r = idx % 3;
+    if (r === 0) b0++;
+    else if (r === 1) b1++;
+    else b2++;
+  }
+  return Math.max(a0, a1, b0, b1, b2);
+}

@@ -1,0 +1,40 @@
+import type { HeapSnapshot } from './heap-snapshot.ts';
+
+/**
+ * String-table indices of the V8 and Node.js internal names the analysis recognises
+ * (engine and runtime structure, never application names), looked up once per snapshot.
+ */
+const NAMES = {
+  table: 'table',
+  proto: '__proto__',
+  context: 'context',
+  shared: 'shared',
+  scriptOrDebugInfo: 'script_or_debug_info',
+  script: 'script',
+  name: 'name',
+  value: 'value',
+  extension: 'extension',
+  events: '_events',
+  onTimeout: '_onTimeout',
+  idleNext: '_idleNext',
+  listener: 'listener',
+  systemContext: 'system / Context',
+  systemCell: 'system / Cell',
+  timersList: 'TimersList',
+  promise: 'Promise',
+  array: 'Array',
+  mapClass: 'Map',
+  setClass: 'Set',
+  weakMap: 'WeakMap',
+  weakSet: 'WeakSet',
+  weakRef: 'WeakRef',
+  finalizationRegistry: 'FinalizationRegistry',
+} as const;
+
+export type KnownStrings = { -readonly [K in keyof typeof NAMES]: number };
+
+export function knownStrings(s: HeapSnapshot): KnownStrings {
+  const out = {} as KnownStrings;
+  for (const key of Object.keys(NAMES) as (keyof typeof NAMES)[]) out[key] = s.strings.indexOf(NAMES[key]);
+  return out;
+}

@@ -1,0 +1,76 @@
+import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
+import type { FinalGraph } from './final-graph.ts';
+import type { HolderNaming } from './leak-naming.ts';
+import { exportNameOfCell } from './leak-naming.ts';
+import type { SourceLocation } from './report-types.ts';
+import type { ClosureSite } from './script-locations.ts';
+import { displayPath, findDeclaration } from './source-files.ts';
+
+/**
+ * Points at source: the leaking callback itself when the entries are functions (listeners,
+ * timers), otherwise the closure whose context holds the holder's variable, refined to the
+ * variable's declaration when the script is on disk.
+ */
+export function locateLeak(
+  g: FinalGraph,
+  path: { nodes: number[]; edges: number[] },
+  naming: HolderNaming,
+  closure: number,
+): SourceLocation | null {
+  const { s, k } = g;
+  const callback = closure >= 0 ? g.scripts.site(closure) : null;
+  // A named callback (or any listener/timer callback) is where the leak is created; an
+  // anonymous function pushed into a collection says less than the collection's declaration.
+  const callbackFirst = naming.kind === 'listeners' || naming.kind === 'timers' || (closure >= 0 && nodeNameOf(s, closure) !== '');
+  if (callback && callbackFirst && !isInternal(callback.script)) return resolve(g, callback, nodeNameOf(s, closure));
+  const last = path.nodes.length - 1;
+  if (naming.edgeType === 'context' && s.nodeName[path.nodes[last]] === k.systemContext) {
+    const loc = fromContext(g, path.nodes[last], naming.name);
+    if (loc) return loc;
+  }
+  for (let i = last; i >= 1; i--) {
+    const from = path.nodes[i - 1];
+    const e = path.edges[i];
+    if (s.edgeType[e] === s.types.edgeContext && s.nodeName[from] === k.systemContext) {
+      const loc = fromContext(g, from, edgeNameOf(s, e));
+      if (loc) return loc;
+    }
+    if (s.nodeName[from] === k.systemCell && s.edgeName[e] === k.value) {
+      const loc = fromModuleCell(g, path, i - 1);
+      if (loc) return loc;
+    }
+  }
+  return callback ? resolve(g, callback, nodeNameOf(s, closure)) : null;
+}
+
+function fromContext(g: FinalGraph, context: number, variable: string): SourceLocation | null {
+  const sites = g.scripts
+    .closuresOf(context)
+    .map((c) => g.scripts.site(c))
+    .filter((x): x is ClosureSite => x !== null);
+  const site = sites.find((x) => !isInternal(x.script)) ?? sites[0];
+  return site ? resolve(g, site, variable) : null;
+}
+
+function fromModuleCell(g: FinalGraph, path: { nodes: number[] }, cellAt: number): SourceLocation | null {
+  const module = path.nodes.slice(0, cellAt).reverse().find((v) => nodeNameOf(g.s, v) === 'system / SourceTextModule');
+  if (module === undefined) return null;
+  const context = g.scripts.moduleContextOf(module);
+  const name = exportNameOfCell(g, path.nodes[cellAt], cellAt > 0 ? path.nodes[cellAt - 1] : -1);
+  return context >= 0 && name ? fromContext(g, context, name) : null;
+}
+
+function resolve(g: FinalGraph, site: ClosureSite, name: string): SourceLocation {
+  const file = displayPath(site.script);
+  const text = g.sources.read(site.script);
+  const decl = text && name ? findDeclaration(text, name) : null;
+  if (decl) return { file, line: decl.line, column: decl.column };
+  // Transpiled sources run as rewritten code, so V8's position is only near the truth.
+  const transpiled = /\.(?:ts|tsx|mts|cts|jsx)$/.test(site.script);
+  if (site.line === 0) return { file, line: 1, column: 1, approximate: true };
+  return transpiled ? { file, line: site.line, column: site.column, approximate: true } : { file, line: site.line, column: site.column };
+}
+
+export function isInternal(script: string): boolean {
+  return script.startsWith('node:') || !/[/\\]/.test(script);
+}

@@ -1,0 +1,120 @@
+import { edgeNameIsIndex, edgeNameOf, edgeTarget, isStringType, nodeNameOf } from './heap-snapshot.ts';
+import type { FinalGraph } from './final-graph.ts';
+import type { LeakKind } from './report-types.ts';
+
+export interface HolderNaming {
+  kind: LeakKind;
+  name: string;
+  edgeType: string;
+  /** For holders whose growth sits behind one slot (a context variable): that slot's target. */
+  slotTarget: number;
+}
+
+/**
+ * Names a holder the way its author would search for it: the variable (context edge), the
+ * property, the event name for listener arrays, the export name for ESM bindings. Internal
+ * links (tables, backing stores, element indices) are skipped on the way up the path.
+ */
+export function nameHolder(g: FinalGraph, path: { nodes: number[]; edges: number[] }, isSlot = false): HolderNaming {
+  const { s, k } = g;
+  const last = path.nodes.length - 1;
+  const holder = path.nodes[last];
+  const inEdge = path.edges[last] ?? -1;
+  const edgeType = inEdge >= 0 ? (s.edgeTypeNames[s.edgeType[inEdge]] ?? '') : '';
+  if (isSlot && inEdge >= 0) return { kind: kindOfValue(g, holder), name: edgeNameOf(s, inEdge), edgeType, slotTarget: holder };
+  const named = (upTo: number) => pathName(g, path, upTo);
+  if (s.nodeName[holder] === k.timersList) return { kind: 'timers', name: '', edgeType, slotTarget: -1 };
+  if (inEdge >= 0 && s.edgeType[inEdge] === s.types.edgeProperty) {
+    const parentEdge = path.edges[last - 1] ?? -1;
+    if (parentEdge >= 0 && s.edgeName[parentEdge] === k.events && s.edgeType[parentEdge] === s.types.edgeProperty) {
+      return { kind: 'listeners', name: edgeNameOf(s, inEdge), edgeType, slotTarget: -1 };
+    }
+    if (s.edgeName[inEdge] === k.events) return { kind: 'listeners', name: `${named(last - 1)}._events`, edgeType, slotTarget: -1 };
+  }
+  if (s.nodeName[holder] === k.systemContext) {
+    const slot = growthSlot(g, holder, s.types.edgeContext);
+    if (slot >= 0) {
+      const target = s.edgeTo[slot];
+      return { kind: kindOfValue(g, target), name: edgeNameOf(s, slot), edgeType: 'context', slotTarget: target };
+    }
+    return { kind: 'closure-context', name: named(last), edgeType, slotTarget: -1 };
+  }
+  const name = named(last);
+  if (s.nodeName[holder] === k.promise) return { kind: 'promise', name, edgeType, slotTarget: -1 };
+  if (edgeTarget(s, holder, s.types.edgeInternal, k.table) >= 0) {
+    return { kind: s.nodeName[holder] === k.setClass ? 'set' : 'map', name, edgeType, slotTarget: -1 };
+  }
+  if (s.nodeType[holder] === s.types.closure) return { kind: 'closure-context', name, edgeType, slotTarget: -1 };
+  if (s.nodeName[holder] === k.array) return { kind: 'array', name, edgeType, slotTarget: -1 };
+  return { kind: 'object', name, edgeType, slotTarget: -1 };
+}
+
+function kindOfValue(g: FinalGraph, v: number): LeakKind {
+  const { s, k } = g;
+  if (isStringType(s, s.nodeType[v])) return 'string';
+  if (s.nodeName[v] === k.promise) return 'promise';
+  if (s.nodeName[v] === k.array) return 'array';
+  if (s.nodeName[v] === k.mapClass) return 'map';
+  if (s.nodeName[v] === k.setClass) return 'set';
+  return 'closure-context';
+}
+
+/** The outgoing edge (of `type`, or any if -1) whose dominated target retains the most. */
+export function growthSlot(g: FinalGraph, holder: number, type = -1): number {
+  const { s, dom } = g;
+  let best = -1;
+  let bestSize = -1;
+  for (let e = s.firstEdge[holder]; e < s.firstEdge[holder + 1]; e++) {
+    if (type >= 0 && s.edgeType[e] !== type) continue;
+    const to = s.edgeTo[e];
+    if (dom.idom[to] !== holder || to === holder) continue;
+    if (dom.retainedSize[to] > bestSize) {
+      best = e;
+      bestSize = dom.retainedSize[to];
+    }
+  }
+  return best;
+}
+
+/** Nearest user-level name at or above path position `upTo`. */
+export function pathName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, upTo: number): string {
+  const { s, k } = g;
+  for (let i = upTo; i >= 0; i--) {
+    const e = path.edges[i];
+    const t = s.edgeType[e];
+    if (t === s.types.edgeContext || t === s.types.edgeShortcut) return edgeNameOf(s, e);
+    if (t === s.types.edgeProperty && !edgeNameIsIndex(s, e)) {
+      const name = edgeNameOf(s, e);
+      if (!/^\d+$/.test(name)) return name;
+    }
+    if (t === s.types.edgeInternal && s.edgeName[e] === k.value && i > 0 && s.nodeName[path.nodes[i - 1]] === k.systemCell) {
+      const exported = exportNameOfCell(g, path.nodes[i - 1], i > 1 ? path.nodes[i - 2] : -1);
+      if (exported) return exported;
+    }
+  }
+  const holder = path.nodes[upTo];
+  return holder === undefined ? '' : nodeNameOf(s, holder);
+}
+
+/**
+ * ESM exports live in Cells listed in the module's exports hash table, where the key string
+ * sits in the slot just before the Cell: that key is the exported variable's name.
+ */
+export function exportNameOfCell(g: FinalGraph, cell: number, table: number): string | null {
+  const { s } = g;
+  const { retStart, retFrom } = g.dom.retainers;
+  const tables = table >= 0 ? [table] : [];
+  for (let r = retStart[cell]; r < retStart[cell + 1]; r++) if (retFrom[r] !== table) tables.push(retFrom[r]);
+  for (const t of tables) {
+    let slot = -1;
+    for (let e = s.firstEdge[t]; e < s.firstEdge[t + 1]; e++) {
+      if (s.edgeTo[e] === cell) slot = s.strings.asIndex(s.edgeName[e]);
+    }
+    if (slot <= 0) continue;
+    for (let e = s.firstEdge[t]; e < s.firstEdge[t + 1]; e++) {
+      const to = s.edgeTo[e];
+      if (s.strings.asIndex(s.edgeName[e]) === slot - 1 && isStringType(s, s.nodeType[to])) return nodeNameOf(s, to);
+    }
+  }
+  return null;
+}

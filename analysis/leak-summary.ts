@@ -1,0 +1,33 @@
+import { formatBytes, where } from './format.ts';
+import type { Leak } from './report-types.ts';
+
+const KIND_LABEL: Record<Leak['kind'], string> = {
+  map: 'Map',
+  set: 'Set',
+  array: 'array',
+  object: 'object',
+  'closure-context': 'closure variable',
+  listeners: 'event listeners',
+  timers: 'timers',
+  string: 'string',
+  promise: 'promise',
+};
+
+/** One sentence a developer can act on: what grows, by how much, holding what, defined where. */
+export function summarizeLeak(leak: Leak): string {
+  const last = leak.counts.length - 1;
+  const unit = leak.countsOf === 'entries' ? 'entries' : 'objects';
+  const grew = `grew from ${leak.counts[0]} to ${leak.counts[last]} ${unit} (${formatBytes(leak.bytes[0])} to ${formatBytes(leak.bytes[last])} retained) over ${leak.counts.length} snapshots without ever shrinking`;
+  const group = leak.instances > 1 ? ` (${leak.instances} holders on the same path)` : '';
+  const at = leak.location ? `; see ${where(leak.location)}` : '';
+  let what: string;
+  if (leak.kind === 'listeners') what = `"${leak.name}" listeners${leak.owner ? ` on \`${leak.owner}\`` : ''}`;
+  else if (leak.kind === 'timers') what = `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}`;
+  else what = `${capital(KIND_LABEL[leak.kind])} \`${leak.name}\``;
+  const holding = leak.kind === 'timers' ? ', never cleared' : `, holding ${leak.objectName} values`;
+  return `${what}${group} ${grew}${holding}${at}.`;
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

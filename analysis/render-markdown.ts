@@ -1,0 +1,41 @@
+import { formatBytes, where } from './format.ts';
+import type { DiagnosisReport, Leak } from './report-types.ts';
+
+/** A postmortem section: the root cause in prose, then the evidence, path and location. */
+export function renderMarkdown(report: DiagnosisReport): string {
+  const out: string[] = ['## Heap snapshot diagnosis', ''];
+  const files = report.snapshots.map((s) => `\`${s.file}\` (${formatBytes(s.totalBytes)})`).join(', ');
+  out.push(`Compared ${report.snapshots.length} heap snapshots of one process, oldest first: ${files}.`, '');
+  if (report.verdict === 'no-leak' || report.leaks.length === 0) {
+    out.push('**No leak found.** No holder grew in every interval by more than the noise bound; memory that churned was reclaimed between snapshots.', '');
+    return out.join('\n');
+  }
+  const top = report.leaks[0];
+  out.push('### Root cause', '', prose(top), '');
+  out.push('### Evidence', '', '| # | holder | kind | counts | retained | score |', '|---|---|---|---|---|---|');
+  report.leaks.forEach((l, i) => {
+    out.push(`| ${i + 1} | \`${l.name}\` | ${l.kind} | ${l.counts.join(' → ')} | ${l.bytes.map(formatBytes).join(' → ')} | ${l.score.toFixed(2)} |`);
+  });
+  out.push('', '### Retainer path of the top suspect', '', '```');
+  top.retainerPath.forEach((p, i) => out.push(`${i === 0 ? '' : '  → '}${p.edge ? `${p.edge} ` : ''}(${p.edgeType}) ${p.node} [${p.nodeType}]`));
+  out.push('```', '', `### Location`, '', top.location ? `\`${where(top.location)}\`` : 'The snapshot did not record where this holder is defined.', '');
+  return out.join('\n');
+}
+
+function prose(l: Leak): string {
+  const last = l.counts.length - 1;
+  const per = Math.round((l.counts[last] - l.counts[0]) / last);
+  const perBytes = formatBytes((l.bytes[last] - l.bytes[0]) / last);
+  const what =
+    l.kind === 'listeners'
+      ? `listeners for the \`${l.name}\` event${l.owner ? ` on \`${l.owner}\`` : ''} are added and never removed`
+      : l.kind === 'timers'
+        ? `timers (callback \`${l.name}\`) are scheduled and never cleared`
+        : `the ${l.kind} held by \`${l.name}\` only ever grows`;
+  const where_ = l.location ? ` It is defined at \`${where(l.location)}\`.` : '';
+  return (
+    `Memory grows because ${what}: about ${per} ${l.countsOf} (${perBytes}) per snapshot interval, ` +
+    `from ${l.counts[0]} to ${l.counts[last]} (${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained), ` +
+    `with no interval in which it shrank. The objects piling up are mostly \`${l.objectName}\`.${where_}`
+  );
+}

@@ -1,0 +1,73 @@
+/** The public shape of a diagnosis; everything in it is plain JSON. */
+export type LeakKind =
+  | 'map'
+  | 'set'
+  | 'array'
+  | 'object'
+  | 'closure-context'
+  | 'listeners'
+  | 'timers'
+  | 'string'
+  | 'promise';
+
+export interface PathStep {
+  /** Variable, property, index (`[3]`) or internal slot name; '' for the root. */
+  edge: string;
+  edgeType: string;
+  node: string;
+  nodeType: string;
+  nodeId: number;
+}
+
+export interface HolderInfo {
+  /** What a developer would grep for: the variable, the property, or the event name. */
+  name: string;
+  nodeName: string;
+  nodeType: string;
+  edgeType: string;
+  nodeId: number;
+}
+
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+  /** True when only the compiled position was known (code rewritten by a transpiler). */
+  approximate?: boolean;
+}
+
+export interface Leak {
+  name: string;
+  kind: LeakKind;
+  /** Class of the objects that pile up in the holder ('Object', 'Promise', 'string', ...). */
+  objectName: string;
+  /** What `counts` counts: collection entries, or objects kept alive by the holder. */
+  countsOf: 'entries' | 'retained objects';
+  counts: number[];
+  bytes: number[];
+  retainedBytes: number;
+  growth: { perSnapshot: number[]; bytesPerSnapshot: number[] };
+  retainerPath: PathStep[];
+  holder: HolderInfo;
+  location: SourceLocation | null;
+  /** Who owns the holder when that helps a reader: the emitter's variable for listeners. */
+  owner?: string;
+  /** How many holders with the same retainer path this leak groups (e.g. one array per user). */
+  instances: number;
+  score: number;
+  summary: string;
+}
+
+export interface SnapshotInfo {
+  file: string;
+  nodeCount: number;
+  edgeCount: number;
+  totalBytes: number;
+}
+
+export interface DiagnosisReport {
+  snapshots: SnapshotInfo[];
+  leaks: Leak[];
+  verdict: 'leak' | 'no-leak';
+  elapsedMs: number;
+}

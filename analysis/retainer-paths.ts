@@ -1,0 +1,136 @@
+import type { HeapSnapshot } from './heap-snapshot.ts';
+import { nodeNameOf } from './heap-snapshot.ts';
+import { arena } from './typed-arena.ts';
+
+/**
+ * Cheapest retaining paths from the root, by Dial's bucket queue over small integer edge
+ * costs. Weak edges are never followed. Paths prefer user-meaningful steps (variables,
+ * properties, elements) over internal links through code, maps and feedback, and prefer
+ * ordinary roots over V8's bookkeeping roots (string table, compilation cache, builtins):
+ * those roots are only opened, tier by tier, for nodes nothing better reaches.
+ */
+const NONE = 0xffffffff;
+const BUCKETS = 16;
+
+const TIER_1 = new Set(['(Stack roots)', '(Handle scope)', '(Strong roots)']);
+const TIER_2 = new Set([
+  '(Internalized strings)', '(External strings)', '(Read-only roots)', '(Smi roots)', '(Bootstrapper)',
+  '(Relocatable)', '(Debugger)', '(Compilation cache)', '(Builtins)', '(Thread manager)', '(Extensions)',
+  '(Code flusher)', '(Startup object cache)', '(Read-only object cache)', '(Shareable object cache)',
+  '(Weak collections)', '(Write barrier)', '(Retain maps)', '(Client heap)', '(Unknown)', '(Wrapper tracing)',
+]);
+
+export interface RetainerTree {
+  dist: Uint32Array;
+  parentNode: Uint32Array;
+  parentEdge: Uint32Array;
+}
+
+export function shortestRetainers(s: HeapSnapshot, root = 0): RetainerTree {
+  const n = s.nodeCount;
+  const [dist, parentNode, parentEdge] = arena([['u32', n], ['u32', n], ['u32', n]] as const);
+  dist.fill(NONE);
+  parentNode.fill(NONE);
+  parentEdge.fill(NONE);
+  const tier = rootTiers(s, root);
+  // FIFO within a bucket so that, among equally cheap paths, the first edge found wins.
+  const buckets: number[][] = Array.from({ length: BUCKETS }, () => []);
+  const cursor = new Uint32Array(BUCKETS);
+  let pending = 0;
+  const push = (v: number, d: number) => {
+    buckets[d % BUCKETS].push(v);
+    pending++;
+  };
+  dist[root] = 0;
+  push(root, 0);
+  let d = 0;
+  for (let phase = 0; phase <= 2; phase++) {
+    if (phase > 0) {
+      // Open the next tier of bookkeeping roots at the current frontier distance.
+      for (let v = 0; v < n; v++) {
+        if (tier[v] === phase && dist[v] === NONE && parentNode[v] !== NONE) {
+          dist[v] = d;
+          push(v, d);
+        }
+      }
+    }
+    while (pending > 0) {
+      const b = d % BUCKETS;
+      const bucket = buckets[b];
+      if (cursor[b] === bucket.length) {
+        bucket.length = 0;
+        cursor[b] = 0;
+        d++;
+        continue;
+      }
+      const v = bucket[cursor[b]++];
+      pending--;
+      if (dist[v] !== d) continue;
+      for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
+        const w = s.edgeTo[e];
+        const cost = edgeCost(s, v, e, w, root);
+        if (cost === 0) continue;
+        if (tier[w] > phase) {
+          // Remember how the deferred root hangs off its parent; open it in a later phase.
+          if (parentNode[w] === NONE) {
+            parentNode[w] = v;
+            parentEdge[w] = e;
+          }
+          continue;
+        }
+        const nd = d + cost;
+        if (nd < dist[w]) {
+          dist[w] = nd;
+          parentNode[w] = v;
+          parentEdge[w] = e;
+          push(w, nd);
+        }
+      }
+    }
+  }
+  return { dist, parentNode, parentEdge };
+}
+
+/** 0 means "do not follow". */
+function edgeCost(s: HeapSnapshot, from: number, e: number, to: number, root: number): number {
+  const t = s.edgeType[e];
+  const ty = s.types;
+  if (t === ty.edgeWeak) return 0;
+  if (t === ty.edgeShortcut && from !== root) return 0;
+  let cost = t === ty.edgeInternal ? 2 : t === ty.edgeHidden ? 3 : 1;
+  const nt = s.nodeType[to];
+  if (nt === ty.code || nt === ty.objectShape) cost += 6;
+  else if (nt === ty.hidden) cost += 3;
+  return cost;
+}
+
+function rootTiers(s: HeapSnapshot, root: number): Uint8Array {
+  const tier = new Uint8Array(s.nodeCount);
+  for (let e = s.firstEdge[root]; e < s.firstEdge[root + 1]; e++) {
+    const gcRoots = s.edgeTo[e];
+    if (s.nodeType[gcRoots] !== s.types.synthetic) continue;
+    for (let f = s.firstEdge[gcRoots]; f < s.firstEdge[gcRoots + 1]; f++) {
+      const sub = s.edgeTo[f];
+      if (s.nodeType[sub] !== s.types.synthetic) continue;
+      const name = nodeNameOf(s, sub);
+      if (TIER_2.has(name)) tier[sub] = 2;
+      else if (TIER_1.has(name)) tier[sub] = 1;
+    }
+  }
+  return tier;
+}
+
+/** Node ordinals from the root down to `node` (empty when unreachable). */
+export function pathNodes(tree: RetainerTree, node: number, root = 0): { nodes: number[]; edges: number[] } {
+  const nodes: number[] = [];
+  const edges: number[] = [];
+  let v = node;
+  let guard = tree.dist.length + 1;
+  while (v !== root && v !== NONE && guard-- > 0) {
+    nodes.push(v);
+    edges.push(tree.parentEdge[v]);
+    v = tree.parentNode[v];
+  }
+  if (v !== root) return { nodes: [], edges: [] };
+  return { nodes: nodes.reverse(), edges: edges.reverse() };
+}

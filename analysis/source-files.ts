@@ -1,0 +1,78 @@
+import { readFileSync, statSync } from 'node:fs';
+import { relative, isAbsolute, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Script names in a snapshot are paths or file:// URLs of the code the process ran. When that
+ * file is still on disk (the usual case: diagnose runs where the app ran) its text lets us
+ * point at the line that declares a variable, which V8 cannot give for code that tsx/esbuild
+ * rewrote (all on one line) and whose source and source map the snapshot cuts at 1024 chars.
+ */
+const MAX_SOURCE = 8 * 1024 * 1024;
+
+export function scriptPath(scriptName: string): string | null {
+  if (scriptName.startsWith('file://')) {
+    try {
+      return fileURLToPath(scriptName);
+    } catch {
+      return null;
+    }
+  }
+  return isAbsolute(scriptName) ? scriptName : null;
+}
+
+/** Path relative to cwd when under it, else as given; URLs that are not files stay URLs. */
+export function displayPath(scriptName: string, cwd = process.cwd()): string {
+  const path = scriptPath(scriptName);
+  if (!path) return scriptName;
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel) ? rel : path;
+}
+
+export class SourceFiles {
+  private readonly cache = new Map<string, string | null>();
+
+  read(scriptName: string): string | null {
+    const path = scriptPath(scriptName);
+    if (!path) return null;
+    if (this.cache.has(path)) return this.cache.get(path) ?? null;
+    let text: string | null = null;
+    try {
+      if (statSync(path).size <= MAX_SOURCE) text = readFileSync(path, 'utf8');
+    } catch {
+      text = null;
+    }
+    this.cache.set(path, text);
+    return text;
+  }
+}
+
+/** 1-based line and column of the first declaration of `name` in `text`, or null. */
+export function findDeclaration(text: string, name: string): { line: number; column: number } | null {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return null;
+  const n = `(${name.replace(/\$/g, '\\$')})`;
+  const patterns = [
+    `\\b(?:const|let|var)\\s+${n}(?![\\w$])`,
+    `\\b(?:const|let|var)\\s*\\{[^}]*?(?<![\\w$])${n}(?![\\w$])[^}]*\\}\\s*=`,
+    `\\bfunction\\s*\\*?\\s*${n}\\s*\\(`,
+    `\\bclass\\s+${n}(?![\\w$])`,
+    `(?:\\bthis|[\\w$\\])])\\.${n}\\s*=(?!=)`,
+    `(?:^|[\\s{,(])${n}\\s*[:=]\\s*(?:async\\b|function\\b|\\(|new\\b|\\[|\\{)`,
+  ];
+  for (const p of patterns) {
+    const m = new RegExp(p, 'md').exec(text);
+    const at = m?.indices?.[1]?.[0];
+    if (at !== undefined) return positionOf(text, at);
+  }
+  return null;
+}
+
+export function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}

@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { latestSnapshots } from '../../analysis/snapshot-files.ts';
+import { makeSnapshots, REPO } from './fixtures.ts';
+
+const exec = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'leak-lab-cli-'));
+let leak: string[];
+let healthy: string[];
+
+beforeAll(async () => {
+  [leak, healthy] = await Promise.all([makeSnapshots(dir, 'listeners'), makeSnapshots(dir, 'healthy')]);
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(args: string[], cwd = REPO): Promise<{ code: number; stdout: string; stderr: string }> {
+  const entry = join(REPO, 'analysis/diagnose-cli.ts');
+  // `--import tsx` resolves from cwd, which is not always the repo here.
+  const tsx = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ['--import', cwd === REPO ? 'tsx' : tsx, entry, ...args], { cwd, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout: string; stderr: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('diagnose CLI', () => {
+  it('exits 0 on a leak and prints only JSON with --json -', async () => {
+    const r = await cli(['--baseline', leak[0], '--target', leak[1], '--final', leak[2], '--json', '-']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.verdict).toBe('leak');
+    expect(json.leaks[0].holder.name).toBe('message');
+    expect(json.leaks[0].kind).toBe('listeners');
+  }, 60_000);
+
+  it('exits 0 on a healthy heap and says so; writes --json and --markdown files', async () => {
+    const jsonFile = join(dir, 'report.json');
+    const mdFile = join(dir, 'report.md');
+    const r = await cli(['--snapshots', ...healthy, '--json', jsonFile, '--markdown', mdFile, '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('no leak found');
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(readFileSync(jsonFile, 'utf8'))).toMatchObject({ verdict: 'no-leak', leaks: [] });
+    expect(readFileSync(mdFile, 'utf8')).toContain('No leak found');
+  }, 60_000);
+
+  it('uses runs/latest/snapshots when given no arguments', async () => {
+    const cwd = join(dir, 'project');
+    const snaps = join(cwd, 'runs/latest/snapshots');
+    mkdirSync(snaps, { recursive: true });
+    leak.forEach((f, i) => writeFileSync(join(snaps, `Heap.20250101.1200${i}0.4242.0.00${i + 1}.heapsnapshot`), readFileSync(f)));
+    expect(await latestSnapshots(snaps)).toEqual([1, 2, 3].map((i) => join(snaps, `Heap.20250101.1200${i - 1}0.4242.0.00${i}.heapsnapshot`)));
+    const r = await cli(['--quiet'], cwd);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('message');
+  }, 60_000);
+
+  it('exits 2 with one line naming the file on bad input, and no stack trace', async () => {
+    const bad = join(dir, 'bad.heapsnapshot');
+    writeFileSync(bad, '{"snapshot": {"meta": {}}, "nodes": [1,2');
+    for (const args of [
+      ['--snapshots', leak[0], bad],
+      ['--snapshots', leak[0], join(dir, 'missing.heapsnapshot')],
+      ['--snapshots', leak[0]],
+      ['--snapshots', leak[1], leak[0]],
+      ['--max-leaks', 'lots', ...leak],
+      ['--no-such-flag'],
+    ]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('diagnose: reading') && !l.startsWith('diagnose: analysing'));
+      expect(lines, r.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(/^diagnose: /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    const r = await cli(['--snapshots', leak[0], bad]);
+    expect(r.stderr).toContain(bad);
+  }, 120_000);
+
+  it('prints help', async () => {
+    const r = await cli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--baseline');
+  }, 60_000);
+});

@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readSnapshot } from '../../analysis/read-snapshot.ts';
+import { computeDominators } from '../../analysis/dominators.ts';
+import { dominatorOrder, dominates } from '../../analysis/dominator-order.ts';
+import { shortestRetainers, pathNodes } from '../../analysis/retainer-paths.ts';
+import { edgeNameOf, nodeNameOf } from '../../analysis/heap-snapshot.ts';
+import { buildIdIndex, findId } from '../../analysis/id-index.ts';
+import { SnapshotTokenizer } from '../../analysis/snapshot-tokenizer.ts';
+import { indexStrings } from '../../analysis/strings-section.ts';
+import { SnapshotBuilder } from './snapshot-builder.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'leak-lab-graph-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * root -> (GC roots) -> (Global handles) -> A
+ * A -> B, A -> C, B -> D, C -> D, D -> E       (diamond: D is dominated by A, not B or C)
+ * A -> ring head H; H <-> n1 <-> n2 <-> n3 <-> H  (doubly linked: all dominated by H)
+ * A -weak-> W and nothing else retains W           (unreachable: hung under the root)
+ * (Internalized strings) -> S, A -> S              (S retained by two: idom is (GC roots))
+ */
+function diamond() {
+  const b = new SnapshotBuilder();
+  const handles = b.node('synthetic', '(Global handles)', 0);
+  const strs = b.node('synthetic', '(Internalized strings)', 0);
+  b.edge(b.gcRoots, 'element', 1, strs).edge(b.gcRoots, 'element', 2, handles);
+  const A = b.node('object', 'A', 10);
+  const B = b.node('object', 'B', 20);
+  const C = b.node('object', 'C', 30);
+  const D = b.node('object', 'D', 40);
+  const E = b.node('string', 'payload "quoted" \\ é', 50);
+  b.edge(handles, 'element', 0, A).edge(A, 'property', 'b', B).edge(A, 'property', 'c', C);
+  b.edge(B, 'property', 'd', D).edge(C, 'property', 'd', D).edge(D, 'internal', 'e', E);
+  const H = b.node('object', 'Head', 8);
+  const ring = [b.node('object', 'Link', 100), b.node('object', 'Link', 100), b.node('object', 'Link', 100)];
+  b.edge(A, 'property', 'list', H);
+  const all = [H, ...ring];
+  all.forEach((x, i) => {
+    b.edge(x, 'property', 'next', all[(i + 1) % all.length]);
+    b.edge(x, 'property', 'prev', all[(i + all.length - 1) % all.length]);
+    b.edge(x, 'property', 'self', x);
+  });
+  const W = b.node('object', 'Weakly', 7);
+  b.edge(A, 'weak', 'w', W);
+  const S = b.node('string', 'interned', 5);
+  b.edge(strs, 'internal', '1', S).edge(A, 'property', 's', S);
+  b.location(A, 3, 9, 4);
+  return { b, handles, A, B, C, D, E, H, ring, W, S };
+}
+
+describe('streaming parser', () => {
+  it('reads nodes, edges, strings with escapes and locations, whatever the chunking', async () => {
+    const g = diamond();
+    const s = await readSnapshot(g.b.write(join(dir, 'diamond.heapsnapshot')));
+    expect(s.nodeCount).toBe(15);
+    expect(nodeNameOf(s, g.E)).toBe('payload "quoted" \\ é');
+    expect(s.edgeTo[s.firstEdge[g.A]]).toBe(g.B);
+    expect(edgeNameOf(s, s.firstEdge[g.A])).toBe('b');
+    expect(s.nodeId[g.A]).toBe(g.b.idOf(g.A));
+    expect(s.locations.count).toBe(1);
+    expect([s.locations.node[0], s.locations.scriptId[0], s.locations.line[0], s.locations.column[0]]).toEqual([g.A, 3, 9, 4]);
+    expect(s.strings.indexOf('interned')).toBeGreaterThan(0);
+    expect(s.strings.indexOf('absent string')).toBe(-1);
+  });
+
+  it('gives the same arrays when the bytes arrive in tiny chunks', () => {
+    const text = Buffer.from(diamond().b.toJSON());
+    const parse = (chunk: number) => {
+      const t = new SnapshotTokenizer('x', text.length);
+      for (let i = 0; i < text.length; i += chunk) t.push(text.subarray(i, i + chunk));
+      const out = t.end();
+      const strings = indexStrings(out.strings);
+      return { ids: [...out.nodes.id], to: [...out.edges.to], names: [...out.nodes.name].map((i) => strings.get(i)) };
+    };
+    const whole = parse(text.length);
+    for (const chunk of [1, 2, 3, 7, 64]) expect(parse(chunk)).toEqual(whole);
+  });
+});
+
+describe('dominators and retained sizes', () => {
+  it('match the hand-computed tree', async () => {
+    const g = diamond();
+    const s = await readSnapshot(g.b.write(join(dir, 'dom.heapsnapshot')));
+    const d = computeDominators(s);
+    expect(d.idom[g.D]).toBe(g.A);
+    expect(d.idom[g.E]).toBe(g.D);
+    expect(d.idom[g.B]).toBe(g.A);
+    for (const link of g.ring) expect(d.idom[link]).toBe(g.H);
+    expect(d.idom[g.S]).toBe(g.b.gcRoots);
+    expect(d.idom[g.W]).toBe(0);
+    expect(d.orphan[g.W]).toBe(1);
+    expect(d.retainedSize[g.H]).toBe(308);
+    expect(d.retainedSize[g.A]).toBe(10 + 20 + 30 + 40 + 50 + 308);
+    expect(d.retainedCount[g.A]).toBe(9);
+    expect(d.retainedSize[0]).toBe(10 + 20 + 30 + 40 + 50 + 308 + 7 + 5);
+    const order = dominatorOrder(d);
+    expect(dominates(order, g.A, g.E)).toBe(true);
+    expect(dominates(order, g.B, g.D)).toBe(false);
+    expect(order.size[g.A]).toBe(9);
+  });
+
+  it('handles a long doubly-linked list (slow for iterative dominators) quickly', async () => {
+    const b = new SnapshotBuilder();
+    const handles = b.node('synthetic', '(Global handles)', 0);
+    b.edge(b.gcRoots, 'element', 0, handles);
+    const head = b.node('object', 'TimersList', 16);
+    b.edge(handles, 'element', 0, head);
+    const links = Array.from({ length: 5000 }, () => b.node('object', 'Timeout', 10));
+    const ring = [head, ...links];
+    ring.forEach((x, i) => b.edge(x, 'property', '_idleNext', ring[(i + 1) % ring.length]).edge(x, 'property', '_idlePrev', ring[(i + ring.length - 1) % ring.length]));
+    const s = await readSnapshot(b.write(join(dir, 'ring.heapsnapshot')));
+    const started = performance.now();
+    const d = computeDominators(s);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(d.idom[links[2500]]).toBe(head);
+    expect(d.retainedSize[head]).toBe(16 + 5000 * 10);
+  });
+});
+
+describe('retainer paths', () => {
+  it('skip weak edges and prefer ordinary roots over the string table', async () => {
+    const g = diamond();
+    const s = await readSnapshot(g.b.write(join(dir, 'paths.heapsnapshot')));
+    const tree = shortestRetainers(s);
+    const toS = pathNodes(tree, g.S);
+    expect(toS.nodes.map((v) => nodeNameOf(s, v))).toEqual(['(GC roots)', '(Global handles)', 'A', 'interned']);
+    expect(pathNodes(tree, g.W).nodes).toEqual([]);
+    expect(pathNodes(tree, g.E).nodes).toEqual([g.b.gcRoots, g.handles, g.A, g.B, g.D, g.E]);
+  });
+});
+
+describe('id index', () => {
+  it('sorts ids with a radix sort and finds them by binary search', () => {
+    const ids = new Uint32Array([70001, 3, 4_000_000_001, 65537, 9, 65535]);
+    const index = buildIdIndex(ids);
+    expect([...index.ids]).toEqual([3, 9, 65535, 65537, 70001, 4_000_000_001]);
+    expect(index.ordinals[findId(index, 65537)]).toBe(3);
+    expect(findId(index, 5)).toBe(-1);
+  });
+});

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { diagnose } from '../../analysis/diagnose.ts';
+import { SnapshotBuilder } from './snapshot-builder.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'leak-lab-series-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * One process seen three times. A context holds `growingTable`, a small Map gaining 30
+ * entries per snapshot, and `bigCache`, an object of 500 properties whose 1 KB values are
+ * all replaced between snapshots (new ids, same count): large, churning, bounded.
+ */
+function series(grow: boolean): string[] {
+  const base = (k: number) => 100_000 + k * 20_000;
+  return [0, 1, 2].map((k) => {
+    const b = new SnapshotBuilder();
+    const handles = b.node('synthetic', '(Global handles)', 0, 5);
+    b.edge(b.gcRoots, 'element', 1, handles);
+    const ctx = b.node('object', 'system / Context', 48, 101);
+    const map = b.node('object', 'Map', 32, 103);
+    const cache = b.node('object', 'Object', 56, 105);
+    const fn = b.node('closure', 'handler', 64, 107);
+    b.edge(handles, 'element', 0, fn).edge(fn, 'internal', 'context', ctx);
+    b.edge(ctx, 'context', 'growingTable', map).edge(ctx, 'context', 'bigCache', cache);
+    const table = b.node('array', '', 16 + 24 * 90, base(k) + 1);
+    b.edge(map, 'internal', 'table', table);
+    const entries = grow ? 30 * (k + 1) : 30;
+    for (let j = 0; j < entries; j++) {
+      const born = Math.floor(j / 30);
+      const entry = b.node('object', 'Session', 100, base(born) + 5001 + 2 * j);
+      b.edge(table, 'internal', String(8 + 3 * j), entry);
+    }
+    for (let j = 0; j < 500; j++) {
+      const value = b.node('object', 'CachedResponse', 1000, base(k) + 9001 + 2 * j);
+      b.edge(cache, 'property', `k${j}`, value);
+    }
+    b.location(fn, 1, 4, 2);
+    return b.write(join(dir, `${grow ? 'leak' : 'healthy'}-${k}.heapsnapshot`));
+  });
+}
+
+describe('growth ranking on a hand-built series', () => {
+  it('names the small collection that only grows and ignores the big cache that churns', async () => {
+    const report = await diagnose({ snapshots: series(true) });
+    expect(report.verdict).toBe('leak');
+    const top = report.leaks[0];
+    expect(top.holder.name).toBe('growingTable');
+    expect(top.kind).toBe('map');
+    expect(top.counts).toEqual([30, 60, 90]);
+    expect(top.growth.perSnapshot).toEqual([30, 30]);
+    expect(top.objectName).toBe('Session');
+    expect(top.retainerPath.map((p) => p.edge)).toEqual(['[1]', '[1]', '[0]', 'context', 'growingTable']);
+    expect(top.score).toBeGreaterThan(0.5);
+    expect(top.score).toBeLessThanOrEqual(1);
+    expect(report.leaks.some((l) => l.name === 'bigCache')).toBe(false);
+  });
+
+  it('reports no leak when only the cache churns', async () => {
+    const report = await diagnose({ snapshots: series(false) });
+    expect(report.verdict).toBe('no-leak');
+    expect(report.leaks).toEqual([]);
+  });
+
+  it('gives the same report twice (deterministic)', async () => {
+    const files = series(true);
+    const a = await diagnose({ snapshots: files });
+    const b = await diagnose({ snapshots: files });
+    expect({ ...a, elapsedMs: 0 }).toEqual({ ...b, elapsedMs: 0 });
+  });
+});

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diagnose, renderMarkdown, renderText, type DiagnosisReport } from '../../analysis/diagnose.ts';
+import { makeSnapshots, makeTsxSnapshots } from './fixtures.ts';
+
+/**
+ * Real Node heaps: the fixture app leaks one way (or every way, or not at all) next to a
+ * bounded response cache that churns and is bigger than any leak.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'leak-lab-real-'));
+const reports: Record<string, DiagnosisReport> = {};
+const SCENARIOS = ['all', 'map', 'timers', 'healthy'];
+
+beforeAll(async () => {
+  const [tsx, ...sets] = await Promise.all([makeTsxSnapshots(dir), ...SCENARIOS.map((s) => makeSnapshots(dir, s))]);
+  for (const [i, s] of SCENARIOS.entries()) reports[s] = await diagnose({ snapshots: sets[i] });
+  reports.tsx = await diagnose({ snapshots: tsx });
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const APP = 'test/fixtures/analysis/leak-app.mjs';
+
+describe('diagnose on real snapshots', () => {
+  it('names a Map that only grows as the top suspect, with its declaration', () => {
+    const r = reports.map;
+    expect(r.verdict).toBe('leak');
+    const top = r.leaks[0];
+    expect(top.holder.name).toBe('sessionTable');
+    expect(top.kind).toBe('map');
+    expect(top.counts).toEqual([3000, 3300, 3600]);
+    expect(top.location).toMatchObject({ file: APP, line: 26 });
+    expect(r.leaks.some((l) => l.holder.name === 'responseCache')).toBe(false);
+  });
+
+  it('names setInterval timers by their callback and points at it', () => {
+    const top = reports.timers.leaks[0];
+    expect(top.kind).toBe('timers');
+    expect(top.name).toBe('pollStatus');
+    expect(top.location).toMatchObject({ file: APP, line: 37 });
+  });
+
+  it('finds every leak when all happen at once, and never the churning cache', () => {
+    const r = reports.all;
+    const byName = new Map(r.leaks.map((l) => [l.holder.name, l]));
+    expect(byName.get('sessionTable')?.kind).toBe('map');
+    expect(byName.get('message')?.kind).toBe('listeners');
+    expect(byName.get('message')?.location).toMatchObject({ file: APP, line: 36 });
+    expect(byName.get('pollStatus')?.kind).toBe('timers');
+    expect(byName.get('auditLog')?.kind).toBe('array');
+    expect(byName.get('auditLog')?.objectName).toBe('string');
+    expect(byName.get('lastHandler')?.kind).toBe('closure-context');
+    expect(byName.has('responseCache')).toBe(false);
+    for (const l of r.leaks) {
+      expect(l.growth.perSnapshot.every((d) => d > 0)).toBe(true);
+      expect(l.retainerPath.length).toBeGreaterThan(1);
+      expect(l.score).toBeGreaterThan(0);
+      expect(l.score).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('names an exported binding of a tsx-compiled ES module and finds its declaration on disk', () => {
+    const byName = new Map(reports.tsx.leaks.map((l) => [l.holder.name, l]));
+    const TS = 'test/fixtures/analysis/esm-leak.ts';
+    expect(byName.get('tokenIndex')).toMatchObject({ kind: 'map', counts: [400, 800, 1200], location: { file: TS, line: 12 } });
+    expect(byName.get('retryQueue')).toMatchObject({ kind: 'array', objectName: 'anonymous function', location: { file: TS, line: 13 } });
+  });
+
+  it('calls a healthy heap healthy', () => {
+    expect(reports.healthy.verdict).toBe('no-leak');
+    expect(reports.healthy.leaks).toEqual([]);
+    expect(renderText(reports.healthy)).toContain('no leak found');
+    expect(renderMarkdown(reports.healthy)).toContain('No leak found');
+  });
+
+  it('renders text and a markdown postmortem section', () => {
+    const text = renderText(reports.map);
+    expect(text).toContain('sessionTable');
+    expect(text).toContain(`${APP}:26`);
+    const md = renderMarkdown(reports.map);
+    expect(md).toContain('### Root cause');
+    expect(md).toContain('`sessionTable`');
+  });
+});
