@@ -1,7 +1,7 @@
 import type { LeakScenario } from '../leak-scenarios/scenario.ts';
 import { isLabError } from './errors.ts';
 import type { Incident } from './incident.ts';
-import type { VerifyData } from './run-files.ts';
+import type { LoadSecond, VerifyData } from './run-files.ts';
 import { verifyWindow } from './verify-window.ts';
 
 export interface FixOptions {
@@ -25,8 +25,17 @@ export async function deployFixAndVerify(incident: Incident, scenario: LeakScena
   await incident.stopApp();
   const fixedAt = Date.now();
   await incident.deploy(variant, opts.heapCapMb, 'fix', variant === 'fixed' ? `Fixed build deployed: ${scenario.fix.split('. ')[0]}.` : `Build redeployed (${variant}).`);
-  const settled = await incident
-    .waitFor('sample', () => incident.activeAlerts.size === 0, opts.settleTimeoutSeconds * 1000, 'every alert resolving after the fix')
+  // First a clean second of traffic on the new build, so requests refused during the switch-over
+  // (and the error-rate alert they may set off) are behind us before "settled" can be judged.
+  const settleBy = Date.now() + opts.settleTimeoutSeconds * 1000;
+  const clean = await incident
+    .waitFor<LoadSecond>('load', (l) => l.t >= fixedAt && l.requests > 0 && l.failed === 0, opts.settleTimeoutSeconds * 1000, 'a clean second of traffic on the new build')
+    .then(
+      () => true,
+      (err: unknown) => (isLabError(err, 'LAB_ERR_TIMEOUT') ? false : Promise.reject(err)),
+    );
+  const settled = clean && await incident
+    .waitFor('sample', () => incident.activeAlerts.size === 0, Math.max(1000, settleBy - Date.now()), 'every alert resolving after the fix')
     .then(
       () => true,
       (err: unknown) => (isLabError(err, 'LAB_ERR_TIMEOUT') ? false : Promise.reject(err)),

@@ -23,6 +23,8 @@ export interface SessionHooks {
   progress: (line: string) => void;
   /** Once a second, after each monitor sample (live status, dashboards). */
   tick?: (incident: Incident) => void;
+  /** The session as soon as it is open, before anything is deployed (e.g. to attach a live dashboard). */
+  onSession?: (session: IncidentSession) => void;
 }
 
 export interface IncidentSession {
@@ -33,8 +35,11 @@ export interface IncidentSession {
   /** Starts the traffic against the app deployed now; later deploys retarget it. */
   startTraffic(): void;
   load(): LoadHandle | null;
-  /** Stops load, monitor and app, writes users.json and closes the run's files. */
-  close(): Promise<UserOutcomes | null>;
+  /**
+   * Stops load, monitor and app, writes users.json and closes the run's files; `lastWords`
+   * records the run's final event (e.g. `aborted`) just before the timeline closes.
+   */
+  close(lastWords?: (timeline: Timeline) => void): Promise<UserOutcomes | null>;
 }
 
 /**
@@ -108,7 +113,7 @@ export function openIncidentSession(scenario: LeakScenario, opts: Readonly<Outag
   incident.follow({ retarget: (t) => load?.retarget(t.url) });
 
   let closing: Promise<UserOutcomes | null> | null = null;
-  return {
+  const session: IncidentSession = {
     folder,
     timeline,
     incident,
@@ -135,13 +140,14 @@ export function openIncidentSession(scenario: LeakScenario, opts: Readonly<Outag
         connections: opts.connections,
       });
     },
-    close() {
+    close(lastWords) {
       closing ??= (async () => {
         const totals = await (load as LoadHandle | null)?.stop().catch(() => null);
         await (monitor as Monitor | null)?.stop();
         await incident.stopApp();
         const users = load ? writeUsers(folder, load.userOutcomes(), opts.tz) : null;
         if (totals) recordTrafficStopped(timeline, totals);
+        lastWords?.(timeline);
         metricsFile.close();
         loadFile.close();
         timeline.close();
@@ -150,6 +156,8 @@ export function openIncidentSession(scenario: LeakScenario, opts: Readonly<Outag
       return closing;
     },
   };
+  hooks.onSession?.(session);
+  return session;
 }
 
 function recordTrafficStopped(timeline: Timeline, totals: LoadTotals): void {

@@ -6,6 +6,8 @@ import { LiveStatus, statusLine } from './live-status.ts';
 import { DEFAULT_SCENARIO, resolveOutageOptions } from './outage-options.ts';
 import { runOutage, type OutageResult } from './outage-run.ts';
 import { scenarioNames } from '../leak-scenarios/index.ts';
+import { labError } from './errors.ts';
+import { startOutageDashboard } from './outage-dashboard.ts';
 
 const HELP = `Usage: npm run outage -- [options]
 
@@ -24,6 +26,8 @@ Options:
   --rate N          requests per second             [profile's]
   --users N         distinct users in the traffic   [1000]
   --no-postmortem   skip writing the postmortem
+  --dashboard       serve the live dashboard on 127.0.0.1 (URL printed)
+  --dashboard-port N  its port                       [any free one]
   --json            print the result as JSON on stdout
   -h, --help        this text
 
@@ -40,6 +44,8 @@ await runCli('outage', async () => {
       rate: { type: 'string' },
       users: { type: 'string' },
       'no-postmortem': { type: 'boolean' },
+      dashboard: { type: 'boolean' },
+      'dashboard-port': { type: 'string', default: '0' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -59,26 +65,38 @@ await runCli('outage', async () => {
     users: num(values.users),
     postmortem: !values['no-postmortem'],
   });
+  const dashboardPort = Number(values['dashboard-port']);
+  if (!Number.isInteger(dashboardPort) || dashboardPort < 0 || dashboardPort > 65535) throw labError('LAB_ERR_BAD_OPTION', `--dashboard-port must be 0..65535, got "${values['dashboard-port']}"`);
+  const dashboard = values.dashboard ? await startOutageDashboard(opts, dashboardPort) : null;
   const live = new LiveStatus();
+  if (dashboard) live.event(`live dashboard: ${dashboard.dashboard.openUrl}`);
   const signals = abortOnSignals((signal) => live.event(`${signal}: stopping the app and the load, writing what the run has...`));
   const started = Date.now();
-  live.event(`leak-lab outage: scenario ${opts.scenario}, profile ${opts.profile} (${OUTAGE_PROFILES[opts.profile].heapCapMb} MB heap cap), times in ${opts.tz}`);
-  const result = await runOutage(opts, {
-    signal: signals.signal,
-    progress: (line) => live.event(line),
-    tick: (incident) =>
-      live.update(
-        statusLine({
-          elapsedSeconds: Math.round((Date.now() - started) / 1000),
-          phase: incident.phase,
-          sample: incident.lastSample,
-          heapCapMb: incident.heapCapMb,
-          load: incident.lastLoad,
-          activeAlerts: [...incident.activeAlerts.keys()],
-        }),
-      ),
-  });
-  live.end();
+  let result: OutageResult;
+  try {
+    result = await runOutage(opts, {
+      signal: signals.signal,
+      onSession: (session) => {
+        live.event(`leak-lab outage: scenario ${opts.scenario}, profile ${opts.profile} (${OUTAGE_PROFILES[opts.profile].heapCapMb} MB heap cap), times in ${opts.tz}; files in ${session.folder.dir}`);
+        dashboard?.attach(session);
+      },
+      progress: (line) => live.event(line),
+      tick: (incident) =>
+        live.update(
+          statusLine({
+            elapsedSeconds: Math.round((Date.now() - started) / 1000),
+            phase: incident.phase,
+            sample: incident.lastSample,
+            heapCapMb: incident.heapCapMb,
+            load: incident.lastLoad,
+            activeAlerts: [...incident.activeAlerts.keys()],
+          }),
+        ),
+    });
+  } finally {
+    live.end();
+    await dashboard?.close();
+  }
   printHeadline(result);
   process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${result.runDir}\n`);
   return signals.exitCode() ?? (result.outcome === 'resolved' ? 0 : 1);

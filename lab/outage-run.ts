@@ -7,6 +7,7 @@ import { openIncidentSession, type SessionHooks } from './incident-session.ts';
 import type { OutageOptions } from './outage-options.ts';
 import { playIncident } from './outage-story.ts';
 import type { DiagnosisData, VerifyData } from './run-files.ts';
+import type { Timeline } from './timeline.ts';
 
 export interface OutageResult {
   runDir: string;
@@ -31,6 +32,7 @@ export async function runOutage(opts: Readonly<OutageOptions>, hooks: SessionHoo
   let verify: VerifyData | null = null;
   let detectionSeconds: number | null = null;
   let failure: unknown = null;
+  let lastWords: ((timeline: Timeline) => void) | undefined;
   try {
     const evidence = await playIncident(incident, opts, () => session.startTraffic());
     detectionSeconds = secondsBetween(timeline.events.find((e) => e.type === 'deploy')!.at, timeline.events.find((e) => e.type === 'alert')!.at);
@@ -44,15 +46,16 @@ export async function runOutage(opts: Readonly<OutageOptions>, hooks: SessionHoo
     });
     if (verify.passed) outcome = 'resolved';
   } catch (err) {
-    if (isLabError(err, 'LAB_ERR_ABORTED') || hooks.signal.aborted) {
-      outcome = 'aborted';
-      timeline.record('aborted', 'lab', 'Run interrupted (Ctrl-C or SIGTERM); the app and the load were stopped.', { phase: incident.phase });
-    } else {
-      timeline.record('aborted', 'lab', `Run cut short: ${(err as Error).message}`, { phase: incident.phase, error: (err as Error).message, code: (err as { code?: string }).code ?? null });
-      failure = err;
-    }
+    const aborted = isLabError(err, 'LAB_ERR_ABORTED') || hooks.signal.aborted;
+    outcome = aborted ? 'aborted' : outcome;
+    if (!aborted) failure = err;
+    const phase = incident.phase;
+    lastWords = (t) =>
+      aborted
+        ? t.record('aborted', 'lab', 'Run interrupted (Ctrl-C or SIGTERM); the app and the load were stopped.', { phase })
+        : t.record('aborted', 'lab', `Run cut short: ${(err as Error).message}`, { phase, error: (err as Error).message, code: (err as { code?: string }).code ?? null });
   }
-  const users = await session.close();
+  const users = await session.close(lastWords);
 
   // A run cut short by a fault still gets its write-up: what is known, and plainly what is missing.
   let postmortem: string[] = [];

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,9 @@ import { runTs } from '../helpers/run-node.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'leak-lab-abort-'));
+// A run folder inside a plain file cannot be made, even by root.
+const notAFolder = path.join(root, 'a-file');
+writeFileSync(notAFolder, 'not a folder\n');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function alive(pid: number): boolean {
@@ -44,7 +47,7 @@ describe('outage run: faults and bad input', () => {
   it.each([
     [['--scenario', 'nope'], /unknown scenario "nope"/],
     [['--tz', 'Mars/Base'], /unknown time zone "Mars\/Base"/],
-    [['--out', '/proc/leak-lab-cannot-write'], /cannot write the run folder/],
+    [['--out', path.join(notAFolder, 'run')], /cannot write the run folder/],
     [['--rate', 'fast'], /--rate must be a whole number/],
   ])('refuses %j with one line and exit 2, before starting anything', async (args, message) => {
     const result = await runTs('lab/outage-cli.ts', args, { timeoutMs: 30_000 });

@@ -31,14 +31,15 @@ describe('npm run outage (short profile), end to end', () => {
     expect(summary.outcome).toBe('resolved');
 
     const events = timeline(out);
-    const order = ['deploy', 'load', 'snapshot', 'alert', 'snapshot', 'snapshot', 'action', 'deploy', 'observation', 'action', 'deploy', 'observation', 'escalation', 'crash', 'deploy', 'verify', 'resolved'];
+    const order = ['deploy', 'load', 'snapshot', 'alert', 'snapshot', 'snapshot', 'action', 'deploy', 'observation', 'action', 'deploy', 'observation', 'crash', 'escalation', 'diagnosis', 'deploy', 'verify', 'resolved'];
     let at = 0;
     for (const type of order) {
       const next = events.findIndex((e, i) => i >= at && e.type === type);
       expect(next, `a ${type} event after event #${at} (${events.map((e) => e.type).join(', ')})`).toBeGreaterThanOrEqual(0);
       at = next + 1;
     }
-    expect(events.some((e) => e.type === 'diagnosis')).toBe(true);
+    const diagnosis = events.find((e) => e.type === 'diagnosis')!;
+    expect(diagnosis.data.correct, JSON.stringify(diagnosis.data.topSuspect)).toBe(true);
 
     // Real times: in the zone asked for, in order, and inside the run's own wall-clock window.
     const times = events.map((e) => Date.parse(e.at));

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startApp, type AppProcess } from '../../lab/app-process.ts';
+import { startLoad } from '../../load/load-run.ts';
+import type { LoadHandle } from '../../load/load-types.ts';
+import type { AlertEvent } from '../../monitor/alert-types.ts';
+import { startMonitor, type Monitor } from '../../monitor/start-monitor.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'leak-lab-alerts-'));
+const running: { app?: AppProcess; load?: LoadHandle; monitor?: Monitor }[] = [];
+afterAll(async () => {
+  for (const r of running) {
+    await r.load?.stop();
+    await r.monitor?.stop();
+    await r.app?.stop();
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const HEAP_CAP_MB = 64;
+const SCENARIO = 'request-log-array';
+
+/** Runs one build under the default traffic with the monitor's rules; resolves at the first heap alert or after `seconds`. */
+async function watch(variant: 'leaky' | 'fixed', seconds: number): Promise<{ fired: AlertEvent | null; elapsedMs: number }> {
+  const app = await startApp({ scenario: SCENARIO, variant, heapCapMb: HEAP_CAP_MB, snapshotDir: dir, token: 'alerts' });
+  const r: (typeof running)[number] = { app };
+  running.push(r);
+  const started = Date.now();
+  try {
+    return await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve({ fired: null, elapsedMs: Date.now() - started }), seconds * 1000);
+      r.monitor = startMonitor({
+        target: { pid: app.pid, url: app.url },
+        heapCapBytes: HEAP_CAP_MB * 2 ** 20,
+        onAlert(event) {
+          if (event.state === 'firing' && event.rule.startsWith('heap')) {
+            clearTimeout(timer);
+            resolve({ fired: event, elapsedMs: Date.now() - started });
+          }
+        },
+      });
+      r.load = startLoad({ url: app.url, onSecond: (s) => r.monitor?.feedLoadSecond(s) });
+    });
+  } finally {
+    await r.load?.stop();
+    await r.monitor?.stop();
+    await app.stop();
+  }
+}
+
+describe('alert rules over the same window', () => {
+  it('fire on the leaky build and never on the fixed one', async () => {
+    const leaky = await watch('leaky', 60);
+    expect(leaky.fired, 'a heap alert on the leaky build within 60 s').not.toBeNull();
+    // The fixed build gets the same window the leaky one needed, and a little more.
+    const fixed = await watch('fixed', Math.ceil(leaky.elapsedMs / 1000) + 5);
+    expect(fixed.fired).toBeNull();
+  });
+});
