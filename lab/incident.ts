@@ -31,6 +31,8 @@ export class Incident extends EventEmitter {
   heapCapMb = 0;
   phase = 'deploy';
   lastSample: MetricSample | null = null;
+  /** The last sample in which the app answered: a snapshot or a GC pause can cost a scrape. */
+  lastUpSample: MetricSample | null = null;
   lastLoad: LoadSecond | null = null;
   readonly activeAlerts = new Map<string, AlertData>();
   readonly #targets: Retargetable[] = [];
@@ -90,7 +92,7 @@ export class Incident extends EventEmitter {
 
   async snapshot(label: string): Promise<SnapshotData> {
     const app = this.#requireApp();
-    const heapUsedBytes = this.lastSample?.heapUsedBytes;
+    const heapUsedBytes = this.lastUpSample?.heapUsedBytes;
     const res = await app.admin<{ file: string; bytes: number }>('POST', '/snapshots', { label });
     const data: SnapshotData = { label, file: path.relative(path.dirname(this.options.snapshotDir), res.file), bytes: res.bytes, heapUsedBytes };
     this.timeline.record('snapshot', 'responder', `Heap snapshot "${label}" taken from pid ${app.pid} (${(res.bytes / MB).toFixed(1)} MB file).`, data);
@@ -106,6 +108,7 @@ export class Incident extends EventEmitter {
 
   onSample(sample: MetricSample): void {
     this.lastSample = sample;
+    if (sample.up) this.lastUpSample = sample;
     this.emit('sample', sample);
     this.#watchResponsiveness(sample);
   }
@@ -185,8 +188,8 @@ export class Incident extends EventEmitter {
       signal: info.signal,
       reason,
       stderrTail: info.stderrTail.slice(-8),
-      rssBytes: this.lastSample?.pid === app.pid ? this.lastSample.rssBytes : undefined,
-      heapUsedBytes: this.lastSample?.pid === app.pid ? this.lastSample.heapUsedBytes : undefined,
+      rssBytes: this.lastUpSample?.pid === app.pid ? this.lastUpSample.rssBytes : undefined,
+      heapUsedBytes: this.lastUpSample?.pid === app.pid ? this.lastUpSample.heapUsedBytes : undefined,
     };
     this.timeline.record('crash', 'app', crashSummary(crash, app.heapCapMb, this.options.unresponsiveSeconds), crash, info.at);
     this.emit('crash', crash);

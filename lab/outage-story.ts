@@ -35,7 +35,7 @@ export async function playIncident(incident: Incident, t: StoryTiming, startLoad
   incident.phase = 'leaking';
 
   const firstAlert = await incident.waitFor<AlertData>('alert', (a) => a.state === 'firing', t.detectTimeoutSeconds * 1000, 'the first alert');
-  const firstAlertHeap = incident.lastSample?.heapUsedBytes ?? 0;
+  const firstAlertHeap = incident.lastUpSample?.heapUsedBytes ?? 0;
   snapshots.push(await incident.snapshot('alert'));
   await incident.elapse(t.laterSnapshotSeconds);
   snapshots.push(await incident.snapshot('later'));
@@ -61,7 +61,7 @@ function waitForCrash(incident: Incident, timeoutMs: number): Promise<CrashData>
 }
 
 async function misleadingRestart(incident: Incident, t: StoryTiming, alertLevel: number): Promise<void> {
-  const before = incident.lastSample;
+  const before = incident.lastUpSample;
   incident.timeline.record<ActionData>('action', 'responder', `On-call restarted the app to clear memory (heap at ${mb(before?.heapUsedBytes)}).`, {
     action: 'restart',
     misleading: true,
