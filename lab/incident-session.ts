@@ -101,9 +101,12 @@ export function openIncidentSession(scenario: LeakScenario, opts: Readonly<Outag
           hooks.tick?.(incident);
         },
         onAlert(alert) {
+          // The timeline gets one short sentence; the monitor's full reading stays in `detail`.
           incident.onAlert(
-            { rule: alert.rule, severity: alert.severity, state: alert.state, value: alert.value, threshold: alert.threshold, unit: alert.unit },
-            `${alert.state === 'firing' ? 'Alert' : 'Resolved'} ${alert.rule}: ${alert.summary}`,
+            { rule: alert.rule, severity: alert.severity, state: alert.state, value: alert.value, threshold: alert.threshold, unit: alert.unit, detail: alert.summary },
+            alert.state === 'firing'
+              ? `Alert ${alert.rule} fired (${alert.severity}): ${formatValue(alert.value, alert.unit)} against a threshold of ${formatValue(alert.threshold, alert.unit)}.`
+              : `Alert ${alert.rule} resolved: ${formatValue(alert.value, alert.unit)}, under ${formatValue(alert.threshold, alert.unit)}.`,
             new Date(alert.at),
           );
         },
@@ -158,6 +161,13 @@ export function openIncidentSession(scenario: LeakScenario, opts: Readonly<Outag
   };
   hooks.onSession?.(session);
   return session;
+}
+
+function formatValue(value: number, unit: string): string {
+  if (unit === 'ratio') return `${(value * 100).toFixed(1)}%`;
+  if (unit === 'bytes') return `${(value / MB).toFixed(1)} MB`;
+  if (unit === 'ms') return `${value.toFixed(0)} ms`;
+  return `${value} ${unit}`;
 }
 
 function recordTrafficStopped(timeline: Timeline, totals: LoadTotals): void {

@@ -65,6 +65,8 @@ export interface AlertData {
   threshold: number;
   /** The unit value and threshold are in, e.g. "ratio", "ms", "s", "bytes". */
   unit: string;
+  /** The monitor's full reading, e.g. the growth rate and when the cap would be reached. */
+  detail?: string;
 }
 
 export interface SnapshotData {

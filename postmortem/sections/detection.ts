@@ -20,6 +20,7 @@ export function detection(ctx: SectionContext): Section {
     `, from ${alert.source}, at ${atZ(ctx, alert.ms)}: the value that tripped it was `,
     strong(inUnit(d.value, d.unit)), ` against its threshold of ${inUnit(d.threshold, d.unit)} (unit: ${unit}).`,
   )];
+  if (typeof d.detail === 'string' && d.detail) blocks.push(paragraph(`The monitor's reading at that moment: ${d.detail}.`));
   const relation: Inline[] = [];
   if (facts.leakStart && facts.detectMs !== null) {
     relation.push(
