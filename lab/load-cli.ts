@@ -4,6 +4,7 @@ import { abortOnSignals } from './abort-on-signals.ts';
 import { runCli } from './cli-main.ts';
 import { LOAD_DEFAULTS } from './defaults.ts';
 import { labError } from './errors.ts';
+import { waitOrAbort } from './wait-or-abort.ts';
 
 const HELP = `Usage: npx tsx lab/load-cli.ts --url URL [options]
 
@@ -46,13 +47,7 @@ await runCli('load', async () => {
     seed,
     onSecond: (s) => process.stderr.write(`${new Date(s.t).toISOString().slice(11, 19)} ${s.requests} req  ${s.failed} failed  p99 ${s.latencyP99Ms?.toFixed(0) ?? '-'} ms\n`),
   });
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, seconds * 1000);
-    signals.signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+  await waitOrAbort(seconds, signals.signal);
   const totals = await load.stop();
   const outcomes = load.userOutcomes();
   process.stdout.write(

@@ -5,6 +5,7 @@ import { abortOnSignals } from './abort-on-signals.ts';
 import { runCli } from './cli-main.ts';
 import { SLO_DEFAULTS } from './defaults.ts';
 import { labError } from './errors.ts';
+import { waitOrAbort } from './wait-or-abort.ts';
 
 const HELP = `Usage: npx tsx lab/monitor-cli.ts --url URL --heap-cap-mb N [options]
 
@@ -59,13 +60,7 @@ await runCli('monitor', async () => {
       ),
     onAlert: (a) => process.stderr.write(`ALERT ${a.state} ${a.rule}: ${a.summary}\n`),
   });
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, seconds * 1000);
-    signals.signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+  await waitOrAbort(seconds, signals.signal);
   const report = await monitor.stop();
   process.stdout.write(values.json ? `${JSON.stringify(report.alerts, null, 2)}\n` : `${report.samples} samples, ${report.alerts.filter((a) => a.state === 'firing').length} alerts fired\n`);
   return signals.exitCode() ?? 0;

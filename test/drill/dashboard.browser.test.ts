@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { launchHeadlessChromium } from '../helpers/headless-chromium.ts';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DrillScore } from '../../lab/drill-score.ts';
 import { REPO_ROOT } from '../../lab/repo-root.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { deployedPids, isAlive, readTimeline, startDrill, type RunningDrill } from './drill-process.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 const root = fs.mkdtempSync(path.join(tmpdir(), 'leak-lab-drill-ui-'));
 
@@ -16,13 +16,8 @@ let browser: Browser | undefined;
 const drills: RunningDrill[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with "apt-get install -y chromium"`);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    timeout: 30_000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchHeadlessChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -84,14 +84,7 @@ export function readTimeline(dir: string): TimelineEvent[] {
   return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as TimelineEvent);
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive } from '../helpers/process-alive.ts';
 
 /** Every app process the drill deployed, from its timeline. */
 export function deployedPids(dir: string): number[] {

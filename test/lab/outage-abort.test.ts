@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lab/repo-root.ts';
 import type { TimelineEvent } from '../../lab/run-files.ts';
+import { isAlive } from '../helpers/process-alive.ts';
 import { runTs } from '../helpers/run-node.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -14,14 +15,6 @@ const notAFolder = path.join(root, 'a-file');
 writeFileSync(notAFolder, 'not a folder\n');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('outage run: faults and bad input', () => {
   it('Ctrl-C mid-run ends it within seconds: exit 130, every child gone, an aborted event, a valid timeline', async () => {
@@ -41,7 +34,7 @@ describe('outage run: faults and bad input', () => {
     expect(events.at(-1)?.type).toBe('aborted');
     const pids = events.filter((e) => e.type === 'deploy').map((e) => e.data.pid as number);
     expect(pids.length).toBeGreaterThan(0);
-    await waitFor('every app process gone', () => pids.every((pid) => !alive(pid)), { timeoutMs: 5_000, seen: () => pids.filter(alive).join(',') });
+    await waitFor('every app process gone', () => pids.every((pid) => !isAlive(pid)), { timeoutMs: 5_000, seen: () => pids.filter(isAlive).join(',') });
   });
 
   it.each([

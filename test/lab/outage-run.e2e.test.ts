@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../../lab/run-files.ts';
+import { isAlive } from '../helpers/process-alive.ts';
 import { runTs } from '../helpers/run-node.ts';
 
 const out = path.join(mkdtempSync(path.join(tmpdir(), 'leak-lab-outage-')), 'run');
@@ -12,14 +13,6 @@ function timeline(dir: string): TimelineEvent[] {
   return readFileSync(path.join(dir, 'timeline.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TimelineEvent);
 }
 
-function isDead(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
 
 describe('npm run outage (short profile), end to end', () => {
   it('tells the whole incident in order, with real times, and leaves the run files', async () => {
@@ -52,7 +45,7 @@ describe('npm run outage (short profile), end to end', () => {
     expect(['heap-exhaustion', 'unresponsive']).toContain(crash.data.reason);
     const deploys = events.filter((e) => e.type === 'deploy');
     expect(deploys.map((e) => e.data.variant)).toEqual(['leaky', 'leaky', 'leaky', 'fixed']);
-    for (const d of deploys) expect(isDead(d.data.pid as number), `pid ${d.data.pid} still running`).toBe(true);
+    for (const d of deploys) expect(isAlive(d.data.pid as number), `pid ${d.data.pid} still running`).toBe(false);
 
     const verify = events.find((e) => e.type === 'verify')!;
     expect(verify.data).toMatchObject({ passed: true, verdict: 'flat', failed: 0, alertsFired: 0 });

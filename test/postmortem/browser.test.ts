@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { launchHeadlessChromium } from '../helpers/headless-chromium.ts';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lab/repo-root.ts';
 import { SECTION_TITLES } from '../../postmortem/sections/index.ts';
 import { writePostmortem, type PostmortemResult } from '../../postmortem/write-postmortem.ts';
 import { cleanupRunCopies, copyRun } from './run-fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 
 describe('postmortem.html in headless Chromium', () => {
@@ -16,13 +16,8 @@ describe('postmortem.html in headless Chromium', () => {
   let result: PostmortemResult;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with "apt-get install -y chromium"`);
     result = await writePostmortem(copyRun());
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      timeout: 30_000,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchHeadlessChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { isAlive } from '../helpers/process-alive.ts';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lab/repo-root.ts';
 import { SCENARIOS } from '../../leak-scenarios/index.ts';
@@ -89,11 +90,3 @@ describe('verify CLI on a signal', () => {
   }, 60_000);
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
