@@ -63,9 +63,10 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     bytes: c.retained.map(Math.round),
     retainedBytes: Math.round(c.retained[c.retained.length - 1]),
     growth: { perSnapshot: deltas(counts), bytesPerSnapshot: deltas(c.retained).map(Math.round) },
-    retainerPath: steps,
+    retainerPath: shownPath(g, path, steps),
+    fullRetainerPath: steps,
     holder: {
-      name: naming.name || nodeNameOf(s, c.node),
+      name: naming.holderName || naming.name || nodeNameOf(s, c.node),
       nodeName: nodeNameOf(s, holderNode),
       nodeType: s.nodeTypeNames[s.nodeType[holderNode]] ?? '',
       edgeType: naming.edgeType,
@@ -107,6 +108,28 @@ function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[] }): P
       nodeId: s.nodeId[v],
     };
   });
+}
+
+/**
+ * The path as a developer reads it: from the first object that holds something under a name
+ * (a variable, a property) rather than from V8's roots. The synthetic root, (GC roots),
+ * (Global handles), native wrappers and their numbered slots come before that and explain
+ * nothing; the first shown step has no incoming edge, like a root.
+ */
+function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[] }, steps: PathStep[]): PathStep[] {
+  const { s } = g;
+  const ty = s.types;
+  for (let i = 1; i < path.nodes.length; i++) {
+    const from = path.nodes[i - 1];
+    const t = s.nodeType[from];
+    if (t === ty.synthetic || t === ty.native || t === ty.hidden || t === ty.code) continue;
+    const e = path.edges[i];
+    const et = s.edgeType[e];
+    const named = et === ty.edgeContext || et === ty.edgeShortcut || (et === ty.edgeProperty && !/^(?:\d+|<symbol.*)$/.test(steps[i].edge));
+    if (!named) continue;
+    return [{ ...steps[i - 1], edge: '', edgeType: '' }, ...steps.slice(i)];
+  }
+  return steps;
 }
 
 /** Same path up to indices and keys: one holder per user, per request id... */

@@ -16,7 +16,7 @@ export function growthOf(c: Candidate): number {
   return c.retained[c.retained.length - 1] - c.retained[0];
 }
 
-export function selectHolders(s: HeapSnapshot, cands: Candidate[], order: DominatorOrder, minBytes: number): Candidate[] {
+export function selectHolders(s: HeapSnapshot, cands: Candidate[], order: DominatorOrder, minRetained: number): Candidate[] {
   const sorted = [...cands].sort((a, b) => order.pre[a.node] - order.pre[b.node]);
   const parent = new Int32Array(sorted.length).fill(-1);
   const stack: number[] = [];
@@ -55,7 +55,7 @@ export function selectHolders(s: HeapSnapshot, cands: Candidate[], order: Domina
       retained: c.retained.map((x, j) => x - below[i].retained[j]),
       count: c.count.map((x, j) => x - below[i].count[j]),
     };
-    if (retainedRise(residue, minBytes)) kept.push({ ...c, retained: residue.retained, count: residue.count });
+    if (retainedRise(residue, minRetained)) kept.push({ ...c, retained: residue.retained, count: residue.count });
   }
   return kept;
 }

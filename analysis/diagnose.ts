@@ -4,15 +4,19 @@ import { buildLeaks } from './build-leaks.ts';
 import { selectHolders } from './candidate-selection.ts';
 import { dominatorOrder } from './dominator-order.ts';
 import { computeDominators } from './dominators.ts';
+import { mapEarlier, watchList, type EarlierView } from './earlier-map.ts';
+import { readAllHere, readInWorker, WORKER_MIN_BYTES, type EarlierJob } from './earlier-pool.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { findCandidates, findSlotCandidates, minBytesFor } from './growth-candidates.ts';
+import { findCandidates, findSlotCandidates, minBytesFor, minRetainedFor, watchedNodes } from './growth-candidates.ts';
+import type { HeapSnapshot } from './heap-snapshot.ts';
+import { buildIdIndex } from './id-index.ts';
 import { knownStrings } from './known-strings.ts';
 import { readSnapshot } from './read-snapshot.ts';
-import type { DiagnosisReport } from './report-types.ts';
+import type { DiagnosisReport, SnapshotInfo } from './report-types.ts';
 import { shortestRetainers } from './retainer-paths.ts';
 import { ScriptLocations } from './script-locations.ts';
-import { checkPair } from './snapshot-series.ts';
-import { summarize, type SnapshotSummary } from './snapshot-summary.ts';
+import { checkPair, type SeriesPoint } from './snapshot-series.ts';
+import { idSample } from './snapshot-summary.ts';
 import { SourceFiles } from './source-files.ts';
 
 export type { DiagnosisReport, Leak, LeakKind, PathStep, HolderInfo, SourceLocation, SnapshotInfo } from './report-types.ts';
@@ -25,12 +29,20 @@ export interface DiagnoseOptions {
   onProgress?: (msg: string) => void;
   /** How many leaks to report at most (default 10). */
   maxLeaks?: number;
+  /**
+   * Read the earlier snapshots in a worker thread while the last one is analysed (default
+   * false). Faster on an idle machine with a spare core, but two graphs are alive at once, so
+   * peak memory is about 1.25x higher; the default keeps one graph alive at a time.
+   */
+  parallel?: boolean;
 }
 
 /**
- * Diffs a series of heap snapshots and ranks holders by growth, not size. Snapshots are read
- * one at a time: all but the last are reduced to a per-holder summary and dropped, so peak
- * memory is about one snapshot's graph plus small summaries.
+ * Diffs a series of heap snapshots and ranks holders by growth, not size. Only the last
+ * snapshot is analysed in full (dominator tree, retainer paths); each earlier one is reduced,
+ * on its own, to a compact BFS summary (in a worker thread for big series, in parallel with the
+ * last snapshot's analysis when `parallel` is set) and then laid over the last snapshot's
+ * dominator tree by object id.
  */
 export async function diagnose(opts: DiagnoseOptions): Promise<DiagnosisReport> {
   const started = performance.now();
@@ -40,26 +52,65 @@ export async function diagnose(opts: DiagnoseOptions): Promise<DiagnosisReport> 
   if (!Array.isArray(files) || files.length < 2) {
     throw labError('LAB_ERR_SNAPSHOT_SET', `diagnose needs at least 2 heap snapshots of one process, got ${files?.length ?? 0}`);
   }
-  await assertReadable(files);
+  const sizes = await assertReadable(files);
   const say = opts.onProgress ?? (() => {});
-  const earlier: SnapshotSummary[] = [];
-  for (let i = 0; i < files.length - 1; i++) {
-    const sum = await summarizeFile(files[i], say);
-    if (i > 0) checkPair(earlier[i - 1], sum);
-    earlier.push(sum);
+  const reading = (file: string, f: number) => say(`reading ${file}: ${Math.round(f * 100)}%`);
+  const earlierFiles = files.slice(0, -1);
+  const earlierBytes = sizes.slice(0, -1).reduce((a, b) => a + b, 0);
+  let job: EarlierJob;
+  if (opts.parallel === true && earlierBytes >= WORKER_MIN_BYTES) job = readInWorker(earlierFiles, reading);
+  else {
+    const here = await readAllHere(earlierFiles, reading);
+    job = { each: here.map((x) => Promise.resolve(x)), cancel: () => {} };
   }
+  try {
+    return await analyse(files, job, started, maxLeaks, say, reading);
+  } finally {
+    // Stops the worker whatever happened here (a corrupt last file, a mixed series).
+    job.cancel();
+  }
+}
+
+async function analyse(
+  files: string[],
+  job: EarlierJob,
+  started: number,
+  maxLeaks: number,
+  say: (msg: string) => void,
+  reading: (file: string, f: number) => void,
+): Promise<DiagnosisReport> {
   const last = files[files.length - 1];
-  const s = await readSnapshot(last, { onProgress: (f) => say(`reading ${last}: ${Math.round(f * 100)}%`) });
+  const s: HeapSnapshot = await readSnapshot(last, { onProgress: (f) => reading(last, f) });
   say(`analysing ${last} (${s.nodeCount} nodes)`);
   const k = knownStrings(s);
   const dom = computeDominators(s);
-  const finalSum = summarize(s, dom, k, false);
-  checkPair(earlier[earlier.length - 1], finalSum);
-  const snapshots = [...earlier, finalSum].map((x) => ({ file: x.file, nodeCount: x.nodeCount, edgeCount: x.edgeCount, totalBytes: x.totalBytes }));
-  const minBytes = minBytesFor(finalSum.totalBytes);
   const order = dominatorOrder(dom);
-  const cands = [...findCandidates(s, dom, k, earlier, finalSum.totalBytes), ...findSlotCandidates(s, dom, k, earlier, finalSum.totalBytes)];
-  const kept = selectHolders(s, cands, order, minBytes);
+  let totalBytes = 0;
+  let maxId = 0;
+  for (let v = 0; v < s.nodeCount; v++) {
+    totalBytes += s.selfSize[v];
+    const id = s.nodeId[v];
+    if ((id & 1) === 1 && id > maxId) maxId = id;
+  }
+  const watch = watchList(s.nodeCount, watchedNodes(s, dom, k, totalBytes));
+  const finalIds = buildIdIndex(s.nodeId);
+  const finalPoint = { file: last, maxId, sample: idSample(s) };
+  // Each earlier summary is mapped as soon as it is there and dropped: one alive at a time.
+  const earlier: EarlierView[] = [];
+  const infos: SnapshotInfo[] = [];
+  let prev: SeriesPoint | null = null;
+  for (const pending of job.each) {
+    const summary = await pending;
+    if (prev) checkPair(prev, summary);
+    prev = { file: summary.file, maxId: summary.maxId, sample: summary.sample };
+    infos.push({ file: summary.file, nodeCount: summary.nodeCount, edgeCount: summary.edgeCount, totalBytes: summary.totalBytes });
+    earlier.push(mapEarlier(summary, finalIds, dom, order, watch));
+  }
+  checkPair(prev as SeriesPoint, finalPoint);
+  const snapshots = [...infos, { file: last, nodeCount: s.nodeCount, edgeCount: s.edgeCount, totalBytes }];
+  const minBytes = minBytesFor(totalBytes);
+  const cands = [...findCandidates(s, dom, k, earlier, watch, totalBytes), ...findSlotCandidates(s, dom, k, earlier, watch, totalBytes)];
+  const kept = selectHolders(s, cands, order, minRetainedFor(totalBytes));
   say(`${kept.length} growing holder(s) found; tracing retainer paths`);
   if (kept.length === 0) return { snapshots, leaks: [], verdict: 'no-leak', elapsedMs: Math.round(performance.now() - started) };
   const g: FinalGraph = {
@@ -72,33 +123,25 @@ export async function diagnose(opts: DiagnoseOptions): Promise<DiagnosisReport> 
     sources: new SourceFiles(),
     baselineMaxId: earlier[0].maxId,
   };
-  const heapGrowth = finalSum.totalBytes - earlier[0].totalBytes;
+  const heapGrowth = totalBytes - earlier[0].totalBytes;
   const leaks = buildLeaks(g, kept, { minBytes, heapGrowth }).slice(0, maxLeaks);
   return { snapshots, leaks, verdict: leaks.length > 0 ? 'leak' : 'no-leak', elapsedMs: Math.round(performance.now() - started) };
 }
 
-/**
- * Reads one earlier snapshot down to its summary. A function of its own so that the graph
- * dies with its frame: a local of the long-running async `diagnose` stays reachable from the
- * suspended frame across later awaits and kept every earlier graph alive (~350 MB each).
- */
-async function summarizeFile(file: string, say: (msg: string) => void): Promise<SnapshotSummary> {
-  const s = await readSnapshot(file, { onProgress: (f) => say(`reading ${file}: ${Math.round(f * 100)}%`) });
-  say(`analysing ${file} (${s.nodeCount} nodes)`);
-  return summarize(s, computeDominators(s), knownStrings(s));
-}
-
-/** Fails fast on a missing file before minutes of parsing the others. */
-async function assertReadable(files: string[]): Promise<void> {
+/** Fails fast on a missing file before minutes of parsing the others; returns the sizes. */
+async function assertReadable(files: string[]): Promise<number[]> {
+  const sizes: number[] = [];
   for (const f of files) {
     if (typeof f !== 'string' || f === '') throw labError('LAB_ERR_SNAPSHOT_FILE', 'a heap snapshot path is empty');
     try {
       const st = await stat(f);
       if (!st.isFile()) throw labError('LAB_ERR_SNAPSHOT_FILE', `heap snapshot ${f} is not a file`);
+      sizes.push(st.size);
     } catch (err) {
       if ((err as { code?: string }).code === 'ENOENT') throw labError('LAB_ERR_SNAPSHOT_FILE', `heap snapshot ${f} does not exist`, err);
       if (err instanceof Error && err.name === 'LabError') throw err;
       throw labError('LAB_ERR_SNAPSHOT_FILE', `heap snapshot ${f} cannot be read`, err);
     }
   }
+  return sizes;
 }

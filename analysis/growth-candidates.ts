@@ -1,9 +1,9 @@
 import type { HeapSnapshot } from './heap-snapshot.ts';
 import type { DominatorTree } from './dominators.ts';
-import { findId } from './id-index.ts';
+import type { EarlierView, WatchList } from './earlier-map.ts';
 import { entriesOf, isHolderCandidate } from './holder-metrics.ts';
 import type { KnownStrings } from './known-strings.ts';
-import { forEachSlot, slotKey, type SnapshotSummary } from './snapshot-summary.ts';
+import { forEachSlot } from './snapshot-summary.ts';
 
 /** A holder whose entry count or retained size rose in every interval, by enough to matter. */
 export interface Candidate {
@@ -14,6 +14,8 @@ export interface Candidate {
   entries: number[];
   retained: number[];
   count: number[];
+  /** Share of the objects the holder held at the baseline that it still holds (a leak keeps them). */
+  kept: number;
   /** Set when the growth is tracked through a variable/property whose value gets replaced. */
   slot?: { holder: number; edge: number };
 }
@@ -28,35 +30,79 @@ const MIN_OBJECT_GROWTH = 24;
 const MIN_BYTES = 32 * 1024;
 const HEAP_SHARE = 0.002;
 const SELF_SHARE = 0.1;
+/**
+ * A leak keeps what it held: of the objects a holder held at the baseline, at least this share
+ * must still be there at the end. A bounded cache evicts, a per-user table replaces values, a
+ * stream's buffers are consumed; none keeps its baseline contents.
+ */
+export const MIN_KEPT = 0.9;
+/** Below this many baseline objects the share says little and is not checked. */
+const MIN_KEPT_SAMPLE = 16;
 
 export function minBytesFor(heapBytes: number): number {
   return Math.max(MIN_BYTES, heapBytes * HEAP_SHARE);
+}
+
+/**
+ * Retained sizes without an entry count behind them need more: Node's own structures
+ * (stream buffers, sockets, prototypes' caches) wobble by tens of KB between snapshots.
+ */
+const RETAINED_MIN_BYTES = 64 * 1024;
+const RETAINED_HEAP_SHARE = 0.005;
+
+export function minRetainedFor(heapBytes: number): number {
+  return Math.max(RETAINED_MIN_BYTES, heapBytes * RETAINED_HEAP_SHARE);
+}
+
+/** The last snapshot's nodes whose earlier figures the growth checks need. */
+export function watchedNodes(s: HeapSnapshot, dom: DominatorTree, k: KnownStrings, finalBytes: number): number[] {
+  const minBytes = minBytesFor(finalBytes);
+  const out: number[] = [];
+  for (let v = 0; v < s.nodeCount; v++) {
+    if (dom.retainedCount[v] < 2 && s.firstEdge[v + 1] - s.firstEdge[v] < MIN_ENTRY_GROWTH) continue;
+    if (!isHolderCandidate(s, k, v)) continue;
+    if (dom.retainedSize[v] < minBytes && entriesOf(s, k, v) < MIN_ENTRY_GROWTH) continue;
+    out.push(v);
+  }
+  forEachSlot(s, dom, k, (v, _e, t) => out.push(v, t));
+  return out;
 }
 
 export function findCandidates(
   s: HeapSnapshot,
   dom: DominatorTree,
   k: KnownStrings,
-  earlier: SnapshotSummary[],
+  earlier: EarlierView[],
+  watch: WatchList,
   finalBytes: number,
 ): Candidate[] {
   const minBytes = minBytesFor(finalBytes);
+  const minRetained = minRetainedFor(finalBytes);
   const steps = earlier.length;
+  const stableBy = earlier[Math.min(1, steps - 1)].maxId;
   const out: Candidate[] = [];
-  for (let v = 0; v < s.nodeCount; v++) {
-    const retainedNow = dom.retainedSize[v];
-    if (dom.retainedCount[v] < 2 && s.firstEdge[v + 1] - s.firstEdge[v] < MIN_ENTRY_GROWTH) continue;
+  for (const v of watch.nodes) {
     if (!isHolderCandidate(s, k, v)) continue;
     const entriesNow = entriesOf(s, k, v);
+    const retainedNow = dom.retainedSize[v];
     if (entriesNow < MIN_ENTRY_GROWTH && retainedNow < minBytes) continue;
     const id = s.nodeId[v];
     // Must already exist by the second snapshot so that growth is seen on one object.
-    if (id > earlier[Math.min(1, steps - 1)].maxId) continue;
-    const c = series(earlier, id, entriesNow, retainedNow, dom.retainedCount[v]);
-    const byEntries = rising(c.entries) && c.entries[steps] - c.entries[0] >= MIN_ENTRY_GROWTH;
-    const byRetained = retainedRise(c, minBytes);
+    if (id > stableBy) continue;
+    const row = watch.slot[v];
+    const entries = earlier.map((e) => (e.exists[row] ? e.entries[row] : 0));
+    const retained = earlier.map((e) => e.retained[row]);
+    const count = earlier.map((e) => e.count[row]);
+    entries.push(entriesNow);
+    retained.push(retainedNow);
+    count.push(dom.retainedCount[v]);
+    const c = { entries, retained, count };
+    const byEntries = rising(entries) && entries[steps] - entries[0] >= MIN_ENTRY_GROWTH && rising(retained);
+    const byRetained = retainedRise(c, minRetained);
     if (!byEntries && !byRetained) continue;
-    out.push({ node: v, id, byEntries, byRetained, ...c });
+    const kept = keptShare(earlier[0], row);
+    if (kept < MIN_KEPT) continue;
+    out.push({ node: v, id, byEntries, byRetained, kept, ...c });
   }
   return out;
 }
@@ -64,52 +110,44 @@ export function findCandidates(
 /**
  * A chain whose newest link is stored in a variable (`last = () => prev`, `log += line`)
  * replaces the variable's value on every request, so no object keeps one id while growing;
- * the slot (holder id + variable name) does. Only slots whose value is newer than the
- * baseline are considered: stable values are already tracked as holders themselves.
+ * the slot (holder + variable name) does. What the slot held earlier is what its current
+ * value holds that already existed then, plus the earlier values that are gone since (they
+ * were reached through the holder, so they were charged to it). Only slots whose value is
+ * newer than the baseline are considered: stable values are tracked as holders themselves.
  */
 export function findSlotCandidates(
   s: HeapSnapshot,
   dom: DominatorTree,
   k: KnownStrings,
-  earlier: SnapshotSummary[],
+  earlier: EarlierView[],
+  watch: WatchList,
   finalBytes: number,
 ): Candidate[] {
-  const minBytes = minBytesFor(finalBytes);
+  const minBytes = minRetainedFor(finalBytes);
   const stableBy = earlier[Math.min(1, earlier.length - 1)].maxId;
   const out: Candidate[] = [];
   forEachSlot(s, dom, k, (v, e, t) => {
     if (s.nodeId[v] > stableBy || s.nodeId[t] <= earlier[0].maxId) return;
-    const key = slotKey(s.nodeId[v], s.strings.get(s.edgeName[e]));
-    const retained: number[] = [];
-    const count: number[] = [];
-    for (const sum of earlier) {
-      const row = sum.slots.get(key);
-      retained.push(row?.retained ?? 0);
-      count.push(row?.count ?? 0);
-    }
+    const hv = watch.slot[v];
+    const ht = watch.slot[t];
+    if (hv < 0 || ht < 0) return;
+    const retained = earlier.map((x) => (x.exists[hv] ? x.retained[ht] + x.freedSize[hv] : 0));
+    const count = earlier.map((x) => (x.exists[hv] ? x.count[ht] + x.freedCount[hv] : 0));
     retained.push(dom.retainedSize[t]);
     count.push(dom.retainedCount[t]);
     if (!retainedRise({ retained, count }, minBytes)) return;
     const entries = retained.map(() => 0);
-    out.push({ node: t, id: s.nodeId[t], byEntries: false, byRetained: true, entries, retained, count, slot: { holder: v, edge: e } });
+    out.push({ node: t, id: s.nodeId[t], byEntries: false, byRetained: true, kept: 1, entries, retained, count, slot: { holder: v, edge: e } });
   });
   return out;
 }
 
-function series(earlier: SnapshotSummary[], id: number, entriesNow: number, retainedNow: number, countNow: number) {
-  const entries: number[] = [];
-  const retained: number[] = [];
-  const count: number[] = [];
-  for (const sum of earlier) {
-    const row = findId(sum.holders.index, id);
-    entries.push(row < 0 ? 0 : sum.holders.entries[row]);
-    retained.push(row < 0 ? 0 : sum.holders.retained[row]);
-    count.push(row < 0 ? 0 : sum.holders.count[row]);
-  }
-  entries.push(entriesNow);
-  retained.push(retainedNow);
-  count.push(countNow);
-  return { entries, retained, count };
+/** Share of the baseline objects under a holder (itself aside) that still exist at the end. */
+function keptShare(base: EarlierView, row: number): number {
+  const self = base.exists[row];
+  const held = base.count[row] - self;
+  if (held < MIN_KEPT_SAMPLE) return 1;
+  return (base.survived[row] - self) / held;
 }
 
 function rising(xs: number[]): boolean {

@@ -14,7 +14,7 @@ export interface HeapSnapshot {
   nodeType: Uint8Array;
   nodeName: Uint32Array;
   nodeId: Uint32Array;
-  selfSize: Float64Array;
+  selfSize: Uint32Array;
   /** firstEdge[i]..firstEdge[i+1] are node i's outgoing edges; length nodeCount + 1. */
   firstEdge: Uint32Array;
   edgeType: Uint8Array;

@@ -18,6 +18,7 @@ const NAMES = {
   onTimeout: '_onTimeout',
   idleNext: '_idleNext',
   listener: 'listener',
+  constructorName: 'constructor',
   systemContext: 'system / Context',
   systemCell: 'system / Cell',
   timersList: 'TimersList',

@@ -5,6 +5,8 @@ import type { LeakKind } from './report-types.ts';
 export interface HolderNaming {
   kind: LeakKind;
   name: string;
+  /** The name in the developer's own code that reaches the holder (for listeners: the emitter's). */
+  holderName: string;
   edgeType: string;
   /** For holders whose growth sits behind one slot (a context variable): that slot's target. */
   slotTarget: number;
@@ -16,13 +18,21 @@ export interface HolderNaming {
  * links (tables, backing stores, element indices) are skipped on the way up the path.
  */
 export function nameHolder(g: FinalGraph, path: { nodes: number[]; edges: number[] }, isSlot = false): HolderNaming {
+  const naming = kindAndName(g, path, isSlot);
+  const last = path.nodes.length - 1;
+  let holderName = naming.name;
+  if (naming.kind === 'listeners') holderName = userPathName(g, path, last) || naming.name;
+  return { ...naming, holderName };
+}
+
+function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, isSlot: boolean): Omit<HolderNaming, 'holderName'> {
   const { s, k } = g;
   const last = path.nodes.length - 1;
   const holder = path.nodes[last];
   const inEdge = path.edges[last] ?? -1;
   const edgeType = inEdge >= 0 ? (s.edgeTypeNames[s.edgeType[inEdge]] ?? '') : '';
   if (isSlot && inEdge >= 0) return { kind: kindOfValue(g, holder), name: edgeNameOf(s, inEdge), edgeType, slotTarget: holder };
-  const named = (upTo: number) => pathName(g, path, upTo);
+  const named = (upTo: number) => userPathName(g, path, upTo) || pathName(g, path, upTo);
   if (s.nodeName[holder] === k.timersList) return { kind: 'timers', name: '', edgeType, slotTarget: -1 };
   if (inEdge >= 0 && s.edgeType[inEdge] === s.types.edgeProperty) {
     const parentEdge = path.edges[last - 1] ?? -1;
@@ -117,4 +127,101 @@ export function exportNameOfCell(g: FinalGraph, cell: number, table: number): st
     }
   }
   return null;
+}
+
+type Owner = 'user' | 'library' | 'plain';
+
+/**
+ * The nearest name at or above path position `upTo` that the developer's own code gives:
+ * a variable of a scope whose functions are in their code, or a property of an object of one
+ * of their classes (or of a plain object or array they own). Names inside library and Node.js
+ * objects (`sessions` of express-session's MemoryStore, `_cache` of Ajv, `_events` of an
+ * EventEmitter) are skipped up to the variable that holds the library object, which is what a
+ * developer greps for. '' when the path has no such name.
+ */
+export function userPathName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, upTo: number): string {
+  const { s, k } = g;
+  const owned: Owner[] = [];
+  let up: Owner = 'user';
+  for (let i = 0; i <= upTo; i++) {
+    const o = ownerOf(g, path.nodes[i]);
+    up = o === 'plain' ? up : o;
+    owned.push(up);
+  }
+  for (let i = upTo; i >= 1; i--) {
+    if (owned[i - 1] === 'user') {
+      const e = path.edges[i];
+      const name = userEdgeName(g, e);
+      if (name) return name;
+      if (s.edgeType[e] === s.types.edgeInternal && s.edgeName[e] === k.value && s.nodeName[path.nodes[i - 1]] === k.systemCell) {
+        const exported = exportNameOfCell(g, path.nodes[i - 1], i > 1 ? path.nodes[i - 2] : -1);
+        if (exported) return exported;
+      }
+      continue;
+    }
+    // The shortest path can reach a library object through the library's own closures (a
+    // middleware's `store`); the variable the developer's code keeps it in is another retainer.
+    const beside = userRetainerName(g, path.nodes[i]);
+    if (beside) return beside;
+  }
+  return '';
+}
+
+function userEdgeName(g: FinalGraph, e: number): string {
+  const { s, k } = g;
+  const t = s.edgeType[e];
+  if (t === s.types.edgeContext || t === s.types.edgeShortcut) return edgeNameOf(s, e);
+  if (t === s.types.edgeProperty && s.edgeName[e] !== k.proto) {
+    const name = edgeNameOf(s, e);
+    if (!/^\d+$/.test(name) && !name.startsWith('<symbol')) return name;
+  }
+  return '';
+}
+
+/** A variable or property naming `v` in a scope or object of the developer's own code, or ''. */
+function userRetainerName(g: FinalGraph, v: number): string {
+  const { s } = g;
+  const { retStart, retFrom } = g.dom.retainers;
+  for (let r = retStart[v]; r < retStart[v + 1]; r++) {
+    const from = retFrom[r];
+    if (ownerOf(g, from) !== 'user') continue;
+    for (let e = s.firstEdge[from]; e < s.firstEdge[from + 1]; e++) {
+      if (s.edgeTo[e] !== v) continue;
+      const name = userEdgeName(g, e);
+      if (name) return name;
+    }
+  }
+  return '';
+}
+
+const ownerCache = new WeakMap<FinalGraph, Map<number, Owner>>();
+
+/** Whose code made a node: a scope by its functions' script, an object by its class's script. */
+function ownerOf(g: FinalGraph, v: number): Owner {
+  let cache = ownerCache.get(g);
+  if (!cache) ownerCache.set(g, (cache = new Map()));
+  const hit = cache.get(v);
+  if (hit) return hit;
+  const { s, k } = g;
+  let owner: Owner = 'plain';
+  const script = (fn: number) => (fn >= 0 ? g.scripts.scriptName(fn) : null);
+  if (s.nodeName[v] === k.systemContext) {
+    const scripts = g.scripts.closuresOf(v).map(script).filter((x): x is string => x !== null);
+    if (scripts.length > 0) owner = scripts.some((x) => !isLibraryScript(x)) ? 'user' : 'library';
+  } else if (s.nodeType[v] === s.types.closure) {
+    const name = script(v);
+    if (name) owner = isLibraryScript(name) ? 'library' : 'user';
+  } else if (s.nodeType[v] === s.types.object || s.nodeType[v] === s.types.synthetic) {
+    const proto = edgeTarget(s, v, s.types.edgeProperty, k.proto);
+    const ctor = proto >= 0 ? edgeTarget(s, proto, s.types.edgeProperty, k.constructorName) : -1;
+    const name = script(ctor);
+    if (name) owner = isLibraryScript(name) ? 'library' : 'user';
+  }
+  cache.set(v, owner);
+  return owner;
+}
+
+/** Node.js's own modules and installed packages, as opposed to the application's code. */
+export function isLibraryScript(script: string): boolean {
+  return script.startsWith('node:') || /[/\\]node_modules[/\\]/.test(script) || !/[/\\]/.test(script);
 }

@@ -20,7 +20,7 @@ export interface PathStep {
 }
 
 export interface HolderInfo {
-  /** What a developer would grep for: the variable, the property, or the event name. */
+  /** What a developer would grep for: the variable or property in their own code that holds the leak (for listeners, the emitter's). */
   name: string;
   nodeName: string;
   nodeType: string;
@@ -47,7 +47,10 @@ export interface Leak {
   bytes: number[];
   retainedBytes: number;
   growth: { perSnapshot: number[]; bytesPerSnapshot: number[] };
+  /** From the first object that names what it holds (a scope, a module, an object) down to the holder. */
   retainerPath: PathStep[];
+  /** The same path from the heap's synthetic root, through V8's and Node's own roots. */
+  fullRetainerPath?: PathStep[];
   holder: HolderInfo;
   location: SourceLocation | null;
   /** Who owns the holder when that helps a reader: the emitter's variable for listeners. */

@@ -10,7 +10,9 @@ import { arena } from './typed-arena.ts';
  * those roots are only opened, tier by tier, for nodes nothing better reaches.
  */
 const NONE = 0xffffffff;
-const BUCKETS = 16;
+const BUCKETS = 64;
+/** Costs are in quarter hops, so a tie-break can cost less than a hop. */
+const HOP = 4;
 
 const TIER_1 = new Set(['(Stack roots)', '(Handle scope)', '(Strong roots)']);
 const TIER_2 = new Set([
@@ -33,6 +35,7 @@ export function shortestRetainers(s: HeapSnapshot, root = 0): RetainerTree {
   parentNode.fill(NONE);
   parentEdge.fill(NONE);
   const tier = rootTiers(s, root);
+  const events = s.strings.indexOf('_events');
   // FIFO within a bucket so that, among equally cheap paths, the first edge found wins.
   const buckets: number[][] = Array.from({ length: BUCKETS }, () => []);
   const cursor = new Uint32Array(BUCKETS);
@@ -68,7 +71,7 @@ export function shortestRetainers(s: HeapSnapshot, root = 0): RetainerTree {
       if (dist[v] !== d) continue;
       for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
         const w = s.edgeTo[e];
-        const cost = edgeCost(s, v, e, w, root);
+        const cost = edgeCost(s, v, e, w, root, events);
         if (cost === 0) continue;
         if (tier[w] > phase) {
           // Remember how the deferred root hangs off its parent; open it in a later phase.
@@ -92,7 +95,7 @@ export function shortestRetainers(s: HeapSnapshot, root = 0): RetainerTree {
 }
 
 /** 0 means "do not follow". */
-function edgeCost(s: HeapSnapshot, from: number, e: number, to: number, root: number): number {
+function edgeCost(s: HeapSnapshot, from: number, e: number, to: number, root: number, events: number): number {
   const t = s.edgeType[e];
   const ty = s.types;
   if (t === ty.edgeWeak) return 0;
@@ -101,7 +104,9 @@ function edgeCost(s: HeapSnapshot, from: number, e: number, to: number, root: nu
   const nt = s.nodeType[to];
   if (nt === ty.code || nt === ty.objectShape) cost += 6;
   else if (nt === ty.hidden) cost += 3;
-  return cost;
+  // Between paths of equal length, one through an emitter's listener table (process._events,
+  // a server's 'request' handler) explains less than one through a module scope or a router.
+  return cost * HOP + (t === ty.edgeProperty && s.edgeName[e] === events ? 2 : 0);
 }
 
 function rootTiers(s: HeapSnapshot, root: number): Uint8Array {

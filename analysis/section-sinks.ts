@@ -17,28 +17,29 @@ export class NodeSink implements NumberSink {
   readonly type: Uint8Array;
   readonly name: Uint32Array;
   readonly id: Uint32Array;
-  readonly selfSize: Float64Array;
+  readonly selfSize: Uint32Array;
   readonly edgeCount: Uint32Array;
-  private field = 0;
-  private ordinal = 0;
+  /** Position of the next number; the tokenizer's node loop reads and writes these. */
+  field = 0;
+  ordinal = 0;
 
   constructor(private readonly h: SnapshotHeader) {
     const n = h.nodeCount;
-    [this.type, this.name, this.id, this.selfSize, this.edgeCount] = arena([['u8', n], ['u32', n], ['u32', n], ['f64', n], ['u32', n]] as const);
+    [this.type, this.name, this.id, this.selfSize, this.edgeCount] = arena([['u8', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n]] as const);
   }
 
   put(v: number): void {
     const o = this.ordinal;
     if (o >= this.h.nodeCount) throw new SectionError('more nodes than node_count');
     const role = this.h.nodeRoles[this.field];
-    if (role === 3) this.selfSize[o] = v;
-    else if (role >= 0) {
+    if (role >= 0) {
       if (v > U32_MAX) throw new SectionError(`node field value ${v} out of range`);
       if (role === 0) {
         if (v >= this.h.nodeTypes.length) throw new SectionError(`unknown node type ${v}`);
         this.type[o] = v;
       } else if (role === 1) this.name[o] = v;
       else if (role === 2) this.id[o] = v;
+      else if (role === 3) this.selfSize[o] = v;
       else this.edgeCount[o] = v;
     }
     if (++this.field === this.h.nodeFieldCount) {
@@ -60,8 +61,8 @@ export class EdgeSink implements NumberSink {
   readonly type: Uint8Array;
   readonly name: Uint32Array;
   readonly to: Uint32Array;
-  private field = 0;
-  private index = 0;
+  field = 0;
+  index = 0;
   private readonly nodeSpan: number;
   // Copied out of the header: one property load each in the per-number path.
   private readonly roles: Int8Array;

@@ -1,5 +1,12 @@
 import { labError } from '../lab/errors.ts';
-import type { SnapshotSummary } from './snapshot-summary.ts';
+import type { IdSample } from './snapshot-summary.ts';
+
+/** What the series checks need from each snapshot. */
+export interface SeriesPoint {
+  file: string;
+  maxId: number;
+  sample: IdSample;
+}
 
 /**
  * Refuses a series that is out of order or mixes processes. Within one process V8 never
@@ -11,7 +18,7 @@ import type { SnapshotSummary } from './snapshot-summary.ts';
 const MIN_SHARED = 64;
 const MAX_MISMATCH = 0.1;
 
-export function checkPair(earlier: SnapshotSummary, later: SnapshotSummary): void {
+export function checkPair(earlier: SeriesPoint, later: SeriesPoint): void {
   if (later.maxId < earlier.maxId) {
     throw labError(
       'LAB_ERR_SNAPSHOT_SET',

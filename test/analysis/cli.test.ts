@@ -37,7 +37,8 @@ describe('diagnose CLI', () => {
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.verdict).toBe('leak');
-    expect(json.leaks[0].holder.name).toBe('message');
+    expect(json.leaks[0].name).toBe('message');
+    expect(json.leaks[0].holder.name).toBe('bus');
     expect(json.leaks[0].kind).toBe('listeners');
   }, 60_000);
 

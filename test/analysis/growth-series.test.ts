@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { diagnose } from '../../analysis/diagnose.ts';
+import { readAllHere, readInWorker } from '../../analysis/earlier-pool.ts';
+import { isLabError } from '../../lab/errors.ts';
 import { SnapshotBuilder } from './snapshot-builder.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'leak-lab-series-'));
@@ -52,7 +55,10 @@ describe('growth ranking on a hand-built series', () => {
     expect(top.counts).toEqual([30, 60, 90]);
     expect(top.growth.perSnapshot).toEqual([30, 30]);
     expect(top.objectName).toBe('Session');
-    expect(top.retainerPath.map((p) => p.edge)).toEqual(['[1]', '[1]', '[0]', 'context', 'growingTable']);
+    // Shown from the scope that names the Map; the full path from the synthetic root is kept beside it.
+    expect(top.retainerPath.map((p) => p.edge)).toEqual(['', 'growingTable']);
+    expect(top.retainerPath[0].node).toBe('system / Context');
+    expect(top.fullRetainerPath?.map((p) => p.edge)).toEqual(['[1]', '[1]', '[0]', 'context', 'growingTable']);
     expect(top.score).toBeGreaterThan(0.5);
     expect(top.score).toBeLessThanOrEqual(1);
     expect(report.leaks.some((l) => l.name === 'bigCache')).toBe(false);
@@ -68,6 +74,25 @@ describe('growth ranking on a hand-built series', () => {
     const files = series(true);
     const a = await diagnose({ snapshots: files });
     const b = await diagnose({ snapshots: files });
+    expect({ ...a, elapsedMs: 0 }).toEqual({ ...b, elapsedMs: 0 });
+  });
+
+  it('reads earlier snapshots the same in a worker thread, and reports a bad one as the same LabError', async () => {
+    const files = series(true).slice(0, 2);
+    const here = await readAllHere(files, () => {});
+    const there = await Promise.all(readInWorker(files, () => {}).each);
+    expect(there).toEqual(here);
+    const bad = join(dir, 'bad.heapsnapshot');
+    writeFileSync(bad, '{"snapshot": {"meta": {}}, "nodes": [1,2');
+    const err = await Promise.all(readInWorker([files[0], bad], () => {}).each).catch((e: unknown) => e);
+    expect(isLabError(err, 'LAB_ERR_SNAPSHOT_FILE'), String(err)).toBe(true);
+    expect((err as Error).message).toContain(bad);
+  }, 60_000);
+
+  it('gives the same report with the earlier snapshots read in parallel', async () => {
+    const files = series(true);
+    const a = await diagnose({ snapshots: files });
+    const b = await diagnose({ snapshots: files, parallel: true });
     expect({ ...a, elapsedMs: 0 }).toEqual({ ...b, elapsedMs: 0 });
   });
 });
