@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launchHeadlessChromium } from '../helpers/headless-chromium.ts';
+import { launchHeadlessChromium, watchPage } from '../helpers/headless-chromium.ts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DrillScore } from '../../lab/drill-score.ts';
@@ -30,13 +30,7 @@ afterAll(async () => {
 async function openDashboard(drill: RunningDrill): Promise<{ page: Page; problems: string[]; requests: string[] }> {
   const page = await browser!.newPage({ viewport: { width: 1360, height: 1000 } });
   page.setDefaultTimeout(15_000);
-  const problems: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('request', (req) => requests.push(req.url()));
+  const { problems, requests } = watchPage(page);
   await page.goto(drill.openUrl, { waitUntil: 'load' });
   // The token leaves the address bar at once.
   expect(page.url()).toBe(`${drill.base}/`);

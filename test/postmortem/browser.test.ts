@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launchHeadlessChromium } from '../helpers/headless-chromium.ts';
+import { launchHeadlessChromium, watchPage } from '../helpers/headless-chromium.ts';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lab/repo-root.ts';
@@ -28,13 +28,7 @@ describe('postmortem.html in headless Chromium', () => {
   it('renders every section and chart, offline, without errors, and saves a screenshot', async () => {
     const page = await browser!.newPage({ viewport: { width: 1100, height: 900 } });
     page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    page.on('request', (req) => requests.push(req.url()));
+    const { problems, requests } = watchPage(page);
 
     const url = pathToFileURL(result.htmlFile).href;
     await page.goto(url, { waitUntil: 'load', timeout: 15_000 });
