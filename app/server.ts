@@ -66,8 +66,6 @@ await runCli('leak-lab app', async () => {
       `scenario ${state.scenario ?? 'none'} ${state.mode})\n`,
   );
   if (!values.token) process.stderr.write(`admin token: ${lab.adminToken}\n`);
-  // The lab spawns the app with an IPC channel and learns the port from this message.
-  process.send?.({ type: 'listening', port: address.port, pid: process.pid, heapCapMb, snapshotEngine: lab.snapshots.engine });
 
   startRssWatchdog(rssLimitMb, WATCHDOG_DEFAULTS.intervalMs, (rssMb) => {
     process.stderr.write(`leak-lab app: RSS ${rssMb.toFixed(0)} MB passed the ${rssLimitMb} MB watchdog limit; exiting\n`);
@@ -91,5 +89,8 @@ await runCli('leak-lab app', async () => {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   process.once('disconnect', stop);
+  // Last, once every signal handler is in place: a parent that signals the moment it hears this
+  // must not hit SIGUSR2's default action, which kills the process.
+  process.send?.({ type: 'listening', port: address.port, pid: process.pid, heapCapMb, snapshotEngine: lab.snapshots.engine });
   return 0;
 });
