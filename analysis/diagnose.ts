@@ -11,6 +11,7 @@ import { findCandidates, findSlotCandidates, minBytesFor, minRetainedFor, watche
 import type { HeapSnapshot } from './heap-snapshot.ts';
 import { buildIdIndex } from './id-index.ts';
 import { knownStrings } from './known-strings.ts';
+import { nodeSignatures } from './node-signatures.ts';
 import { readSnapshot } from './read-snapshot.ts';
 import type { DiagnosisReport, SnapshotInfo } from './report-types.ts';
 import { shortestRetainers } from './retainer-paths.ts';
@@ -94,6 +95,7 @@ async function analyse(
   }
   const watch = watchList(s.nodeCount, watchedNodes(s, dom, k, totalBytes));
   const finalIds = buildIdIndex(s.nodeId);
+  const finalSig = nodeSignatures(s);
   const finalPoint = { file: last, maxId, sample: idSample(s) };
   // Each earlier summary is mapped as soon as it is there and dropped: one alive at a time.
   const earlier: EarlierView[] = [];
@@ -104,7 +106,7 @@ async function analyse(
     if (prev) checkPair(prev, summary);
     prev = { file: summary.file, maxId: summary.maxId, sample: summary.sample };
     infos.push({ file: summary.file, nodeCount: summary.nodeCount, edgeCount: summary.edgeCount, totalBytes: summary.totalBytes });
-    earlier.push(mapEarlier(summary, finalIds, dom, order, watch));
+    earlier.push(mapEarlier(summary, finalIds, finalSig, dom, order, watch));
   }
   checkPair(prev as SeriesPoint, finalPoint);
   const snapshots = [...infos, { file: last, nodeCount: s.nodeCount, edgeCount: s.edgeCount, totalBytes }];

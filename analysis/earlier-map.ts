@@ -9,8 +9,13 @@ import { buildIdIndex, type IdIndex } from './id-index.ts';
  * ancestor on its earlier BFS path that does. Summing those charges over a holder's dominated
  * subtree in the last snapshot gives what the holder held back then: exact for a leak (what it
  * held is still there, under it), and right for a churning cache too (its old, evicted
- * entries were reached through the cache, so they are charged to it). `survived` counts the
- * earlier objects in the subtree that still exist: a leak keeps what it had, a cache does not.
+ * entries were reached through the cache, so they are charged to it). An id counts as the same
+ * object only when its (type, name) signature matches too (see node-signatures.ts).
+ *
+ * `held`/`kept` answer "does the holder keep what it had?" from the earlier snapshot's own
+ * graph: the bytes in the holder's earlier BFS subtree, and how many of them still exist. A
+ * leak keeps what it had; a bounded cache evicts it. Ghost ids (a new object at a dead one's
+ * address) can only add to `kept`, and the earlier subtree has none of the newcomers in it.
  */
 export interface EarlierView {
   file: string;
@@ -21,7 +26,12 @@ export interface EarlierView {
   entries: Uint32Array;
   retained: Float64Array;
   count: Uint32Array;
-  survived: Uint32Array;
+  /** Bytes under the holder in the earlier snapshot's BFS tree (itself aside), and how many of them there were. */
+  heldBytes: Float64Array;
+  heldCount: Uint32Array;
+  /** Of those, the bytes and the objects that still exist in the last snapshot. */
+  keptBytes: Float64Array;
+  keptCount: Uint32Array;
   /** Objects gone by the last snapshot that were charged to the node itself (a replaced slot value). */
   freedSize: Float64Array;
   freedCount: Uint32Array;
@@ -40,7 +50,14 @@ export function watchList(nodeCount: number, nodes: number[]): WatchList {
   return { nodes: sorted, slot };
 }
 
-export function mapEarlier(e: EarlierSummary, finalIds: IdIndex, dom: DominatorTree, order: DominatorOrder, watch: WatchList): EarlierView {
+export function mapEarlier(
+  e: EarlierSummary,
+  finalIds: IdIndex,
+  finalSig: Uint32Array,
+  dom: DominatorTree,
+  order: DominatorOrder,
+  watch: WatchList,
+): EarlierView {
   const m = e.id.length;
   const n = dom.idom.length;
   const w = watch.nodes.length;
@@ -57,14 +74,15 @@ export function mapEarlier(e: EarlierSummary, finalIds: IdIndex, dom: DominatorT
     if (j < fids.length && fids[j] === id) {
       const p = mine.ordinals[i];
       const v = finalIds.ordinals[j];
+      if (finalSig[v] !== e.sig[p]) continue;
       finalOf[p] = v;
       const row = watch.slot[v];
       if (row >= 0) posOfRow[row] = p;
     }
   }
+  const { heldBytes, heldCount, keptBytes, keptCount } = keptUnderHolders(e, finalOf, posOfRow);
   const size = new Float64Array(n);
   const count = new Uint32Array(n);
-  const survived = new Uint32Array(n);
   const freedSize = new Float64Array(w);
   const freedCount = new Uint32Array(w);
   for (let p = 0; p < m; p++) {
@@ -72,7 +90,6 @@ export function mapEarlier(e: EarlierSummary, finalIds: IdIndex, dom: DominatorT
     let a: number;
     if (v >= 0) {
       a = v;
-      survived[v]++;
     } else {
       const up = e.parent[p];
       // Parents come first in BFS order, so finalOf[up] already holds the parent's charge.
@@ -94,7 +111,6 @@ export function mapEarlier(e: EarlierSummary, finalIds: IdIndex, dom: DominatorT
     const up = idom[v];
     size[up] += size[v];
     count[up] += count[v];
-    survived[up] += survived[v];
   }
   const view: EarlierView = {
     file: e.file,
@@ -104,7 +120,10 @@ export function mapEarlier(e: EarlierSummary, finalIds: IdIndex, dom: DominatorT
     entries: new Uint32Array(w),
     retained: new Float64Array(w),
     count: new Uint32Array(w),
-    survived: new Uint32Array(w),
+    heldBytes,
+    heldCount,
+    keptBytes,
+    keptCount,
     freedSize,
     freedCount,
   };
@@ -115,7 +134,46 @@ export function mapEarlier(e: EarlierSummary, finalIds: IdIndex, dom: DominatorT
     view.entries[r] = p >= 0 ? e.entries[p] : 0;
     view.retained[r] = size[v];
     view.count[r] = count[v];
-    view.survived[r] = survived[v];
   }
   return view;
+}
+
+/** Per watched row: what the holder held in the earlier snapshot's BFS tree, and what of it survives. */
+function keptUnderHolders(e: EarlierSummary, finalOf: Int32Array, posOfRow: Int32Array) {
+  const m = e.id.length;
+  const w = posOfRow.length;
+  const held = new Float64Array(m);
+  const kept = new Float64Array(m);
+  const count = new Uint32Array(m);
+  const alive = new Uint32Array(m);
+  // Children come after parents in BFS order: one backward pass sums every subtree.
+  for (let p = m - 1; p >= 0; p--) {
+    held[p] += e.size[p];
+    count[p] += 1;
+    if (finalOf[p] >= 0) {
+      kept[p] += e.size[p];
+      alive[p] += 1;
+    }
+    const up = e.parent[p];
+    if (up >= 0) {
+      held[up] += held[p];
+      kept[up] += kept[p];
+      count[up] += count[p];
+      alive[up] += alive[p];
+    }
+  }
+  const heldBytes = new Float64Array(w);
+  const heldCount = new Uint32Array(w);
+  const keptBytes = new Float64Array(w);
+  const keptCount = new Uint32Array(w);
+  for (let r = 0; r < w; r++) {
+    const p = posOfRow[r];
+    if (p < 0) continue;
+    heldBytes[r] = held[p] - e.size[p];
+    heldCount[r] = count[p] - 1;
+    const self = finalOf[p] >= 0 ? 1 : 0;
+    keptBytes[r] = kept[p] - self * e.size[p];
+    keptCount[r] = alive[p] - self;
+  }
+  return { heldBytes, heldCount, keptBytes, keptCount };
 }

@@ -1,6 +1,7 @@
 import type { HeapSnapshot } from './heap-snapshot.ts';
 import { entriesOf, isHolderCandidate } from './holder-metrics.ts';
 import { knownStrings } from './known-strings.ts';
+import { nodeSignatures } from './node-signatures.ts';
 import { readSnapshot } from './read-snapshot.ts';
 import { retainingByType } from './retainers.ts';
 import { idSample, type IdSample } from './snapshot-summary.ts';
@@ -21,8 +22,9 @@ export interface EarlierSummary {
   /** Largest V8 heap object id (odd ids; native nodes use address-derived even ids). */
   maxId: number;
   sample: IdSample;
-  /** Per BFS position: node id, self size, entries (0 for non-holders), parent position (-1 for the root). */
+  /** Per BFS position: node id, (type, name) signature, self size, entries (0 for non-holders), parent position (-1 for the root). */
   id: Uint32Array;
+  sig: Uint32Array;
   size: Uint32Array;
   entries: Uint32Array;
   parent: Int32Array;
@@ -67,7 +69,9 @@ export function summarizeEarlier(s: HeapSnapshot): EarlierSummary {
     if (nextOrphan >= n) break;
     visit(nextOrphan, 0);
   }
+  const sigOf = nodeSignatures(s);
   const id = new Uint32Array(n);
+  const sig = new Uint32Array(n);
   const size = new Uint32Array(n);
   const entries = new Uint32Array(n);
   let totalBytes = 0;
@@ -76,15 +80,16 @@ export function summarizeEarlier(s: HeapSnapshot): EarlierSummary {
     const v = order[p];
     const nid = s.nodeId[v];
     id[p] = nid;
+    sig[p] = sigOf[v];
     size[p] = s.selfSize[v];
     totalBytes += s.selfSize[v];
     if ((nid & 1) === 1 && nid > maxId) maxId = nid;
     if (isHolderCandidate(s, k, v)) entries[p] = entriesOf(s, k, v);
   }
-  return { file: s.file, nodeCount: n, edgeCount: s.edgeCount, totalBytes, maxId, sample: idSample(s), id, size, entries, parent };
+  return { file: s.file, nodeCount: n, edgeCount: s.edgeCount, totalBytes, maxId, sample: idSample(s), id, sig, size, entries, parent };
 }
 
 /** The typed arrays of a summary, for a zero-copy postMessage. */
 export function transferList(e: EarlierSummary): ArrayBuffer[] {
-  return [e.id, e.size, e.entries, e.parent, e.sample.ids, e.sample.sig].map((a) => a.buffer as ArrayBuffer);
+  return [e.id, e.sig, e.size, e.entries, e.parent, e.sample.ids, e.sample.sig].map((a) => a.buffer as ArrayBuffer);
 }

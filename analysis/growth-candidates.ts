@@ -14,7 +14,7 @@ export interface Candidate {
   entries: number[];
   retained: number[];
   count: number[];
-  /** Share of the objects the holder held at the baseline that it still holds (a leak keeps them). */
+  /** Share of what the holder held at the baseline that still exists at the end (a leak keeps it). */
   kept: number;
   /** Set when the growth is tracked through a variable/property whose value gets replaced. */
   slot?: { holder: number; edge: number };
@@ -31,12 +31,12 @@ const MIN_BYTES = 32 * 1024;
 const HEAP_SHARE = 0.002;
 const SELF_SHARE = 0.1;
 /**
- * A leak keeps what it held: of the objects a holder held at the baseline, at least this share
- * must still be there at the end. A bounded cache evicts, a per-user table replaces values, a
+ * A leak keeps what it held: of what a holder held at the baseline, at least this share must
+ * still be there at the end. A bounded cache evicts, a per-user table replaces values, a
  * stream's buffers are consumed; none keeps its baseline contents.
  */
 export const MIN_KEPT = 0.9;
-/** Below this many baseline objects the share says little and is not checked. */
+/** Below this many baseline objects under the holder the share says little and is not checked. */
 const MIN_KEPT_SAMPLE = 16;
 
 export function minBytesFor(heapBytes: number): number {
@@ -142,12 +142,16 @@ export function findSlotCandidates(
   return out;
 }
 
-/** Share of the baseline objects under a holder (itself aside) that still exist at the end. */
+/**
+ * Share of what the holder held at the baseline (itself aside) that still exists at the end,
+ * by objects or by bytes, whichever is higher. A growing collection reallocates its table (one
+ * object, many bytes gone) and an updated record re-boxes its numbers (objects gone, few
+ * bytes); neither is the holder letting go of its contents, and each spares one measure.
+ */
 function keptShare(base: EarlierView, row: number): number {
-  const self = base.exists[row];
-  const held = base.count[row] - self;
-  if (held < MIN_KEPT_SAMPLE) return 1;
-  return (base.survived[row] - self) / held;
+  const held = base.heldCount[row];
+  if (held < MIN_KEPT_SAMPLE || base.heldBytes[row] === 0) return 1;
+  return Math.max(base.keptCount[row] / held, base.keptBytes[row] / base.heldBytes[row]);
 }
 
 function rising(xs: number[]): boolean {

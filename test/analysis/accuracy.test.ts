@@ -86,10 +86,7 @@ function outcome(name: string, variant: Variant): DiagnosisReport {
 }
 
 describe.each(SCENARIOS.map((s) => [s.name, s] as const))('diagnose %s', (name, scenario) => {
-  // Known open failure (issue 6): the noisy scenario's small leak is a Map of histograms whose
-  // numeric fields are re-boxed on every write, and the "a leak keeps what it held" rule then
-  // rejects it. Skipped, not weakened, until the engine handles it.
-  it.skipIf(scenario.noisy === true)(`names ${scenario.leak.identifier} as the top suspect of the leaky build`, () => {
+  it(`names ${scenario.leak.identifier} as the top suspect of the leaky build`, () => {
     const report = outcome(name, 'leaky');
     expect(report.verdict).toBe('leak');
     const top = report.leaks[0];

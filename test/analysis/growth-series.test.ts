@@ -45,7 +45,50 @@ function series(grow: boolean): string[] {
   });
 }
 
+/**
+ * V8 keys snapshot ids by address: a leak entry allocated in old space where a cached page
+ * died inherits the page's id. Here the baseline's `pageCache` holds 30 pages (each with a
+ * 2 KB body) that are all gone later, and the last snapshot's newest 30 `leakMap` entries
+ * carry those pages' ids. Taken at face value, the ids would put the dead pages and their
+ * bodies under `leakMap` at the baseline, bigger than it is at the second snapshot.
+ */
+function ghostSeries(): string[] {
+  return [0, 1, 2].map((k) => {
+    const b = new SnapshotBuilder();
+    const handles = b.node('synthetic', '(Global handles)', 0, 5);
+    b.edge(b.gcRoots, 'element', 1, handles);
+    const ctx = b.node('object', 'system / Context', 48, 101);
+    const fn = b.node('closure', 'handler', 64, 107);
+    const map = b.node('object', 'Map', 32, 103);
+    const cache = b.node('object', 'Object', 56, 105);
+    b.edge(handles, 'element', 0, fn).edge(fn, 'internal', 'context', ctx);
+    b.edge(ctx, 'context', 'leakMap', map).edge(ctx, 'context', 'pageCache', cache);
+    const table = b.node('array', '', 16 + 24 * 90, 50_001 + k * 2);
+    b.edge(map, 'internal', 'table', table);
+    for (let j = 0; j < 30 * k; j++) {
+      // The first 30 entries are new ids; the next 30 reuse the baseline pages' ids.
+      const id = j < 30 ? 60_001 + 2 * j : 10_001 + 2 * (j - 30);
+      b.edge(table, 'internal', String(8 + 3 * j), b.node('object', 'Session', 100, id));
+    }
+    if (k === 0) {
+      for (let j = 0; j < 30; j++) {
+        const page = b.node('object', 'CachedPage', 64, 10_001 + 2 * j);
+        b.edge(cache, 'property', `p${j}`, page).edge(page, 'property', 'body', b.node('string', `body ${j}`, 2048, 20_001 + 2 * j));
+      }
+    }
+    b.location(fn, 1, 4, 2);
+    return b.write(join(dir, `ghost-${k}.heapsnapshot`));
+  });
+}
+
 describe('growth ranking on a hand-built series', () => {
+  it('does not take an id V8 reused for a new object as the dead object it replaced', async () => {
+    const report = await diagnose({ snapshots: ghostSeries() });
+    expect(report.verdict).toBe('leak');
+    expect(report.leaks[0].holder.name).toBe('leakMap');
+    expect(report.leaks[0].counts).toEqual([0, 30, 60]);
+  });
+
   it('names the small collection that only grows and ignores the big cache that churns', async () => {
     const report = await diagnose({ snapshots: series(true) });
     expect(report.verdict).toBe('leak');
