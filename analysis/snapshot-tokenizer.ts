@@ -1,5 +1,6 @@
 import { parseHeader, type SnapshotHeader } from './snapshot-header.ts';
 import { EdgeSink, LocationSink, NodeSink, SectionError, type NumberSink } from './section-sinks.ts';
+import { fastEdgeRecords, fastNodeRecords } from './snapshot-fast-records.ts';
 
 const U32_MAX = 0xffffffff;
 
@@ -274,11 +275,12 @@ export class SnapshotTokenizer {
     const typeCount = h.nodeTypes.length;
     const total = h.nodeCount;
     let field = sink.field;
-    let o = sink.ordinal;
     let acc = this.acc;
     let digits = this.digits;
     let gap = this.gap;
     let i = from;
+    if (field === 0 && digits === 0 && !gap) i = this.fastNodes(chunk, i, sink, h);
+    let o = sink.ordinal;
     while (i < len) {
       let c = chunk[i];
       if (c >= 0x30 && c <= 0x39) {
@@ -321,6 +323,11 @@ export class SnapshotTokenizer {
           sink.ordinal = o;
           return this.closeSection(sink, i - 1);
         }
+        if (field === 0) {
+          sink.ordinal = o;
+          i = this.fastNodes(chunk, i, sink, h);
+          o = sink.ordinal;
+        }
       } else if (close) {
         if (this.afterComma) throw new SectionError('trailing comma in a number array');
         sink.field = field;
@@ -350,11 +357,12 @@ export class SnapshotTokenizer {
     const typeCount = h.edgeTypes.length;
     const total = h.edgeCount;
     let field = sink.field;
-    let e = sink.index;
     let acc = this.acc;
     let digits = this.digits;
     let gap = this.gap;
     let i = from;
+    if (field === 0 && digits === 0 && !gap) i = this.fastEdges(chunk, i, sink, h);
+    let e = sink.index;
     while (i < len) {
       let c = chunk[i];
       if (c >= 0x30 && c <= 0x39) {
@@ -399,6 +407,11 @@ export class SnapshotTokenizer {
           sink.index = e;
           return this.closeSection(sink, i - 1);
         }
+        if (field === 0) {
+          sink.index = e;
+          i = this.fastEdges(chunk, i, sink, h);
+          e = sink.index;
+        }
       } else if (close) {
         if (this.afterComma) throw new SectionError('trailing comma in a number array');
         sink.field = field;
@@ -414,6 +427,19 @@ export class SnapshotTokenizer {
     this.digits = digits;
     this.gap = gap;
     return len;
+  }
+
+  /** Whole records at once (see snapshot-fast-records.ts); a record it took ends with a comma. */
+  private fastNodes(chunk: Buffer, i: number, sink: NodeSink, h: SnapshotHeader): number {
+    const j = fastNodeRecords(chunk, i, sink, h);
+    if (j > i) this.afterComma = true;
+    return j;
+  }
+
+  private fastEdges(chunk: Buffer, i: number, sink: EdgeSink, h: SnapshotHeader): number {
+    const j = fastEdgeRecords(chunk, i, sink, h);
+    if (j > i) this.afterComma = true;
+    return j;
   }
 
   /** Skips a value we do not use (trace tree, samples...), strings and nesting aware. */
