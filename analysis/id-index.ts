@@ -9,10 +9,18 @@ export interface IdIndex {
 }
 
 export function buildIdIndex(idOf: Uint32Array, rows?: Uint32Array): IdIndex {
-  const src = rows ?? identity(idOf.length);
-  const ordinals = radixSortBy(src, idOf);
-  const ids = new Uint32Array(ordinals.length);
-  for (let i = 0; i < ordinals.length; i++) ids[i] = idOf[ordinals[i]];
+  const n = rows ? rows.length : idOf.length;
+  const ids = new Uint32Array(n);
+  const ordinals = new Uint32Array(n);
+  let maxId = 0;
+  for (let i = 0; i < n; i++) {
+    const row = rows ? rows[i] : i;
+    ordinals[i] = row;
+    const id = idOf[row];
+    ids[i] = id;
+    if (id > maxId) maxId = id;
+  }
+  radixSortPairs(ids, ordinals, maxId);
   return { ids, ordinals };
 }
 
@@ -31,24 +39,37 @@ export function findId(index: IdIndex, id: number): number {
   return -1;
 }
 
-function identity(n: number): Uint32Array {
-  const a = new Uint32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  return a;
-}
-
-/** Stable LSD radix sort of `rows` by key[row], 16 bits per pass. */
-function radixSortBy(rows: Uint32Array, key: Uint32Array): Uint32Array {
-  let from = rows.slice();
-  let to = new Uint32Array(rows.length);
-  for (let shift = 0; shift < 32; shift += 16) {
-    const counts = new Uint32Array(65537);
-    for (let i = 0; i < from.length; i++) counts[((key[from[i]] >>> shift) & 0xffff) + 1]++;
-    for (let b = 0; b < 65536; b++) counts[b + 1] += counts[b];
-    for (let i = 0; i < from.length; i++) to[counts[(key[from[i]] >>> shift) & 0xffff]++] = from[i];
-    const t = from;
-    from = to;
-    to = t;
+/**
+ * Stable LSD radix sort of (key, row) pairs, in place. Keys travel with their rows so every
+ * pass reads sequentially; digits of at most 11 bits keep the counts in L1 cache, and only as
+ * many passes run as the largest key needs (two for the ids of a few million nodes).
+ */
+function radixSortPairs(keys: Uint32Array<ArrayBuffer>, rows: Uint32Array<ArrayBuffer>, maxKey: number): void {
+  const n = keys.length;
+  const bits = 32 - Math.clz32(maxKey);
+  const passes = Math.max(1, Math.ceil(bits / 11));
+  const width = Math.ceil(bits / passes);
+  const mask = (1 << width) - 1;
+  let kFrom = keys;
+  let rFrom = rows;
+  let kTo = new Uint32Array(n);
+  let rTo = new Uint32Array(n);
+  const counts = new Uint32Array(mask + 2);
+  for (let pass = 0, shift = 0; pass < passes; pass++, shift += width) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[((kFrom[i] >>> shift) & mask) + 1]++;
+    for (let b = 0; b <= mask; b++) counts[b + 1] += counts[b];
+    for (let i = 0; i < n; i++) {
+      const k = kFrom[i];
+      const at = counts[(k >>> shift) & mask]++;
+      kTo[at] = k;
+      rTo[at] = rFrom[i];
+    }
+    [kFrom, kTo] = [kTo, kFrom];
+    [rFrom, rTo] = [rTo, rFrom];
   }
-  return from;
+  if (kFrom !== keys) {
+    keys.set(kFrom);
+    rows.set(rFrom);
+  }
 }

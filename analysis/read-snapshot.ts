@@ -22,16 +22,23 @@ export async function readSnapshot(file: string, opts: ReadOptions = {}): Promis
     const why = code === 'ENOENT' ? 'does not exist' : `cannot be opened (${code ?? 'error'})`;
     throw labError('LAB_ERR_SNAPSHOT_FILE', `heap snapshot ${file} ${why}`, err);
   }
+  let pending: ReturnType<typeof readChunk> | undefined;
   try {
     const size = (await handle.stat()).size;
     if (size === 0) throw new SectionError('the file is empty');
     const tokenizer = new SnapshotTokenizer(file, size);
-    const buf = Buffer.allocUnsafe(CHUNK);
+    // Two buffers: the next chunk is read from disk while this one is tokenized.
+    const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+    let turn = 0;
+    pending = readChunk(handle, bufs[turn], file);
     let done = 0;
     let lastReport = 0;
     for (;;) {
-      const { bytesRead } = await readChunk(handle, buf, file);
+      const { bytesRead } = await pending;
       if (bytesRead === 0) break;
+      const buf = bufs[turn];
+      turn ^= 1;
+      pending = readChunk(handle, bufs[turn], file);
       tokenizer.push(buf.subarray(0, bytesRead));
       done += bytesRead;
       if (opts.onProgress && done - lastReport >= size / 10) {
@@ -46,6 +53,8 @@ export async function readSnapshot(file: string, opts: ReadOptions = {}): Promis
     if (err instanceof RangeError) throw labError('LAB_ERR_SNAPSHOT_FILE', `${file} is not a usable heap snapshot: ${err.message}`, err);
     throw err;
   } finally {
+    // A read still in flight when tokenizing failed: its outcome no longer matters.
+    pending?.catch(() => {});
     await handle.close();
   }
 }
