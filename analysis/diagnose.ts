@@ -85,6 +85,9 @@ async function analyse(
   say(`analysing ${last} (${s.nodeCount} nodes)`);
   const k = knownStrings(s);
   const dom = computeDominators(s);
+  // A chance for a worker's finished summaries to arrive, so it is stopped and its heap freed
+  // before the mapping below needs memory of its own.
+  await new Promise((resolve) => setImmediate(resolve));
   const order = dominatorOrder(dom);
   let totalBytes = 0;
   let maxId = 0;
@@ -106,7 +109,7 @@ async function analyse(
     if (prev) checkPair(prev, summary);
     prev = { file: summary.file, maxId: summary.maxId, sample: summary.sample };
     infos.push({ file: summary.file, nodeCount: summary.nodeCount, edgeCount: summary.edgeCount, totalBytes: summary.totalBytes });
-    earlier.push(mapEarlier(summary, finalIds, finalSig, dom, order, watch));
+    earlier.push(mapEarlier(summary, finalIds, finalSig, dom, order, watch, earlier.length === 0));
   }
   checkPair(prev as SeriesPoint, finalPoint);
   const snapshots = [...infos, { file: last, nodeCount: s.nodeCount, edgeCount: s.edgeCount, totalBytes }];

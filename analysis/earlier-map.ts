@@ -57,6 +57,8 @@ export function mapEarlier(
   dom: DominatorTree,
   order: DominatorOrder,
   watch: WatchList,
+  /** Whether to work out `held`/`kept` (only the baseline's are used; zeros otherwise). */
+  withKept = true,
 ): EarlierView {
   const m = e.id.length;
   const n = dom.idom.length;
@@ -80,7 +82,7 @@ export function mapEarlier(
       if (row >= 0) posOfRow[row] = p;
     }
   }
-  const { heldBytes, heldCount, keptBytes, keptCount } = keptUnderHolders(e, finalOf, posOfRow);
+  const { heldBytes, heldCount, keptBytes, keptCount } = withKept ? keptUnderHolders(e, finalOf, posOfRow) : noKept(watch.nodes.length);
   const size = new Float64Array(n);
   const count = new Uint32Array(n);
   const freedSize = new Float64Array(w);
@@ -138,12 +140,17 @@ export function mapEarlier(
   return view;
 }
 
+function noKept(w: number) {
+  return { heldBytes: new Float64Array(w), heldCount: new Uint32Array(w), keptBytes: new Float64Array(w), keptCount: new Uint32Array(w) };
+}
+
 /** Per watched row: what the holder held in the earlier snapshot's BFS tree, and what of it survives. */
 function keptUnderHolders(e: EarlierSummary, finalOf: Int32Array, posOfRow: Int32Array) {
   const m = e.id.length;
   const w = posOfRow.length;
-  const held = new Float64Array(m);
-  const kept = new Float64Array(m);
+  // Single precision is plenty for a share compared with 0.9, and halves this pass's memory.
+  const held = new Float32Array(m);
+  const kept = new Float32Array(m);
   const count = new Uint32Array(m);
   const alive = new Uint32Array(m);
   // Children come after parents in BFS order: one backward pass sums every subtree.
