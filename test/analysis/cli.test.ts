@@ -40,6 +40,9 @@ describe('diagnose CLI', () => {
     expect(json.leaks[0].name).toBe('message');
     expect(json.leaks[0].holder.name).toBe('bus');
     expect(json.leaks[0].kind).toBe('listeners');
+    const parallel = await cli(['--parallel', '--baseline', leak[0], '--target', leak[1], '--final', leak[2], '--json', '-']);
+    expect(parallel.code).toBe(0);
+    expect(JSON.parse(parallel.stdout).leaks).toEqual(json.leaks);
   }, 60_000);
 
   it('exits 0 on a healthy heap and says so; writes --json and --markdown files', async () => {
