@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findScenario } from '../leak-scenarios/index.ts';
@@ -7,6 +7,7 @@ import { trackChild } from './child-registry.ts';
 import { runCli } from './cli-main.ts';
 import { APP_DEFAULTS } from './defaults.ts';
 import { labError } from './errors.ts';
+import { makeDirs } from './make-dirs.ts';
 import { REPO_ROOT } from './repo-root.ts';
 
 const TOOLS = ['doctor', 'heapprofiler'] as const;
@@ -54,7 +55,7 @@ await runCli('clinic', async () => {
   const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
   const dest = path.resolve(values.out ?? path.join('runs', `${stamp}-${scenario.name}-clinic-${values.tool}`));
   try {
-    mkdirSync(dest, { recursive: true });
+    makeDirs(dest);
   } catch (err) {
     throw labError('LAB_ERR_OUTPUT_DIR', `cannot write ${dest}: ${(err as Error).message}`);
   }

@@ -1,6 +1,7 @@
-import { accessSync, constants, mkdirSync, rmSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import { accessSync, constants, rmSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { labError } from './errors.ts';
+import { makeDirs } from './make-dirs.ts';
 import { RUN_FILES, type RunSettings } from './run-files.ts';
 
 export interface RunFolder {
@@ -16,7 +17,7 @@ export function createRunFolder(out: string | null, scenario: string, startedAt:
   const stamp = startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
   const dir = path.resolve(out ?? path.join(runsRoot, `${stamp}-${scenario}`));
   try {
-    mkdirSync(path.join(dir, RUN_FILES.snapshots), { recursive: true });
+    makeDirs(path.join(dir, RUN_FILES.snapshots));
     accessSync(dir, constants.W_OK);
   } catch (err) {
     throw labError('LAB_ERR_OUTPUT_DIR', `cannot write the run folder ${dir}: ${(err as Error).message}`, err);

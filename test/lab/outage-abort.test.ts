@@ -41,6 +41,8 @@ describe('outage run: faults and bad input', () => {
     [['--scenario', 'nope'], /unknown scenario "nope"/],
     [['--tz', 'Mars/Base'], /unknown time zone "Mars\/Base"/],
     [['--out', path.join(notAFolder, 'run')], /cannot write the run folder/],
+    // Node's recursive mkdir never returns here; the lab must still fail at once.
+    [['--out', '/proc/leak-lab-run/here'], /cannot write the run folder/],
     [['--rate', 'fast'], /--rate must be a whole number/],
   ])('refuses %j with one line and exit 2, before starting anything', async (args, message) => {
     const result = await runTs('lab/outage-cli.ts', args, { timeoutMs: 30_000 });

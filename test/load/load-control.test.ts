@@ -1,32 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startLoad } from '../../load/load-run.ts';
-import type { LoadHandle } from '../../load/load-types.ts';
+import { useLoadHarness } from './load-harness.ts';
 import { secondWaiter } from './second-waiter.ts';
-import { startTinyServer, type TinyServer } from './tiny-server.ts';
+import { startTinyServer } from './tiny-server.ts';
 
-let load: LoadHandle | null = null;
-let servers: TinyServer[] = [];
-
-afterEach(async () => {
-  await load?.stop({ drainMs: 0 });
-  load = null;
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const h = useLoadHarness();
 
 describe('startLoad retarget, pause and stop', () => {
   it('moves to a new target on retarget, and records the switch without a gap in the attempt rate', async () => {
     const a = await startTinyServer();
     const b = await startTinyServer();
-    servers.push(a, b);
+    h.servers.push(a, b);
     const waiter = secondWaiter();
-    load = startLoad({ url: a.url, overallRate: 100, onSecond: waiter.onSecond });
+    h.load = startLoad({ url: a.url, overallRate: 100, onSecond: waiter.onSecond });
     await waiter.waitFor(2, 8_000);
-    load.retarget(b.url);
+    h.load.retarget(b.url);
     const switchedAt = Date.now();
-    expect(load.url()).toBe(b.url);
+    expect(h.load.url()).toBe(b.url);
     await waiter.waitFor(4, 8_000);
-    const totals = await load.stop();
+    const totals = await h.load.stop();
 
     expect(a.arrivals.length).toBeGreaterThan(50);
     expect(b.arrivals.length).toBeGreaterThan(100);
@@ -40,31 +32,31 @@ describe('startLoad retarget, pause and stop', () => {
 
   it('sends nothing while paused, keeps recording seconds, and resumes at the rate', async () => {
     const server = await startTinyServer();
-    servers.push(server);
+    h.servers.push(server);
     const waiter = secondWaiter();
-    load = startLoad({ url: server.url, overallRate: 50, onSecond: waiter.onSecond });
+    h.load = startLoad({ url: server.url, overallRate: 50, onSecond: waiter.onSecond });
     await waiter.waitFor(1, 5_000);
-    load.pause();
-    expect(load.isPaused()).toBe(true);
+    h.load.pause();
+    expect(h.load.isPaused()).toBe(true);
     const pausedAt = Date.now();
     await waiter.waitFor(4, 8_000);
     const whilePaused = waiter.seconds.slice(2, 4);
     expect(whilePaused.every((s) => s.sent === 0)).toBe(true);
     expect(server.arrivals.filter((a) => a.at > pausedAt + 300)).toHaveLength(0);
-    load.resume();
+    h.load.resume();
     await waiter.waitFor(6, 8_000);
     expect(waiter.seconds[5]!.sent).toBe(50);
   });
 
   it('leaves no timers or sockets behind after stop', async () => {
     const server = await startTinyServer();
-    servers.push(server);
+    h.servers.push(server);
     const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'TCPSocketWrap').length;
     const waiter = secondWaiter();
-    load = startLoad({ url: server.url, overallRate: 100, onSecond: waiter.onSecond });
+    h.load = startLoad({ url: server.url, overallRate: 100, onSecond: waiter.onSecond });
     await waiter.waitFor(2, 5_000);
-    await load.stop();
-    await load.stop();
+    await h.load.stop();
+    await h.load.stop();
     const after = process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'TCPSocketWrap').length;
     expect(after).toBeLessThanOrEqual(before);
   });

@@ -1,18 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startLoad } from '../../load/load-run.ts';
-import type { LoadHandle, RequestFailure } from '../../load/load-types.ts';
+import type { RequestFailure } from '../../load/load-types.ts';
+import { useLoadHarness } from './load-harness.ts';
 import { secondWaiter } from './second-waiter.ts';
-import { closedPort, startTinyServer, type TinyServer } from './tiny-server.ts';
+import { closedPort, startTinyServer } from './tiny-server.ts';
 
-let load: LoadHandle | null = null;
-let servers: TinyServer[] = [];
-
-afterEach(async () => {
-  await load?.stop({ drainMs: 0 });
-  load = null;
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const h = useLoadHarness();
 
 describe('startLoad while the app is down or failing', () => {
   it('counts refused connections as errors for the users who made them, at a steady attempt rate', async () => {
@@ -20,9 +13,9 @@ describe('startLoad while the app is down or failing', () => {
     const failures: RequestFailure[] = [];
     const waiter = secondWaiter();
     const cpuBefore = process.cpuUsage();
-    load = startLoad({ url: `http://127.0.0.1:${port}`, onSecond: waiter.onSecond, onRequestFailure: (f) => failures.push(f) });
+    h.load = startLoad({ url: `http://127.0.0.1:${port}`, onSecond: waiter.onSecond, onRequestFailure: (f) => failures.push(f) });
     await waiter.waitFor(3, 8_000);
-    const totals = await load.stop();
+    const totals = await h.load.stop();
     const cpu = process.cpuUsage(cpuBefore);
 
     for (const sec of waiter.seconds.slice(1, 3)) {
@@ -32,7 +25,7 @@ describe('startLoad while the app is down or failing', () => {
     expect(totals.errors).toBe(totals.sent);
     expect(totals.failed).toBe(totals.sent);
     expect(failures.every((f) => f.kind === 'error' && f.code === 'ECONNREFUSED')).toBe(true);
-    const outcomes = load.userOutcomes();
+    const outcomes = h.load.userOutcomes();
     expect(outcomes.users).toBeGreaterThan(100);
     expect(outcomes.affected).toBe(outcomes.users);
     expect(Object.values(outcomes.perUser).every((o) => o.failures === o.requests && o.firstFailureAt !== null)).toBe(true);
@@ -46,18 +39,18 @@ describe('startLoad while the app is down or failing', () => {
     const server = await startTinyServer((_req, res, user) => {
       if (user !== 'user-0002') res.end('ok');
     });
-    servers.push(server);
+    h.servers.push(server);
     const failures: RequestFailure[] = [];
     const waiter = secondWaiter();
-    load = startLoad({ url: server.url, users: 5, overallRate: 20, connections: 2, timeoutSeconds: 1, onSecond: waiter.onSecond, onRequestFailure: (f) => failures.push(f) });
+    h.load = startLoad({ url: server.url, users: 5, overallRate: 20, connections: 2, timeoutSeconds: 1, onSecond: waiter.onSecond, onRequestFailure: (f) => failures.push(f) });
     await waiter.waitFor(4, 10_000);
-    const totals = await load.stop({ drainMs: 0 });
+    const totals = await h.load.stop({ drainMs: 0 });
     expect(totals.timeouts).toBeGreaterThan(0);
     expect(failures.length).toBeGreaterThan(0);
     expect(failures.every((f) => f.user === 'user-0002' && f.kind === 'timeout')).toBe(true);
-    const outcomes = load.userOutcomes();
+    const outcomes = h.load.userOutcomes();
     expect(Object.entries(outcomes.perUser).filter(([, o]) => o.failures > 0).map(([u]) => u)).toEqual(['user-0002']);
-    const withTimeouts = load.seconds().filter((s) => s.timeouts > 0);
+    const withTimeouts = h.load.seconds().filter((s) => s.timeouts > 0);
     expect(withTimeouts.every((s) => s.latencyP99Ms === 1000)).toBe(true);
   });
 
@@ -66,15 +59,15 @@ describe('startLoad while the app is down or failing', () => {
       if (user === 'user-0001') req.socket.destroy();
       else res.end('ok');
     });
-    servers.push(server);
+    h.servers.push(server);
     const failures: RequestFailure[] = [];
     const waiter = secondWaiter();
-    load = startLoad({ url: server.url, users: 4, overallRate: 40, connections: 4, onSecond: waiter.onSecond, onRequestFailure: (f) => failures.push(f) });
+    h.load = startLoad({ url: server.url, users: 4, overallRate: 40, connections: 4, onSecond: waiter.onSecond, onRequestFailure: (f) => failures.push(f) });
     await waiter.waitFor(3, 8_000);
-    const totals = await load.stop();
+    const totals = await h.load.stop();
     expect(failures.length).toBeGreaterThan(0);
     expect(failures.every((f) => f.user === 'user-0001' && f.kind === 'error')).toBe(true);
-    const outcomes = load.userOutcomes();
+    const outcomes = h.load.userOutcomes();
     expect(outcomes.affected).toBe(1);
     expect(outcomes.perUser['user-0001']!.failures).toBe(outcomes.perUser['user-0001']!.requests);
     expect(totals.unattributed).toBe(0);
@@ -84,11 +77,11 @@ describe('startLoad while the app is down or failing', () => {
 
   it('bounds its connections against a hung app, and reports what it shed', async () => {
     const server = await startTinyServer(() => {});
-    servers.push(server);
+    h.servers.push(server);
     const waiter = secondWaiter();
-    load = startLoad({ url: server.url, overallRate: 40, connections: 5, maxConnections: 10, timeoutSeconds: 1, onSecond: waiter.onSecond });
+    h.load = startLoad({ url: server.url, overallRate: 40, connections: 5, maxConnections: 10, timeoutSeconds: 1, onSecond: waiter.onSecond });
     await waiter.waitFor(3, 8_000);
-    const totals = await load.stop({ drainMs: 0 });
+    const totals = await h.load.stop({ drainMs: 0 });
     expect(totals.shed).toBeGreaterThan(0);
     expect(totals.timeouts).toBeGreaterThan(0);
     expect(totals.failed).toBe(totals.timeouts);

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startLoad } from '../../load/load-run.ts';
-import type { LoadHandle, LoadSecond, LoadTotals, RequestFailure } from '../../load/load-types.ts';
+import type { LoadSecond, LoadTotals, RequestFailure } from '../../load/load-types.ts';
+import { useLoadHarness } from './load-harness.ts';
 import { secondWaiter } from './second-waiter.ts';
-import { startTinyServer, type TinyServer } from './tiny-server.ts';
+import { startTinyServer } from './tiny-server.ts';
 
 const COUNTED = ['sent', 'requests', 'status2xx', 'non2xx', 'expected4xx', 'status5xx', 'errors', 'timeouts', 'failed', 'shed'] as const;
 
@@ -12,22 +13,14 @@ function sumSeconds(seconds: readonly LoadSecond[]): Record<(typeof COUNTED)[num
   return sum;
 }
 
-let load: LoadHandle | null = null;
-let servers: TinyServer[] = [];
-
-afterEach(async () => {
-  await load?.stop({ drainMs: 0 });
-  load = null;
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
+const h = useLoadHarness();
 
 describe('startLoad against a tiny server', () => {
   it('holds the overall rate, and its seconds add up to the totals', async () => {
     const server = await startTinyServer();
-    servers.push(server);
+    h.servers.push(server);
     const waiter = secondWaiter();
-    load = startLoad({ url: server.url, onSecond: waiter.onSecond });
+    h.load = startLoad({ url: server.url, onSecond: waiter.onSecond });
     // The first second is partial; the next three are whole.
     await waiter.waitFor(4, 8_000);
     const whole = waiter.seconds.slice(1, 4);
@@ -44,14 +37,14 @@ describe('startLoad against a tiny server', () => {
     expect(arrived).toBeGreaterThanOrEqual(570);
     expect(arrived).toBeLessThanOrEqual(630);
 
-    const totals: LoadTotals = await load.stop();
-    const sum = sumSeconds(load.seconds());
+    const totals: LoadTotals = await h.load.stop();
+    const sum = sumSeconds(h.load.seconds());
     for (const k of COUNTED) expect(sum[k], k).toBe(totals[k]);
     expect(totals.requests).toBe(totals.sent - totals.dropped);
     expect(totals.sent).toBe(server.arrivals.length);
     expect(totals.requests).toBe(totals.status2xx + totals.non2xx + totals.errors + totals.timeouts);
     expect(totals.unattributed).toBe(0);
-    expect(load.seconds()[0]!.t).toBe(Math.floor(totals.startedAt / 1000) * 1000);
+    expect(h.load.seconds()[0]!.t).toBe(Math.floor(totals.startedAt / 1000) * 1000);
   });
 
   it('attributes failures to the users who got them, and only to them', async () => {
@@ -61,13 +54,13 @@ describe('startLoad against a tiny server', () => {
       else if (req.url === '/api/checkout') res.statusCode = 409;
       res.end('{}');
     });
-    servers.push(server);
+    h.servers.push(server);
     const failures: RequestFailure[] = [];
     const waiter = secondWaiter();
-    load = startLoad({ url: server.url, users: 20, overallRate: 100, onSecond: waiter.onSecond, onRequestFailure: (f) => failures.push(f) });
+    h.load = startLoad({ url: server.url, users: 20, overallRate: 100, onSecond: waiter.onSecond, onRequestFailure: (f) => failures.push(f) });
     await waiter.waitFor(3, 8_000);
-    const totals = await load.stop();
-    const outcomes = load.userOutcomes();
+    const totals = await h.load.stop();
+    const outcomes = h.load.userOutcomes();
 
     const sentBy = new Map<string, number>();
     for (const a of server.arrivals) sentBy.set(a.user, (sentBy.get(a.user) ?? 0) + 1);
@@ -93,11 +86,11 @@ describe('startLoad against a tiny server', () => {
       res.statusCode = req.url === '/api/cart' ? 400 : 200;
       res.end('{}');
     });
-    servers.push(server);
+    h.servers.push(server);
     const waiter = secondWaiter();
-    load = startLoad({ url: server.url, overallRate: 100, onSecond: waiter.onSecond });
+    h.load = startLoad({ url: server.url, overallRate: 100, onSecond: waiter.onSecond });
     await waiter.waitFor(2, 8_000);
-    const totals = await load.stop();
+    const totals = await h.load.stop();
     const cartRequests = server.arrivals.filter((a) => a.path === '/api/cart').length;
     expect(cartRequests).toBeGreaterThan(0);
     expect(totals.failed).toBe(cartRequests);
