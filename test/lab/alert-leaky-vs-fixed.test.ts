@@ -22,7 +22,7 @@ afterAll(async () => {
 // The lab's default cap: at much smaller caps a fresh process's GC sawtooth can look like a
 // trend to a 30-second predict_linear, which is a limit of that rule, not of the fixed build.
 const HEAP_CAP_MB = 128;
-const SCENARIO = 'request-log-array';
+const SCENARIO = 'unbounded-response-cache';
 
 /** Runs one build under the default traffic with the monitor's rules; resolves at the first heap alert or after `seconds`. */
 async function watch(variant: 'leaky' | 'fixed', seconds: number): Promise<{ fired: AlertEvent | null; elapsedMs: number }> {
