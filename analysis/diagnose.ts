@@ -123,7 +123,7 @@ async function analyse(
     k,
     dom,
     order,
-    paths: shortestRetainers(s),
+    paths: shortestRetainers(s, 0, kept.map((c) => c.node)),
     scripts: new ScriptLocations(s, k, dom.retainers),
     sources: new SourceFiles(),
     baselineMaxId: earlier[0].maxId,

@@ -28,8 +28,19 @@ export interface RetainerTree {
   parentEdge: Uint32Array;
 }
 
-export function shortestRetainers(s: HeapSnapshot, root = 0): RetainerTree {
+/**
+ * With `targets`, stops as soon as every target is settled: their paths are final then (later
+ * nodes and later root tiers only come at a higher cost), and the rest of the heap is not
+ * needed. Other nodes' entries may then be unset.
+ */
+export function shortestRetainers(s: HeapSnapshot, root = 0, targets?: readonly number[]): RetainerTree {
   const n = s.nodeCount;
+  const isTarget = new Uint8Array(targets ? n : 0);
+  let unsettled = 0;
+  for (const t of targets ?? []) {
+    if (isTarget[t] === 0) unsettled++;
+    isTarget[t] = 1;
+  }
   const [dist, parentNode, parentEdge] = arena([['u32', n], ['u32', n], ['u32', n]] as const);
   dist.fill(NONE);
   parentNode.fill(NONE);
@@ -69,6 +80,11 @@ export function shortestRetainers(s: HeapSnapshot, root = 0): RetainerTree {
       const v = bucket[cursor[b]++];
       pending--;
       if (dist[v] !== d) continue;
+      if (targets && isTarget[v] === 1) {
+        // Settled once: a node can sit in several buckets, but only one pop has dist[v] === d.
+        isTarget[v] = 2;
+        if (--unsettled === 0) return { dist, parentNode, parentEdge };
+      }
       for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
         const w = s.edgeTo[e];
         const cost = edgeCost(s, v, e, w, root, events);

@@ -6,6 +6,7 @@ import { readSnapshot } from '../../analysis/read-snapshot.ts';
 import { computeDominators } from '../../analysis/dominators.ts';
 import { dominatorOrder, dominates } from '../../analysis/dominator-order.ts';
 import { shortestRetainers, pathNodes } from '../../analysis/retainer-paths.ts';
+import { makeTinySnapshot } from './fixtures.ts';
 import { edgeNameOf, nodeNameOf } from '../../analysis/heap-snapshot.ts';
 import { buildIdIndex, findId } from '../../analysis/id-index.ts';
 import { SnapshotTokenizer } from '../../analysis/snapshot-tokenizer.ts';
@@ -129,6 +130,19 @@ describe('retainer paths', () => {
     expect(toS.nodes.map((v) => nodeNameOf(s, v))).toEqual(['(GC roots)', '(Global handles)', 'A', 'interned']);
     expect(pathNodes(tree, g.W).nodes).toEqual([]);
     expect(pathNodes(tree, g.E).nodes).toEqual([g.b.gcRoots, g.handles, g.A, g.B, g.D, g.E]);
+  });
+
+  it('stop early once the targets are settled, with the same paths to them', async () => {
+    const s = await readSnapshot(await makeTinySnapshot(join(dir, 'paths-real.heapsnapshot')));
+    const full = shortestRetainers(s);
+    const reached = [...Array(s.nodeCount).keys()].filter((v) => pathNodes(full, v).nodes.length > 0);
+    // A few targets at different depths, and one nothing reaches.
+    const targets = [reached[10], reached[Math.floor(reached.length / 2)], reached.at(-1)!];
+    const early = shortestRetainers(s, 0, targets);
+    for (const t of targets) expect(pathNodes(early, t)).toEqual(pathNodes(full, t));
+    expect(early.dist.filter((d) => d !== 0xffffffff).length).toBeLessThanOrEqual(full.dist.filter((d) => d !== 0xffffffff).length);
+    const unreachable = [...Array(s.nodeCount).keys()].find((v) => pathNodes(full, v).nodes.length === 0 && v !== 0);
+    if (unreachable !== undefined) expect(pathNodes(shortestRetainers(s, 0, [unreachable, targets[0]]), targets[0])).toEqual(pathNodes(full, targets[0]));
   });
 });
 
