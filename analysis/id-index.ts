@@ -41,13 +41,13 @@ export function findId(index: IdIndex, id: number): number {
 
 /**
  * Stable LSD radix sort of (key, row) pairs, in place. Keys travel with their rows so every
- * pass reads sequentially; digits of at most 11 bits keep the counts in L1 cache, and only as
+ * pass reads sequentially; digits of at most 13 bits keep the counts in L1 cache, and only as
  * many passes run as the largest key needs (two for the ids of a few million nodes).
  */
 function radixSortPairs(keys: Uint32Array<ArrayBuffer>, rows: Uint32Array<ArrayBuffer>, maxKey: number): void {
   const n = keys.length;
   const bits = 32 - Math.clz32(maxKey);
-  const passes = Math.max(1, Math.ceil(bits / 11));
+  const passes = Math.max(1, Math.ceil(bits / 13));
   const width = Math.ceil(bits / passes);
   const mask = (1 << width) - 1;
   let kFrom = keys;
