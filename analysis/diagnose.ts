@@ -62,7 +62,7 @@ export async function diagnose(opts: DiagnoseOptions): Promise<DiagnosisReport> 
   if (opts.parallel === true && earlierBytes >= WORKER_MIN_BYTES) job = readInWorker(earlierFiles, reading);
   else {
     const here = await readAllHere(earlierFiles, reading);
-    job = { each: here.map((x) => Promise.resolve(x)), cancel: () => {} };
+    job = { each: here.map((x) => Promise.resolve(x)), cancel: () => {}, release: () => {} };
   }
   try {
     return await analyse(files, job, started, maxLeaks, say, reading);
@@ -85,6 +85,7 @@ async function analyse(
   say(`analysing ${last} (${s.nodeCount} nodes)`);
   const k = knownStrings(s);
   const dom = computeDominators(s);
+  job.release();
   // A chance for a worker's finished summaries to arrive, so it is stopped and its heap freed
   // before the mapping below needs memory of its own.
   await new Promise((resolve) => setImmediate(resolve));

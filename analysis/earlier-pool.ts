@@ -7,7 +7,8 @@ import type { WorkerReply } from './snapshot-worker.ts';
  * Summaries of the earlier snapshots. By default they are read here, one after the other,
  * before the last snapshot, so one graph is alive at a time. With `parallel`, a big series is
  * read in a worker thread, parsed on the second core while the main thread parses and analyses
- * the last one; the compact summary is transferred, not copied. Small series (the worker's own
+ * the last one; the compact summary is transferred, not copied. The worker reads the first
+ * file at once and the others after `release()`, once the caller's dominator tree is built. Small series (the worker's own
  * start-up would cost more than it saves), or a worker that cannot start, are read here.
  */
 export const WORKER_MIN_BYTES = 48 * 1024 * 1024;
@@ -17,6 +18,8 @@ export interface EarlierJob {
   each: Promise<EarlierSummary>[];
   /** Stops the worker early (the last snapshot failed). */
   cancel(): void;
+  /** The caller's memory peak is over: a worker may read the files after the first now. */
+  release(): void;
 }
 
 type Say = (file: string, fraction: number) => void;
@@ -60,7 +63,7 @@ export function readInWorker(files: string[], say: Say): EarlierJob {
     worker = new Worker(new URL('./snapshot-worker.mjs', import.meta.url), { execArgv: [], stdout: false, stderr: false });
   } catch {
     void fallback();
-    return { each: settle.map((x) => x.promise), cancel: () => (cancelled = true) };
+    return { each: settle.map((x) => x.promise), cancel: () => (cancelled = true), release: () => {} };
   }
   worker.on('message', (msg: WorkerReply) => {
     if (msg.type === 'progress') say(files[msg.index], msg.fraction);
@@ -70,9 +73,18 @@ export function readInWorker(files: string[], say: Say): EarlierJob {
       next = files.length;
       stop();
     } else {
-      settle[msg.index].resolve(msg.summary);
       next = msg.index + 1;
-      if (next === files.length) stop();
+      if (next < files.length) settle[msg.index].resolve(msg.summary);
+      else {
+        // Hand over the last summary once the worker is gone: its heap (a whole parsed graph)
+        // is only given back when the thread exits, and the caller is about to need memory.
+        stopped = true;
+        const last = settle[msg.index];
+        (worker as Worker).terminate().then(
+          () => last.resolve(msg.summary),
+          () => last.resolve(msg.summary),
+        );
+      }
     }
   });
   // The worker could not load or crashed: read what is left here instead (slower, same result).
@@ -80,12 +92,15 @@ export function readInWorker(files: string[], say: Say): EarlierJob {
   worker.on('exit', () => {
     if (!stopped && next < files.length) void fallback();
   });
-  worker.postMessage({ files });
+  worker.postMessage({ type: 'read', files });
   return {
     each: settle.map((x) => x.promise),
     cancel() {
       cancelled = true;
       stop();
+    },
+    release() {
+      if (!stopped) worker?.postMessage({ type: 'go' });
     },
   };
 }
