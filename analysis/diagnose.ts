@@ -13,6 +13,7 @@ import { buildIdIndex } from './id-index.ts';
 import { knownStrings } from './known-strings.ts';
 import { nodeSignatures } from './node-signatures.ts';
 import { readSnapshot } from './read-snapshot.ts';
+import { buildRetainers } from './retainers.ts';
 import type { DiagnosisReport, SnapshotInfo } from './report-types.ts';
 import { shortestRetainers } from './retainer-paths.ts';
 import { ScriptLocations } from './script-locations.ts';
@@ -85,6 +86,9 @@ async function analyse(
   say(`analysing ${last} (${s.nodeCount} nodes)`);
   const k = knownStrings(s);
   const dom = computeDominators(s);
+  // The reverse edges are a third of the graph's size and are needed again only to name and
+  // locate suspects: dropped for the mapping (the peak of memory), rebuilt if anything leaks.
+  dom.retainers = { retStart: new Uint32Array(0), retFrom: new Uint32Array(0) };
   job.release();
   // A chance for a worker's finished summaries to arrive, so it is stopped and its heap freed
   // before the mapping below needs memory of its own.
@@ -119,6 +123,7 @@ async function analyse(
   const kept = selectHolders(s, cands, order, minRetainedFor(totalBytes));
   say(`${kept.length} growing holder(s) found; tracing retainer paths`);
   if (kept.length === 0) return { snapshots, leaks: [], verdict: 'no-leak', elapsedMs: Math.round(performance.now() - started) };
+  dom.retainers = buildRetainers(s);
   const g: FinalGraph = {
     s,
     k,

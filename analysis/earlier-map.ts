@@ -144,43 +144,53 @@ function noKept(w: number) {
   return { heldBytes: new Float64Array(w), heldCount: new Uint32Array(w), keptBytes: new Float64Array(w), keptCount: new Uint32Array(w) };
 }
 
-/** Per watched row: what the holder held in the earlier snapshot's BFS tree, and what of it survives. */
+/**
+ * Per watched row: what the holder held in the earlier snapshot's BFS tree, and what of it
+ * survives. Each object is charged to its nearest watched ancestor (one array over the
+ * objects), and the rows' totals are then passed up to the rows above them: far less memory
+ * than subtree sums over every object, at the peak of the analysis.
+ */
 function keptUnderHolders(e: EarlierSummary, finalOf: Int32Array, posOfRow: Int32Array) {
   const m = e.id.length;
   const w = posOfRow.length;
-  // Single precision is plenty for a share compared with 0.9, and halves this pass's memory.
-  const held = new Float32Array(m);
-  const kept = new Float32Array(m);
-  const count = new Uint32Array(m);
-  const alive = new Uint32Array(m);
-  // Children come after parents in BFS order: one backward pass sums every subtree.
-  for (let p = m - 1; p >= 0; p--) {
-    held[p] += e.size[p];
-    count[p] += 1;
-    if (finalOf[p] >= 0) {
-      kept[p] += e.size[p];
-      alive[p] += 1;
-    }
-    const up = e.parent[p];
-    if (up >= 0) {
-      held[up] += held[p];
-      kept[up] += kept[p];
-      count[up] += count[p];
-      alive[up] += alive[p];
-    }
-  }
+  const owner = new Int32Array(m).fill(-1);
+  for (let r = 0; r < w; r++) if (posOfRow[r] >= 0) owner[posOfRow[r]] = r;
+  const parentRow = new Int32Array(w).fill(-1);
   const heldBytes = new Float64Array(w);
   const heldCount = new Uint32Array(w);
   const keptBytes = new Float64Array(w);
   const keptCount = new Uint32Array(w);
-  for (let r = 0; r < w; r++) {
+  // Parents come before children in BFS order, so a parent's owner is known when a child is seen.
+  for (let p = 0; p < m; p++) {
+    const up = e.parent[p];
+    const above = up >= 0 ? owner[up] : -1;
+    if (owner[p] >= 0) {
+      // A holder is not part of what it holds; it is passed up to the row above, below.
+      parentRow[owner[p]] = above;
+      continue;
+    }
+    const r = (owner[p] = above);
+    if (r < 0) continue;
+    heldBytes[r] += e.size[p];
+    heldCount[r] += 1;
+    if (finalOf[p] >= 0) {
+      keptBytes[r] += e.size[p];
+      keptCount[r] += 1;
+    }
+  }
+  // Rows deeper in the BFS tree first, so each row's total is complete before it is passed up.
+  const rows = Array.from({ length: w }, (_, r) => r)
+    .filter((r) => posOfRow[r] >= 0)
+    .sort((a, b) => posOfRow[b] - posOfRow[a]);
+  for (const r of rows) {
+    const up = parentRow[r];
+    if (up < 0) continue;
     const p = posOfRow[r];
-    if (p < 0) continue;
-    heldBytes[r] = held[p] - e.size[p];
-    heldCount[r] = count[p] - 1;
+    heldBytes[up] += heldBytes[r] + e.size[p];
+    heldCount[up] += heldCount[r] + 1;
     const self = finalOf[p] >= 0 ? 1 : 0;
-    keptBytes[r] = kept[p] - self * e.size[p];
-    keptCount[r] = alive[p] - self;
+    keptBytes[up] += keptBytes[r] + self * e.size[p];
+    keptCount[up] += keptCount[r] + self;
   }
   return { heldBytes, heldCount, keptBytes, keptCount };
 }
