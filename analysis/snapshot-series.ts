@@ -9,11 +9,12 @@ export interface SeriesPoint {
 }
 
 /**
- * Refuses a series that is out of order or mixes processes. Within one process V8 never
- * reuses an object id and hands out ids in increasing order, so (1) the later snapshot's
- * max id is not smaller, and (2) any id in the later snapshot that is not above the earlier
- * snapshot's max id names an object the earlier snapshot already had, with the same type
- * and name. Another process breaks (2) for most such ids even when the ranges overlap.
+ * Refuses a series that is out of order or mixes processes. Within one process V8 hands out
+ * ids in increasing order, so (1) the later snapshot's max id is not smaller, and (2) an id in
+ * the later snapshot that is not above the earlier snapshot's max id almost always names an
+ * object the earlier snapshot already had, with the same type and name (the exception, a new
+ * object inheriting a dead one's id at its address, is rare: see node-signatures.ts). Another
+ * process breaks (2) for most such ids even when the ranges overlap.
  */
 const MIN_SHARED = 64;
 const MAX_MISMATCH = 0.1;
