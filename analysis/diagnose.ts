@@ -37,6 +37,8 @@ export interface DiagnoseOptions {
    * peak memory is about 1.25x higher; the default keeps one graph alive at a time.
    */
   parallel?: boolean;
+  /** With `parallel`, earlier snapshots smaller than this in total are read here anyway: a worker's start-up would cost more than it saves (default 48 MB). */
+  parallelMinBytes?: number;
 }
 
 /**
@@ -60,13 +62,14 @@ export async function diagnose(opts: DiagnoseOptions): Promise<DiagnosisReport> 
   const earlierFiles = files.slice(0, -1);
   const earlierBytes = sizes.slice(0, -1).reduce((a, b) => a + b, 0);
   let job: EarlierJob;
-  if (opts.parallel === true && earlierBytes >= WORKER_MIN_BYTES) job = readInWorker(earlierFiles, reading);
+  const inWorker = opts.parallel === true && earlierBytes >= (opts.parallelMinBytes ?? WORKER_MIN_BYTES);
+  if (inWorker) job = readInWorker(earlierFiles, reading);
   else {
     const here = await readAllHere(earlierFiles, reading);
     job = { each: here.map((x) => Promise.resolve(x)), cancel: () => {}, release: () => {} };
   }
   try {
-    return await analyse(files, job, started, maxLeaks, say, reading);
+    return await analyse(files, job, started, maxLeaks, say, reading, inWorker);
   } finally {
     // Stops the worker whatever happened here (a corrupt last file, a mixed series).
     job.cancel();
@@ -80,6 +83,8 @@ async function analyse(
   maxLeaks: number,
   say: (msg: string) => void,
   reading: (file: string, f: number) => void,
+  /** A worker holds a graph of its own meanwhile: trade a little time for memory. */
+  lean: boolean,
 ): Promise<DiagnosisReport> {
   const last = files[files.length - 1];
   const s: HeapSnapshot = await readSnapshot(last, { onProgress: (f) => reading(last, f) });
@@ -87,8 +92,9 @@ async function analyse(
   const k = knownStrings(s);
   const dom = computeDominators(s);
   // The reverse edges are a third of the graph's size and are needed again only to name and
-  // locate suspects: dropped for the mapping (the peak of memory), rebuilt if anything leaks.
-  dom.retainers = { retStart: new Uint32Array(0), retFrom: new Uint32Array(0) };
+  // locate suspects: with a worker, dropped for the mapping (the peak of memory) and rebuilt
+  // if anything leaks.
+  if (lean) dom.retainers = { retStart: new Uint32Array(0), retFrom: new Uint32Array(0) };
   job.release();
   // A chance for a worker's finished summaries to arrive, so it is stopped and its heap freed
   // before the mapping below needs memory of its own.
@@ -123,7 +129,7 @@ async function analyse(
   const kept = selectHolders(s, cands, order, minRetainedFor(totalBytes));
   say(`${kept.length} growing holder(s) found; tracing retainer paths`);
   if (kept.length === 0) return { snapshots, leaks: [], verdict: 'no-leak', elapsedMs: Math.round(performance.now() - started) };
-  dom.retainers = buildRetainers(s);
+  if (lean) dom.retainers = buildRetainers(s);
   const g: FinalGraph = {
     s,
     k,

@@ -11,11 +11,15 @@ import { makeSnapshots, makeTsxSnapshots } from './fixtures.ts';
  */
 const dir = mkdtempSync(join(tmpdir(), 'leak-lab-real-'));
 const reports: Record<string, DiagnosisReport> = {};
+const sets: Record<string, string[]> = {};
 const SCENARIOS = ['all', 'map', 'timers', 'healthy'];
 
 beforeAll(async () => {
-  const [tsx, ...sets] = await Promise.all([makeTsxSnapshots(dir), ...SCENARIOS.map((s) => makeSnapshots(dir, s))]);
-  for (const [i, s] of SCENARIOS.entries()) reports[s] = await diagnose({ snapshots: sets[i] });
+  const [tsx, ...made] = await Promise.all([makeTsxSnapshots(dir), ...SCENARIOS.map((s) => makeSnapshots(dir, s))]);
+  for (const [i, s] of SCENARIOS.entries()) {
+    sets[s] = made[i];
+    reports[s] = await diagnose({ snapshots: made[i] });
+  }
   reports.tsx = await diagnose({ snapshots: tsx });
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,6 +27,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const APP = 'test/fixtures/analysis/leak-app.mjs';
 
 describe('diagnose on real snapshots', () => {
+  it('gives the same report with the earlier snapshots read in a worker (which drops and rebuilds the reverse edges)', async () => {
+    const inWorker = await diagnose({ snapshots: sets.all, parallel: true, parallelMinBytes: 0 });
+    expect({ ...inWorker, elapsedMs: 0 }).toEqual({ ...reports.all, elapsedMs: 0 });
+  }, 60_000);
+
   it('names a Map that only grows as the top suspect, with its declaration', () => {
     const r = reports.map;
     expect(r.verdict).toBe('leak');
