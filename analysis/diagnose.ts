@@ -13,6 +13,7 @@ import { buildIdIndex } from './id-index.ts';
 import { knownStrings } from './known-strings.ts';
 import { nodeSignatures } from './node-signatures.ts';
 import { readSnapshot } from './read-snapshot.ts';
+import { collectGarbage } from './collect-garbage.ts';
 import { buildRetainers } from './retainers.ts';
 import type { DiagnosisReport, SnapshotInfo } from './report-types.ts';
 import { shortestRetainers } from './retainer-paths.ts';
@@ -95,6 +96,7 @@ async function analyse(
   // locate suspects: with a worker, dropped for the mapping (the peak of memory) and rebuilt
   // if anything leaks.
   if (lean) dom.retainers = { retStart: new Uint32Array(0), retFrom: new Uint32Array(0) };
+  collectGarbage();
   job.release();
   // A chance for a worker's finished summaries to arrive, so it is stopped and its heap freed
   // before the mapping below needs memory of its own.
