@@ -112,7 +112,7 @@ async function analyse(
   const watch = watchList(s.nodeCount, watchedNodes(s, dom, k, totalBytes));
   const finalIds = buildIdIndex(s.nodeId);
   const finalSig = nodeSignatures(s);
-  const finalPoint = { file: last, maxId, sample: idSample(s) };
+  const finalPoint = { file: last, maxId, sample: idSample(s, finalSig) };
   // Each earlier summary is mapped as soon as it is there and dropped: one alive at a time.
   const earlier: EarlierView[] = [];
   const infos: SnapshotInfo[] = [];

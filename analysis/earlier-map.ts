@@ -82,7 +82,7 @@ export function mapEarlier(
       if (row >= 0) posOfRow[row] = p;
     }
   }
-  const { heldBytes, heldCount, keptBytes, keptCount } = withKept ? keptUnderHolders(e, finalOf, posOfRow) : noKept(watch.nodes.length);
+  const { heldBytes, heldCount, keptBytes, keptCount } = withKept ? keptUnderHolders(e, finalOf, posOfRow) : noKept(w);
   const size = new Float64Array(n);
   const count = new Uint32Array(n);
   const freedSize = new Float64Array(w);

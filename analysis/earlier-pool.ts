@@ -8,8 +8,9 @@ import type { WorkerReply } from './snapshot-worker.ts';
  * before the last snapshot, so one graph is alive at a time. With `parallel`, a big series is
  * read in a worker thread, parsed on the second core while the main thread parses and analyses
  * the last one; the compact summary is transferred, not copied. The worker reads the first
- * file at once and the others after `release()`, once the caller's dominator tree is built. Small series (the worker's own
- * start-up would cost more than it saves), or a worker that cannot start, are read here.
+ * file at once and the others after `release()`, once the caller's dominator tree is built.
+ * Small series (the worker's own start-up would cost more than it saves), or a worker that
+ * cannot start, are read here.
  */
 export const WORKER_MIN_BYTES = 48 * 1024 * 1024;
 
@@ -39,7 +40,7 @@ export function readInWorker(files: string[], say: Say): EarlierJob {
     const promise = new Promise<EarlierSummary>((res, rej) => ((resolve = res), (reject = rej)));
     // Failures surface when awaited, not as unhandled rejections.
     promise.catch(() => {});
-    return { promise, resolve, reject, done: false };
+    return { promise, resolve, reject };
   });
   let next = 0;
   let stopped = false;

@@ -86,7 +86,7 @@ export function summarizeEarlier(s: HeapSnapshot): EarlierSummary {
     if ((nid & 1) === 1 && nid > maxId) maxId = nid;
     if (isHolderCandidate(s, k, v)) entries[p] = entriesOf(s, k, v);
   }
-  return { file: s.file, nodeCount: n, edgeCount: s.edgeCount, totalBytes, maxId, sample: idSample(s), id, sig, size, entries, parent };
+  return { file: s.file, nodeCount: n, edgeCount: s.edgeCount, totalBytes, maxId, sample: idSample(s, sigOf), id, sig, size, entries, parent };
 }
 
 /** The typed arrays of a summary, for a zero-copy postMessage. */

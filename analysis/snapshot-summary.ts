@@ -32,8 +32,8 @@ export interface IdSample {
   sig: Uint32Array;
 }
 
-/** Deterministic 1-in-8 sample of heap object ids with a (type, name) signature each. */
-export function idSample(s: HeapSnapshot): IdSample {
+/** Deterministic 1-in-8 sample of heap object ids with each one's (type, name) signature (from nodeSignatures). */
+export function idSample(s: HeapSnapshot, signatures: Uint32Array): IdSample {
   const n = s.nodeCount;
   const pick = new Uint32Array(n);
   let m = 0;
@@ -43,9 +43,6 @@ export function idSample(s: HeapSnapshot): IdSample {
   }
   const index = buildIdIndex(s.nodeId, pick.subarray(0, m));
   const sig = new Uint32Array(m);
-  for (let i = 0; i < m; i++) {
-    const v = index.ordinals[i];
-    sig[i] = (Math.imul(s.nodeType[v] + 1, 0x9e3779b1) ^ s.strings.hashOf(s.nodeName[v])) >>> 0;
-  }
+  for (let i = 0; i < m; i++) sig[i] = signatures[index.ordinals[i]];
   return { ids: index.ids, sig };
 }

@@ -1,5 +1,4 @@
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import { collectGarbage } from '../../analysis/collect-garbage.ts';
 import { createTrafficMix } from '../../load/traffic-mix.ts';
 
 /** Sends `count` requests of the traffic mix over a few concurrent workers; every request bounded in time. */
@@ -20,16 +19,10 @@ export async function driveMix(baseUrl: string, count: number, opts: { workers?:
   return failures;
 }
 
-let gc: (() => void) | null = null;
-
 /** Heap retained after a full GC in this process (the vitest worker), so in-process tests can see a dispose free memory. */
 export function retainedHeap(): number {
-  if (!gc) {
-    v8.setFlagsFromString('--expose-gc');
-    gc = vm.runInNewContext('gc') as () => void;
-  }
-  gc();
-  gc();
+  if (!collectGarbage()) throw new Error('cannot force a GC in this process');
+  collectGarbage();
   const { heapUsed, arrayBuffers } = process.memoryUsage();
   return heapUsed + arrayBuffers;
 }
