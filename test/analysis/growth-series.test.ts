@@ -12,6 +12,25 @@ const dir = mkdtempSync(join(tmpdir(), 'leak-lab-series-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
+ * A closure `handler` (with a source location) held by a global handle, whose context holds a
+ * Map under `mapName` (its hash table gets `tableId`) and a plain object under `objectName`.
+ */
+function handlerScope(b: SnapshotBuilder, mapName: string, objectName: string, tableId: number): { table: number; cache: number } {
+  const handles = b.node('synthetic', '(Global handles)', 0, 5);
+  b.edge(b.gcRoots, 'element', 1, handles);
+  const ctx = b.node('object', 'system / Context', 48, 101);
+  const map = b.node('object', 'Map', 32, 103);
+  const cache = b.node('object', 'Object', 56, 105);
+  const fn = b.node('closure', 'handler', 64, 107);
+  b.edge(handles, 'element', 0, fn).edge(fn, 'internal', 'context', ctx);
+  b.edge(ctx, 'context', mapName, map).edge(ctx, 'context', objectName, cache);
+  const table = b.node('array', '', 16 + 24 * 90, tableId);
+  b.edge(map, 'internal', 'table', table);
+  b.location(fn, 1, 4, 2);
+  return { table, cache };
+}
+
+/**
  * One process seen three times. A context holds `growingTable`, a small Map gaining 30
  * entries per snapshot, and `bigCache`, an object of 500 properties whose 1 KB values are
  * all replaced between snapshots (new ids, same count): large, churning, bounded.
@@ -20,16 +39,7 @@ function series(grow: boolean): string[] {
   const base = (k: number) => 100_000 + k * 20_000;
   return [0, 1, 2].map((k) => {
     const b = new SnapshotBuilder();
-    const handles = b.node('synthetic', '(Global handles)', 0, 5);
-    b.edge(b.gcRoots, 'element', 1, handles);
-    const ctx = b.node('object', 'system / Context', 48, 101);
-    const map = b.node('object', 'Map', 32, 103);
-    const cache = b.node('object', 'Object', 56, 105);
-    const fn = b.node('closure', 'handler', 64, 107);
-    b.edge(handles, 'element', 0, fn).edge(fn, 'internal', 'context', ctx);
-    b.edge(ctx, 'context', 'growingTable', map).edge(ctx, 'context', 'bigCache', cache);
-    const table = b.node('array', '', 16 + 24 * 90, base(k) + 1);
-    b.edge(map, 'internal', 'table', table);
+    const { table, cache } = handlerScope(b, 'growingTable', 'bigCache', base(k) + 1);
     const entries = grow ? 30 * (k + 1) : 30;
     for (let j = 0; j < entries; j++) {
       const born = Math.floor(j / 30);
@@ -40,7 +50,6 @@ function series(grow: boolean): string[] {
       const value = b.node('object', 'CachedResponse', 1000, base(k) + 9001 + 2 * j);
       b.edge(cache, 'property', `k${j}`, value);
     }
-    b.location(fn, 1, 4, 2);
     return b.write(join(dir, `${grow ? 'leak' : 'healthy'}-${k}.heapsnapshot`));
   });
 }
@@ -55,16 +64,7 @@ function series(grow: boolean): string[] {
 function ghostSeries(): string[] {
   return [0, 1, 2].map((k) => {
     const b = new SnapshotBuilder();
-    const handles = b.node('synthetic', '(Global handles)', 0, 5);
-    b.edge(b.gcRoots, 'element', 1, handles);
-    const ctx = b.node('object', 'system / Context', 48, 101);
-    const fn = b.node('closure', 'handler', 64, 107);
-    const map = b.node('object', 'Map', 32, 103);
-    const cache = b.node('object', 'Object', 56, 105);
-    b.edge(handles, 'element', 0, fn).edge(fn, 'internal', 'context', ctx);
-    b.edge(ctx, 'context', 'leakMap', map).edge(ctx, 'context', 'pageCache', cache);
-    const table = b.node('array', '', 16 + 24 * 90, 50_001 + k * 2);
-    b.edge(map, 'internal', 'table', table);
+    const { table, cache } = handlerScope(b, 'leakMap', 'pageCache', 50_001 + k * 2);
     for (let j = 0; j < 30 * k; j++) {
       // The first 30 entries are new ids; the next 30 reuse the baseline pages' ids.
       const id = j < 30 ? 60_001 + 2 * j : 10_001 + 2 * (j - 30);
@@ -76,7 +76,6 @@ function ghostSeries(): string[] {
         b.edge(cache, 'property', `p${j}`, page).edge(page, 'property', 'body', b.node('string', `body ${j}`, 2048, 20_001 + 2 * j));
       }
     }
-    b.location(fn, 1, 4, 2);
     return b.write(join(dir, `ghost-${k}.heapsnapshot`));
   });
 }
