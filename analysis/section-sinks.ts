@@ -19,7 +19,7 @@ export class NodeSink implements NumberSink {
   readonly id: Uint32Array;
   readonly selfSize: Uint32Array;
   readonly edgeCount: Uint32Array;
-  /** Position of the next number; the tokenizer's node loop reads and writes these. */
+  /** Position of the next number; the fast record path (snapshot-fast-records.ts) reads and writes these too. */
   field = 0;
   ordinal = 0;
 

@@ -2,8 +2,6 @@ import { parseHeader, type SnapshotHeader } from './snapshot-header.ts';
 import { EdgeSink, LocationSink, NodeSink, SectionError, type NumberSink } from './section-sinks.ts';
 import { fastEdgeRecords, fastNodeRecords } from './snapshot-fast-records.ts';
 
-const U32_MAX = 0xffffffff;
-
 /**
  * A push tokenizer for the fixed layout V8 writes: a small `snapshot` header (parsed with
  * JSON.parse once it is complete), then top-level keys whose number arrays go straight into
@@ -203,20 +201,20 @@ export class SnapshotTokenizer {
   }
 
   /**
-   * The hot loop. Nodes and edges are decoded straight into their typed arrays by loops of
-   * their own (a call per number through the sink interface cost about half the parse time);
-   * other number sections go through their sink. Digits are read by a tight inner loop; a
-   * comma or the closing bracket emits. A number cut by a chunk boundary carries over.
+   * Number arrays. Nodes and edges in V8's exact layout take the fast record path (see
+   * snapshot-fast-records.ts) at every record start; whatever it leaves (a record cut by the
+   * chunk's end, other whitespace, a bad value) comes here, one number at a time through the
+   * sink, which checks it. Digits are read by a tight inner loop; a comma or the closing
+   * bracket emits. A number cut by a chunk boundary carries over.
    */
   private scanNumbers(chunk: Buffer, from: number): number {
-    if (this.sink === this.edges && this.edges) return this.scanEdges(chunk, from, this.edges);
-    if (this.sink === this.nodes && this.nodes) return this.scanNodes(chunk, from, this.nodes);
     const sink = this.sink as NumberSink;
     const len = chunk.length;
     let acc = this.acc;
     let digits = this.digits;
     let gap = this.gap;
     let i = from;
+    if (digits === 0 && !gap) i = this.fastRecords(chunk, i);
     while (i < len) {
       let c = chunk[i];
       if (c >= 0x30 && c <= 0x39) {
@@ -239,6 +237,8 @@ export class SnapshotTokenizer {
         digits = 0;
         gap = false;
         this.afterComma = true;
+        i = this.fastRecords(chunk, i + 1);
+        continue;
       } else if (c === 0x5d) {
         if (digits > 0) sink.put(acc);
         else if (this.afterComma) throw new SectionError('trailing comma in a number array');
@@ -265,179 +265,13 @@ export class SnapshotTokenizer {
     return i + 1;
   }
 
-  /** `nodes`: one record of nodeFieldCount numbers per node, fields placed by their role. */
-  private scanNodes(chunk: Buffer, from: number, sink: NodeSink): number {
-    const len = chunk.length;
-    const { type, name, id, selfSize, edgeCount } = sink;
+  /** Whole records at once when a nodes or edges record starts at `i` (see snapshot-fast-records.ts). */
+  private fastRecords(chunk: Buffer, i: number): number {
     const h = this.header as SnapshotHeader;
-    const roles = h.nodeRoles;
-    const nf = h.nodeFieldCount;
-    const typeCount = h.nodeTypes.length;
-    const total = h.nodeCount;
-    let field = sink.field;
-    let acc = this.acc;
-    let digits = this.digits;
-    let gap = this.gap;
-    let i = from;
-    if (field === 0 && digits === 0 && !gap) i = this.fastNodes(chunk, i, sink, h);
-    let o = sink.ordinal;
-    while (i < len) {
-      let c = chunk[i];
-      if (c >= 0x30 && c <= 0x39) {
-        if (gap) throw new SectionError('malformed number in a number array');
-        const start = i;
-        acc = acc * 10 + (c - 0x30);
-        i++;
-        while (i < len && (c = chunk[i]) >= 0x30 && c <= 0x39) {
-          acc = acc * 10 + (c - 0x30);
-          i++;
-        }
-        digits += i - start;
-        continue;
-      }
-      i++;
-      const close = c === 0x5d;
-      if (c === 0x2c || (close && digits > 0)) {
-        if (digits === 0) throw new SectionError('empty element in a number array');
-        if (digits > 10 || acc > U32_MAX) throw new SectionError(`node field value ${acc} out of range`);
-        if (o >= total) throw new SectionError('more nodes than node_count');
-        const role = roles[field];
-        if (role === 2) id[o] = acc;
-        else if (role === 1) name[o] = acc;
-        else if (role === 4) edgeCount[o] = acc;
-        else if (role === 3) selfSize[o] = acc;
-        else if (role === 0) {
-          if (acc >= typeCount) throw new SectionError(`unknown node type ${acc}`);
-          type[o] = acc;
-        }
-        if (++field === nf) {
-          field = 0;
-          o++;
-        }
-        acc = 0;
-        digits = 0;
-        gap = false;
-        this.afterComma = !close;
-        if (close) {
-          sink.field = field;
-          sink.ordinal = o;
-          return this.closeSection(sink, i - 1);
-        }
-        if (field === 0) {
-          sink.ordinal = o;
-          i = this.fastNodes(chunk, i, sink, h);
-          o = sink.ordinal;
-        }
-      } else if (close) {
-        if (this.afterComma) throw new SectionError('trailing comma in a number array');
-        sink.field = field;
-        sink.ordinal = o;
-        return this.closeSection(sink, i - 1);
-      } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
-        if (digits > 0) gap = true;
-      } else throw new SectionError(`unexpected byte 0x${c.toString(16)} in a number array`);
-    }
-    sink.field = field;
-    sink.ordinal = o;
-    this.acc = acc;
-    this.digits = digits;
-    this.gap = gap;
-    return len;
-  }
-
-  /** `edges`: (type, name_or_index, to_node) records; to_node becomes a node ordinal. */
-  private scanEdges(chunk: Buffer, from: number, sink: EdgeSink): number {
-    const len = chunk.length;
-    const { type, name, to } = sink;
-    const h = this.header as SnapshotHeader;
-    const roles = h.edgeRoles;
-    const ef = h.edgeFieldCount;
-    const nf = h.nodeFieldCount;
-    const span = h.nodeCount * nf;
-    const typeCount = h.edgeTypes.length;
-    const total = h.edgeCount;
-    let field = sink.field;
-    let acc = this.acc;
-    let digits = this.digits;
-    let gap = this.gap;
-    let i = from;
-    if (field === 0 && digits === 0 && !gap) i = this.fastEdges(chunk, i, sink, h);
-    let e = sink.index;
-    while (i < len) {
-      let c = chunk[i];
-      if (c >= 0x30 && c <= 0x39) {
-        if (gap) throw new SectionError('malformed number in a number array');
-        const start = i;
-        acc = acc * 10 + (c - 0x30);
-        i++;
-        while (i < len && (c = chunk[i]) >= 0x30 && c <= 0x39) {
-          acc = acc * 10 + (c - 0x30);
-          i++;
-        }
-        digits += i - start;
-        continue;
-      }
-      i++;
-      const close = c === 0x5d;
-      if (c === 0x2c || (close && digits > 0)) {
-        if (digits === 0) throw new SectionError('empty element in a number array');
-        if (digits > 10 || acc > U32_MAX) throw new SectionError(`edge field value ${acc} out of range`);
-        if (e >= total) throw new SectionError('more edges than edge_count');
-        const role = roles[field];
-        if (role === 2) {
-          // to_node is an offset into `nodes`, so it must land on a node's first field.
-          const ordinal = (acc / nf) | 0;
-          if (acc >= span || ordinal * nf !== acc) throw new SectionError(`edge to_node ${acc} is not a node`);
-          to[e] = ordinal;
-        } else if (role === 1) name[e] = acc;
-        else if (role === 0) {
-          if (acc >= typeCount) throw new SectionError(`unknown edge type ${acc}`);
-          type[e] = acc;
-        }
-        if (++field === ef) {
-          field = 0;
-          e++;
-        }
-        acc = 0;
-        digits = 0;
-        gap = false;
-        this.afterComma = !close;
-        if (close) {
-          sink.field = field;
-          sink.index = e;
-          return this.closeSection(sink, i - 1);
-        }
-        if (field === 0) {
-          sink.index = e;
-          i = this.fastEdges(chunk, i, sink, h);
-          e = sink.index;
-        }
-      } else if (close) {
-        if (this.afterComma) throw new SectionError('trailing comma in a number array');
-        sink.field = field;
-        sink.index = e;
-        return this.closeSection(sink, i - 1);
-      } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
-        if (digits > 0) gap = true;
-      } else throw new SectionError(`unexpected byte 0x${c.toString(16)} in a number array`);
-    }
-    sink.field = field;
-    sink.index = e;
-    this.acc = acc;
-    this.digits = digits;
-    this.gap = gap;
-    return len;
-  }
-
-  /** Whole records at once (see snapshot-fast-records.ts); a record it took ends with a comma. */
-  private fastNodes(chunk: Buffer, i: number, sink: NodeSink, h: SnapshotHeader): number {
-    const j = fastNodeRecords(chunk, i, sink, h);
-    if (j > i) this.afterComma = true;
-    return j;
-  }
-
-  private fastEdges(chunk: Buffer, i: number, sink: EdgeSink, h: SnapshotHeader): number {
-    const j = fastEdgeRecords(chunk, i, sink, h);
+    let j = i;
+    if (this.sink === this.nodes && this.nodes && this.nodes.field === 0) j = fastNodeRecords(chunk, i, this.nodes, h);
+    else if (this.sink === this.edges && this.edges && this.edges.field === 0) j = fastEdgeRecords(chunk, i, this.edges, h);
+    // A record the fast path took ends with its comma.
     if (j > i) this.afterComma = true;
     return j;
   }
