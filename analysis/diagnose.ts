@@ -9,7 +9,7 @@ import { readAllHere, readInWorker, WORKER_MIN_BYTES, type EarlierJob } from './
 import type { FinalGraph } from './final-graph.ts';
 import { findCandidates, findSlotCandidates, minBytesFor, minRetainedFor, watchedNodes } from './growth-candidates.ts';
 import type { HeapSnapshot } from './heap-snapshot.ts';
-import { buildIdIndex } from './id-index.ts';
+import { buildIdLookup } from './id-index.ts';
 import { knownStrings } from './known-strings.ts';
 import { nodeSignatures } from './node-signatures.ts';
 import { readSnapshot } from './read-snapshot.ts';
@@ -110,7 +110,7 @@ async function analyse(
     if ((id & 1) === 1 && id > maxId) maxId = id;
   }
   const watch = watchList(s.nodeCount, watchedNodes(s, dom, k, totalBytes));
-  const finalIds = buildIdIndex(s.nodeId);
+  const finalIds = buildIdLookup(s.nodeId);
   const finalSig = nodeSignatures(s);
   const finalPoint = { file: last, maxId, sample: idSample(s, finalSig) };
   // Each earlier summary is mapped as soon as it is there and dropped: one alive at a time.

@@ -1,7 +1,7 @@
 import type { DominatorOrder } from './dominator-order.ts';
 import type { DominatorTree } from './dominators.ts';
 import type { EarlierSummary } from './earlier-summary.ts';
-import { buildIdIndex, type IdIndex } from './id-index.ts';
+import { lookupId, type IdLookup } from './id-index.ts';
 
 /**
  * An earlier snapshot seen through the last snapshot's dominator tree. Every earlier object is
@@ -52,7 +52,7 @@ export function watchList(nodeCount: number, nodes: number[]): WatchList {
 
 export function mapEarlier(
   e: EarlierSummary,
-  finalIds: IdIndex,
+  finalIds: IdLookup,
   finalSig: Uint32Array,
   dom: DominatorTree,
   order: DominatorOrder,
@@ -66,21 +66,12 @@ export function mapEarlier(
   // finalOf[p]: the matching node of the last snapshot, then (below) the node p is charged to.
   const finalOf = new Int32Array(m).fill(-1);
   const posOfRow = new Int32Array(w).fill(-1);
-  const mine = buildIdIndex(e.id);
-  // Both id lists are sorted: a merge matches them in linear time.
-  let j = 0;
-  const fids = finalIds.ids;
-  for (let i = 0; i < m; i++) {
-    const id = mine.ids[i];
-    while (j < fids.length && fids[j] < id) j++;
-    if (j < fids.length && fids[j] === id) {
-      const p = mine.ordinals[i];
-      const v = finalIds.ordinals[j];
-      if (finalSig[v] !== e.sig[p]) continue;
-      finalOf[p] = v;
-      const row = watch.slot[v];
-      if (row >= 0) posOfRow[row] = p;
-    }
+  for (let p = 0; p < m; p++) {
+    const v = lookupId(finalIds, e.id[p]);
+    if (v < 0 || finalSig[v] !== e.sig[p]) continue;
+    finalOf[p] = v;
+    const row = watch.slot[v];
+    if (row >= 0) posOfRow[row] = p;
   }
   const { heldBytes, heldCount, keptBytes, keptCount } = withKept ? keptUnderHolders(e, finalOf, posOfRow) : noKept(w);
   const size = new Float64Array(n);

@@ -8,7 +8,7 @@ import { dominatorOrder, dominates } from '../../analysis/dominator-order.ts';
 import { shortestRetainers, pathNodes } from '../../analysis/retainer-paths.ts';
 import { makeTinySnapshot } from './fixtures.ts';
 import { edgeNameOf, nodeNameOf } from '../../analysis/heap-snapshot.ts';
-import { buildIdIndex, findId } from '../../analysis/id-index.ts';
+import { buildIdIndex, buildIdLookup, findId, lookupId } from '../../analysis/id-index.ts';
 import { SnapshotTokenizer } from '../../analysis/snapshot-tokenizer.ts';
 import { indexStrings } from '../../analysis/strings-section.ts';
 import { SnapshotBuilder } from './snapshot-builder.ts';
@@ -153,5 +153,25 @@ describe('id index', () => {
     expect([...index.ids]).toEqual([3, 9, 65535, 65537, 70001, 4_000_000_001]);
     expect(index.ordinals[findId(index, 65537)]).toBe(3);
     expect(findId(index, 5)).toBe(-1);
+  });
+
+  it('looks odd ids up in a table and even ones in the sorted index', () => {
+    // Ids as V8 hands them out: odd heap-object ids from one counter, even native ids from addresses.
+    const ids = new Uint32Array([1, 7, 3_000_000_000, 5, 11, 2_000_000_002, 9]);
+    const l = buildIdLookup(ids);
+    expect(l.direct.length).toBe(6);
+    expect(l.rest.ids.length).toBe(2);
+    ids.forEach((id, v) => expect(lookupId(l, id)).toBe(v));
+    for (const missing of [3, 13, 1_000_001, 2, 3_000_000_002]) expect(lookupId(l, missing)).toBe(-1);
+  });
+
+  it('falls back to the sorted index when odd ids are too sparse for a table', () => {
+    // A long-lived process snapshotted many times: ids far above its node count.
+    const ids = new Uint32Array([4_000_001, 3, 900_000_001, 2_000_000_002]);
+    const l = buildIdLookup(ids);
+    expect(l.direct.length).toBe(0);
+    ids.forEach((id, v) => expect(lookupId(l, id)).toBe(v));
+    expect(lookupId(l, 5)).toBe(-1);
+    expect(lookupId(l, 4_000_003)).toBe(-1);
   });
 });
