@@ -31,6 +31,7 @@ function numbers(t: TokenizedSnapshot) {
   return {
     nodes: [t.nodes.type, t.nodes.name, t.nodes.id, t.nodes.selfSize, t.nodes.edgeCount].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')),
     edges: [t.edges.type, t.edges.name, t.edges.to].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')),
+    locations: t.locations ? [t.locations.node, t.locations.scriptId, t.locations.line, t.locations.column].map((a) => [...a.subarray(0, t.locations!.count)].join(',')) : [],
   };
 }
 
@@ -47,6 +48,7 @@ describe('snapshot tokenizer paths', () => {
   it('reads the same numbers in one chunk, in random small chunks, and with other whitespace', () => {
     const whole = numbers(tokenize(bytes, () => bytes.length));
     expect(whole.nodes[0].length).toBeGreaterThan(1000);
+    expect(whole.locations[0].split(',').length).toBeGreaterThan(100);
     const random = seededRandom(11);
     expect(numbers(tokenize(bytes, () => 1 + Math.floor(random() * 200)))).toEqual(whole);
     expect(numbers(tokenize(bytes, () => 4096 + Math.floor(random() * 4096)))).toEqual(whole);
