@@ -17,8 +17,10 @@ Diffs heap snapshots of one process (oldest first) and names what grows.
   --markdown FILE             write a postmortem section in Markdown
   --max-leaks N               report at most N suspects (default 10)
   --parallel                  read the earlier snapshots on a second core while the last
-                              one is analysed: about 25% faster on big snapshots, about
-                              25% more peak memory (default: one graph in memory at a time)
+                              one is analysed: about 10-15% faster on big snapshots, about
+                              15% more peak memory (default: one graph in memory at a time)
+  --single-thread             parse on this thread only (by default a helper thread parses
+                              half of each snapshot when they average 64 MB or more)
   --quiet                     no progress on stderr
   -h, --help                  show this help
 
@@ -37,6 +39,7 @@ async function main(): Promise<number> {
       markdown: { type: 'string' },
       'max-leaks': { type: 'string' },
       parallel: { type: 'boolean', default: false },
+      'single-thread': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -61,7 +64,8 @@ async function main(): Promise<number> {
   if (!Number.isInteger(maxLeaks) || maxLeaks < 1) throw labError('LAB_ERR_BAD_OPTION', `--max-leaks must be a positive integer, not "${values['max-leaks']}"`);
   if (values.markdown === '-' && values.json === '-') throw labError('LAB_ERR_BAD_OPTION', 'only one of --json and --markdown can write to stdout');
   const progress = values.quiet ? undefined : throttled((msg) => process.stderr.write(`diagnose: ${msg}\n`));
-  const report = await diagnose({ snapshots, maxLeaks, onProgress: progress, parallel: values.parallel });
+  if (values.parallel && values['single-thread']) throw labError('LAB_ERR_BAD_OPTION', 'use either --parallel or --single-thread, not both');
+  const report = await diagnose({ snapshots, maxLeaks, onProgress: progress, parallel: values.parallel, parseHelper: values['single-thread'] ? false : undefined });
   const json = `${JSON.stringify({ verdict: report.verdict, leaks: report.leaks, snapshots: report.snapshots, elapsedMs: report.elapsedMs }, null, 2)}\n`;
   if (values.json === '-') process.stdout.write(json);
   else if (values.json) await writeOut(values.json, json);

@@ -1,8 +1,10 @@
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { labError } from '../lab/errors.ts';
 import { buildLeaks } from './build-leaks.ts';
 import { selectHolders } from './candidate-selection.ts';
 import { dominatorOrder } from './dominator-order.ts';
+import { EdgeHelper } from './edge-helper.ts';
 import { computeDominators } from './dominators.ts';
 import { mapEarlier, watchList, type EarlierView } from './earlier-map.ts';
 import { readAllHere, readInWorker, WORKER_MIN_BYTES, type EarlierJob } from './earlier-pool.ts';
@@ -40,7 +42,16 @@ export interface DiagnoseOptions {
   parallel?: boolean;
   /** With `parallel`, earlier snapshots smaller than this in total are read here anyway: a worker's start-up would cost more than it saves (default 48 MB). */
   parallelMinBytes?: number;
+  /**
+   * Without `parallel`: parse each snapshot on two cores, a helper thread taking the second
+   * half of its number arrays (see edge-helper.ts). Default: when the snapshots average at
+   * least 64 MB (below, the thread's start-up costs more than it saves) and there is a second
+   * core. Peak memory barely moves: the two halves fill one set of arrays.
+   */
+  parseHelper?: boolean;
 }
+
+const HELPER_MIN_MEAN_BYTES = 64 * 1024 * 1024;
 
 /**
  * Diffs a series of heap snapshots and ranks holders by growth, not size. Only the last
@@ -62,18 +73,23 @@ export async function diagnose(opts: DiagnoseOptions): Promise<DiagnosisReport> 
   const reading = (file: string, f: number) => say(`reading ${file}: ${Math.round(f * 100)}%`);
   const earlierFiles = files.slice(0, -1);
   const earlierBytes = sizes.slice(0, -1).reduce((a, b) => a + b, 0);
-  let job: EarlierJob;
+  let job: EarlierJob = { each: [], cancel: () => {}, release: () => {} };
   const inWorker = opts.parallel === true && earlierBytes >= (opts.parallelMinBytes ?? WORKER_MIN_BYTES);
-  if (inWorker) job = readInWorker(earlierFiles, reading);
-  else {
-    const here = await readAllHere(earlierFiles, reading);
-    job = { each: here.map((x) => Promise.resolve(x)), cancel: () => {}, release: () => {} };
-  }
+  const mean = sizes.reduce((a, b) => a + b, 0) / sizes.length;
+  const useHelper = !inWorker && (opts.parseHelper ?? (mean >= HELPER_MIN_MEAN_BYTES && availableParallelism() > 1));
+  // Started first: it loads while this thread reads the first file's header and nodes.
+  const helper = useHelper ? new EdgeHelper() : null;
   try {
-    return await analyse(files, job, started, maxLeaks, say, reading, inWorker);
+    if (inWorker) job = readInWorker(earlierFiles, reading);
+    else {
+      const here = await readAllHere(earlierFiles, reading, helper);
+      job = { each: here.map((x) => Promise.resolve(x)), cancel: () => {}, release: () => {} };
+    }
+    return await analyse(files, job, started, maxLeaks, say, reading, inWorker, helper);
   } finally {
-    // Stops the worker whatever happened here (a corrupt last file, a mixed series).
+    // Stops the workers whatever happened here (a corrupt last file, a mixed series).
     job.cancel();
+    helper?.close();
   }
 }
 
@@ -86,9 +102,11 @@ async function analyse(
   reading: (file: string, f: number) => void,
   /** A worker holds a graph of its own meanwhile: trade a little time for memory. */
   lean: boolean,
+  edges: EdgeHelper | null,
 ): Promise<DiagnosisReport> {
   const last = files[files.length - 1];
-  const s: HeapSnapshot = await readSnapshot(last, { onProgress: (f) => reading(last, f) });
+  const s: HeapSnapshot = await readSnapshot(last, { onProgress: (f) => reading(last, f), edges });
+  edges?.close();
   say(`analysing ${last} (${s.nodeCount} nodes)`);
   const k = knownStrings(s);
   const dom = computeDominators(s);

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { labError, type LabErrorCode } from '../lab/errors.ts';
+import type { EdgeHelper } from './edge-helper.ts';
 import { readEarlier, type EarlierSummary } from './earlier-summary.ts';
 import type { WorkerReply } from './snapshot-worker.ts';
 
@@ -25,9 +26,9 @@ export interface EarlierJob {
 
 type Say = (file: string, fraction: number) => void;
 
-export async function readAllHere(files: string[], say: Say): Promise<EarlierSummary[]> {
+export async function readAllHere(files: string[], say: Say, edges?: EdgeHelper | null): Promise<EarlierSummary[]> {
   const out: EarlierSummary[] = [];
-  for (const f of files) out.push(await readEarlier(f, (x) => say(f, x)));
+  for (const f of files) out.push(await readEarlier(f, (x) => say(f, x), edges));
   return out;
 }
 

@@ -1,3 +1,4 @@
+import type { EdgeHelper } from './edge-helper.ts';
 import type { HeapSnapshot } from './heap-snapshot.ts';
 import { entriesOf, isHolderCandidate } from './holder-metrics.ts';
 import { knownStrings } from './known-strings.ts';
@@ -30,8 +31,8 @@ export interface EarlierSummary {
   parent: Int32Array;
 }
 
-export async function readEarlier(file: string, onProgress?: (fraction: number) => void): Promise<EarlierSummary> {
-  return summarizeEarlier(await readSnapshot(file, { onProgress }));
+export async function readEarlier(file: string, onProgress?: (fraction: number) => void, edges?: EdgeHelper | null): Promise<EarlierSummary> {
+  return summarizeEarlier(await readSnapshot(file, { onProgress, edges }));
 }
 
 export function summarizeEarlier(s: HeapSnapshot): EarlierSummary {

@@ -1,15 +1,21 @@
 import { open } from 'node:fs/promises';
 import { labError, isLabError } from '../lab/errors.ts';
 import { resolveTypeCodes, type HeapSnapshot } from './heap-snapshot.ts';
+import type { SnapshotHeader } from './snapshot-header.ts';
 import { SectionError } from './section-sinks.ts';
 import { SnapshotTokenizer, type TokenizedSnapshot } from './snapshot-tokenizer.ts';
 import { indexStrings } from './strings-section.ts';
 import { validateSnapshot } from './validate-snapshot.ts';
+import type { EdgeHelper, EdgeJob } from './edge-helper.ts';
 
 const CHUNK = 4 * 1024 * 1024;
 
 export interface ReadOptions {
   onProgress?: (fraction: number) => void;
+  /** A helper thread that parses the second half of the number arrays meanwhile (see edge-helper.ts). */
+  edges?: EdgeHelper | null;
+  /** Start parsing only once the helper has claimed its part or declined (a split every time: for tests). */
+  awaitHelper?: boolean;
 }
 
 /** Streams a .heapsnapshot file into typed arrays; every failure is LAB_ERR_SNAPSHOT_FILE. */
@@ -26,24 +32,51 @@ export async function readSnapshot(file: string, opts: ReadOptions = {}): Promis
   try {
     const size = (await handle.stat()).size;
     if (size === 0) throw new SectionError('the file is empty');
-    const tokenizer = new SnapshotTokenizer(file, size);
+    let tokenizer: SnapshotTokenizer;
+    const job = opts.edges?.begin(file, () => (tokenizer.headerInfo as SnapshotHeader).edgeCount) ?? null;
+    tokenizer = new SnapshotTokenizer(file, size, job ? { pauseAt: (key) => key === 'edges' } : {});
+    if (job && opts.awaitHelper) await job.decided;
     // Two buffers: the next chunk is read from disk while this one is tokenized.
     const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     let turn = 0;
-    pending = readChunk(handle, bufs[turn], file);
-    let done = 0;
+    let pos = 0;
+    /** Where the helper thread's part of the edges starts, while this thread parses the part before it. */
+    let stopAt = -1;
+    pending = readChunk(handle, bufs[turn], pos, file);
     let lastReport = 0;
     for (;;) {
       const { bytesRead } = await pending;
       if (bytesRead === 0) break;
       const buf = bufs[turn];
       turn ^= 1;
-      pending = readChunk(handle, bufs[turn], file);
-      tokenizer.push(buf.subarray(0, bytesRead));
-      done += bytesRead;
-      if (opts.onProgress && done - lastReport >= size / 10) {
-        lastReport = done;
-        opts.onProgress(Math.min(1, done / size));
+      const chunk = buf.subarray(0, stopAt >= 0 ? Math.min(bytesRead, stopAt - pos) : bytesRead);
+      pos += chunk.length;
+      pending = readChunk(handle, bufs[turn], pos, file);
+      tokenizer.push(chunk);
+      let moved = false;
+      if (job && tokenizer.paused === 'edges') {
+        const claim = job.claim();
+        tokenizer.resumeEdges(claim === -1 ? undefined : claim.into);
+        if (claim !== -1) stopAt = claim.from;
+        moved = true;
+      } else if (stopAt >= 0 && (pos === stopAt || tokenizer.edgesDone)) {
+        // At the helper's part, or the edges ended before it (then the helper writes nothing).
+        if (pos === stopAt && !tokenizer.edgesDone) {
+          const tail = await (job as EdgeJob).tail();
+          if (tail) tokenizer.finishEdges(tail.count, tail.end);
+        } else (job as EdgeJob).drop();
+        stopAt = -1;
+        moved = true;
+      }
+      if (moved) {
+        // Go on from where the tokenizer is: the read in flight is moot.
+        await pending;
+        pos = tokenizer.offset;
+        pending = readChunk(handle, bufs[turn], pos, file);
+      }
+      if (opts.onProgress && pos - lastReport >= size / 10) {
+        lastReport = pos;
+        opts.onProgress(Math.min(1, pos / size));
       }
     }
     return assemble(file, tokenizer.end());
@@ -59,9 +92,9 @@ export async function readSnapshot(file: string, opts: ReadOptions = {}): Promis
   }
 }
 
-async function readChunk(handle: Awaited<ReturnType<typeof open>>, buf: Buffer, file: string) {
+async function readChunk(handle: Awaited<ReturnType<typeof open>>, buf: Buffer, pos: number, file: string) {
   try {
-    return await handle.read(buf, 0, buf.length, null);
+    return await handle.read(buf, 0, buf.length, pos);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw labError('LAB_ERR_SNAPSHOT_FILE', `heap snapshot ${file} cannot be read (${code ?? 'error'})`, err);

@@ -1,4 +1,5 @@
 import type { SnapshotHeader } from './snapshot-header.ts';
+import type { ParsedEdges } from './snapshot-tokenizer.ts';
 import { arena } from './typed-arena.ts';
 
 /** Receives the numbers of one array section, one at a time, straight into typed arrays. */
@@ -63,6 +64,8 @@ export class EdgeSink implements NumberSink {
   readonly to: Uint32Array;
   field = 0;
   index = 0;
+  /** A tail of the section parsed by a helper thread: any count is fine (see finishEdges). */
+  partial = false;
   private readonly nodeSpan: number;
   // Copied out of the header: one property load each in the per-number path.
   private readonly roles: Int8Array;
@@ -70,8 +73,14 @@ export class EdgeSink implements NumberSink {
   private readonly ef: number;
   private readonly edgeTotal: number;
 
-  constructor(private readonly h: SnapshotHeader) {
-    [this.type, this.name, this.to] = arena([['u8', h.edgeCount], ['u32', h.edgeCount], ['u32', h.edgeCount]] as const);
+  /** `into`: arrays to write into (shared with a helper thread), from record `count` on. */
+  constructor(
+    private readonly h: SnapshotHeader,
+    into?: ParsedEdges,
+  ) {
+    if (into) {
+      ({ type: this.type, name: this.name, to: this.to, count: this.index } = into);
+    } else [this.type, this.name, this.to] = arena([['u8', h.edgeCount], ['u32', h.edgeCount], ['u32', h.edgeCount]] as const);
     this.nodeSpan = h.nodeCount * h.nodeFieldCount;
     this.roles = h.edgeRoles;
     this.nf = h.nodeFieldCount;
@@ -103,7 +112,7 @@ export class EdgeSink implements NumberSink {
 
 
   finish(): string | null {
-    if (this.field !== 0 || this.index !== this.h.edgeCount) return `edges holds ${this.index} of ${this.h.edgeCount} edges`;
+    if (this.field !== 0 || (!this.partial && this.index !== this.h.edgeCount)) return `edges holds ${this.index} of ${this.h.edgeCount} edges`;
     return null;
   }
 }

@@ -9,7 +9,7 @@ import { fastEdgeRecords, fastNodeRecords } from './snapshot-fast-records.ts';
  * It never holds the whole file as one JS string, so it has no ~512 MB string limit.
  * Every problem is reported by throwing SectionError with a short reason.
  */
-const enum S { Header, Sep, KeyOpen, Key, Colon, Value, Numbers, Skip, SkipScalar, Strings, Done }
+const enum S { Header, Sep, KeyOpen, Key, Colon, Value, Numbers, Skip, SkipScalar, Strings, Done, Paused }
 
 const MAX_HEADER = 16 * 1024 * 1024;
 
@@ -22,8 +22,28 @@ export interface TokenizedSnapshot {
   strings: Buffer;
 }
 
+/** Arrays for an `edges` section (edge_count long), and where its writing starts. */
+export interface ParsedEdges {
+  type: Uint8Array;
+  name: Uint32Array;
+  to: Uint32Array;
+  count: number;
+}
+
+export interface TokenizerOptions {
+  /**
+   * Called as each top-level key's value starts; true pauses there (see `paused`), so that a
+   * section can be parsed elsewhere (a helper thread parses `edges`, see edge-helper.ts).
+   */
+  pauseAt?: (key: string) => boolean;
+}
+
 export class SnapshotTokenizer {
   private state = S.Header;
+  private resumed = false;
+  private edgeArrays: ParsedEdges | null = null;
+  /** Absolute file offset just after the last number section's closing bracket. */
+  sectionEnd = 0;
   private headerParts: Buffer[] = [];
   private headerBytes = 0;
   private depth = 0;
@@ -49,14 +69,19 @@ export class SnapshotTokenizer {
     private readonly file: string,
     /** Bounds the header's counts and sizes the strings buffer (the rest of the file). */
     private readonly fileSize: number,
+    private readonly opts: TokenizerOptions = {},
   ) {}
 
-  push(chunk: Buffer): void {
+  /**
+   * Tokenizes the next bytes of the file; returns how many it took: all of them, unless it
+   * paused, at the first byte of the paused key's value.
+   */
+  push(chunk: Buffer): number {
     this.chunkStart = this.pushed;
-    this.pushed += chunk.length;
     let i = 0;
     while (i < chunk.length) {
       switch (this.state) {
+        case S.Paused: this.pushed = this.chunkStart + i; return i;
         case S.Header: i = this.scanHeader(chunk, i); break;
         case S.Numbers: i = this.scanNumbers(chunk, i); break;
         case S.Strings: this.appendStrings(chunk, i); i = chunk.length; break;
@@ -64,6 +89,85 @@ export class SnapshotTokenizer {
         default: i = this.step(chunk[i], i);
       }
     }
+    this.pushed = this.chunkStart + chunk.length;
+    return chunk.length;
+  }
+
+  /** The key whose value the tokenizer paused at, or null; the file offset is `offset`. */
+  get paused(): string | null {
+    return this.state === S.Paused ? this.key : null;
+  }
+
+  get headerInfo(): SnapshotHeader | null {
+    return this.header;
+  }
+
+  /** File offset of the next byte to push. */
+  get offset(): number {
+    return this.pushed;
+  }
+
+  /** The `edges` section once its closing bracket has been read, else null. */
+  get edgesDone(): EdgeSink | null {
+    return this.edges && this.sink !== this.edges ? this.edges : null;
+  }
+
+  /** Parses the paused value here after all; push again from `offset`. */
+  resume(): void {
+    this.state = S.Value;
+    this.resumed = true;
+  }
+
+  /**
+   * Parses the paused `edges` section here, into `into` when given (shared memory another
+   * thread writes the section's tail into, see edge-helper.ts); push again from `offset`.
+   */
+  resumeEdges(into?: ParsedEdges): void {
+    this.edgeArrays = into ?? null;
+    this.resume();
+  }
+
+  /**
+   * The rest of the `edges` section, `tailCount` records up to its closing bracket (the next
+   * byte to push is at `end`), was parsed elsewhere into the shared arrays: this thread must
+   * be at a record start with exactly the records before them.
+   */
+  finishEdges(tailCount: number, end: number): void {
+    const e = this.edges;
+    const h = this.header as SnapshotHeader;
+    if (this.state !== S.Numbers || this.sink !== e || !e || e.field !== 0 || this.digits !== 0 || this.gap) {
+      throw new SectionError('the edges section does not split at a record');
+    }
+    if (e.index + tailCount !== h.edgeCount) throw new SectionError(`edges holds ${e.index + tailCount} of ${h.edgeCount} edges`);
+    e.index = h.edgeCount;
+    this.state = S.Sep;
+    this.sink = null;
+    this.pushed = end;
+    this.sectionEnd = end;
+  }
+
+  /**
+   * Starts in the middle of the `edges` array, at the record at file offset `at`: the helper
+   * thread parses a tail of the section this way. Its records count from 0, and its section
+   * ends at the closing bracket without the edge_count check (`edgesDone`).
+   */
+  jumpIntoEdges(at: number): void {
+    const h = this.header;
+    if (!h) throw new SectionError('no header yet');
+    this.key = 'edges';
+    this.edges = new EdgeSink(h);
+    this.edges.partial = true;
+    this.startNumbers(this.edges, true);
+    this.pushed = at;
+  }
+
+  private startNumbers(sink: NumberSink, afterComma: boolean): void {
+    this.sink = sink;
+    this.acc = 0;
+    this.digits = 0;
+    this.gap = false;
+    this.afterComma = afterComma;
+    this.state = S.Numbers;
   }
 
   end(): TokenizedSnapshot {
@@ -151,6 +255,11 @@ export class SnapshotTokenizer {
         return i + 1;
       case S.Value:
         if (isWs(c)) return i + 1;
+        if (!this.resumed && this.opts.pauseAt?.(this.key)) {
+          this.state = S.Paused;
+          return i;
+        }
+        this.resumed = false;
         return this.startValue(c, i);
       case S.SkipScalar:
         if (c === 0x2c || c === 0x7d) {
@@ -171,14 +280,9 @@ export class SnapshotTokenizer {
     const k = this.key;
     const isArray = c === 0x5b;
     if (isArray && (k === 'nodes' || k === 'edges' || k === 'locations')) {
-      if (k === 'nodes') this.sink = this.nodes = new NodeSink(h);
-      else if (k === 'edges') this.sink = this.edges = new EdgeSink(h);
-      else this.sink = this.locations = new LocationSink(h);
-      this.acc = 0;
-      this.digits = 0;
-      this.gap = false;
-      this.afterComma = false;
-      this.state = S.Numbers;
+      if (k === 'nodes') this.startNumbers((this.nodes = new NodeSink(h)), false);
+      else if (k === 'edges') this.startNumbers((this.edges = new EdgeSink(h, this.edgeArrays ?? undefined)), false);
+      else this.startNumbers((this.locations = new LocationSink(h)), false);
       return i + 1;
     }
     if (isArray && k === 'strings') {
@@ -262,6 +366,8 @@ export class SnapshotTokenizer {
     this.gap = false;
     this.afterComma = false;
     this.state = S.Sep;
+    this.sink = null;
+    this.sectionEnd = this.chunkStart + i + 1;
     return i + 1;
   }
 

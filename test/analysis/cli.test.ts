@@ -43,6 +43,12 @@ describe('diagnose CLI', () => {
     const parallel = await cli(['--parallel', '--baseline', leak[0], '--target', leak[1], '--final', leak[2], '--json', '-']);
     expect(parallel.code).toBe(0);
     expect(JSON.parse(parallel.stdout).leaks).toEqual(json.leaks);
+    const single = await cli(['--single-thread', '--baseline', leak[0], '--target', leak[1], '--final', leak[2], '--json', '-']);
+    expect(single.code).toBe(0);
+    expect(JSON.parse(single.stdout).leaks).toEqual(json.leaks);
+    const both = await cli(['--single-thread', '--parallel', '--baseline', leak[0], '--final', leak[2]]);
+    expect(both.code).toBe(2);
+    expect(both.stderr.trim()).toBe('diagnose: use either --parallel or --single-thread, not both (LAB_ERR_BAD_OPTION)');
   }, 60_000);
 
   it('exits 0 on a healthy heap and says so; writes --json and --markdown files', async () => {

@@ -143,5 +143,8 @@ describe('growth ranking on a hand-built series', () => {
     // Forced into the worker (these files are tiny), which also drops and rebuilds the reverse edges.
     const b = await diagnose({ snapshots: files, parallel: true, parallelMinBytes: 0 });
     expect({ ...a, elapsedMs: 0 }).toEqual({ ...b, elapsedMs: 0 });
+    // And with the parse helper thread forced on (whether it gets a part of these small files or not).
+    const c = await diagnose({ snapshots: files, parseHelper: true });
+    expect({ ...a, elapsedMs: 0 }).toEqual({ ...c, elapsedMs: 0 });
   });
 });

@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EdgeHelper } from '../../analysis/edge-helper.ts';
+import type { HeapSnapshot } from '../../analysis/heap-snapshot.ts';
+import { readSnapshot } from '../../analysis/read-snapshot.ts';
+import { isLabError } from '../../lab/errors.ts';
+import { makeTinySnapshot } from './fixtures.ts';
+
+/**
+ * The parse helper thread takes the second half of the number arrays. Whatever it does (its
+ * part, declining an unusual layout, failing on a bad record), the result must be what one
+ * thread reads, byte for byte, and the same error for a bad file.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'leak-lab-helper-'));
+let real: string;
+let helper: EdgeHelper;
+beforeAll(async () => {
+  real = await makeTinySnapshot(join(dir, 'real.heapsnapshot'));
+  helper = new EdgeHelper();
+}, 60_000);
+afterAll(() => {
+  helper.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function arrays(s: HeapSnapshot) {
+  const all = [s.nodeType, s.nodeName, s.nodeId, s.selfSize, s.firstEdge, s.edgeType, s.edgeName, s.edgeTo, s.locations.node, s.locations.line];
+  return all.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64'));
+}
+
+async function split(file: string) {
+  const before = helper.delivered;
+  // awaitHelper: the main thread starts only once the helper has claimed its half (or declined).
+  const s = await readSnapshot(file, { edges: helper, awaitHelper: true });
+  return { s, delivered: helper.delivered - before };
+}
+
+/** Rewrites one edge record's to_node, counted from the end of the edges array, to a value that is no node. */
+function corruptEdgeFromEnd(text: string, fromEnd: number): string {
+  const start = text.indexOf('"edges":[') + '"edges":['.length;
+  const end = text.indexOf(']', start);
+  const records = text.slice(start, end).split('\n,');
+  const fields = records[records.length - fromEnd].split(',');
+  fields[2] = String(Number(fields[2]) + 1);
+  records[records.length - fromEnd] = fields.join(',');
+  return text.slice(0, start) + records.join('\n,') + text.slice(end);
+}
+
+describe('parse helper thread', () => {
+  it('splits a real snapshot with the main thread and reads exactly what one thread reads', async () => {
+    const alone = await readSnapshot(real);
+    const { s, delivered } = await split(real);
+    expect(delivered).toBe(1);
+    expect(s.edgeCount).toBe(alone.edgeCount);
+    expect(arrays(s)).toEqual(arrays(alone));
+    // Again on the same helper: jobs run one after the other.
+    const again = await split(real);
+    expect(again.delivered).toBe(1);
+    expect(arrays(again.s)).toEqual(arrays(alone));
+  }, 60_000);
+
+  it('declines a layout without record separators, and the main thread reads it all', async () => {
+    const text = readFileSync(real, 'latin1');
+    const spaced = join(dir, 'spaced.heapsnapshot');
+    writeFileSync(spaced, text.replace(/\n,/g, ', '), 'latin1');
+    const { s, delivered } = await split(spaced);
+    expect(delivered).toBe(0);
+    expect(arrays(s)).toEqual(arrays(await readSnapshot(real)));
+  }, 60_000);
+
+  it('reports a bad edge in its half as the same error as one thread does', async () => {
+    const bad = join(dir, 'bad-edge.heapsnapshot');
+    writeFileSync(bad, corruptEdgeFromEnd(readFileSync(real, 'latin1'), 3), 'latin1');
+    const alone = await readSnapshot(bad).catch((e: unknown) => e);
+    expect(isLabError(alone, 'LAB_ERR_SNAPSHOT_FILE'), String(alone)).toBe(true);
+    expect((alone as Error).message).toContain('is not a node');
+    const withHelper = await readSnapshot(bad, { edges: helper, awaitHelper: true }).catch((e: unknown) => e);
+    expect((withHelper as Error).message).toBe((alone as Error).message);
+    // The helper is still usable afterwards.
+    expect((await split(real)).delivered).toBe(1);
+  }, 60_000);
+});
