@@ -84,9 +84,14 @@ async function parseTail(handle: FileHandle, job: Extract<EdgeJobRequest, { type
   }
   const nodesAt = t.offset;
   if (t.paused !== 'nodes' || Atomics.load(job.claim, 0) !== 0n) return declined;
-  const edgesAt = await findEdges(handle, buf, nodesAt);
+  const h = t.headerInfo as SnapshotHeader;
+  // The search starts a little short of where the nodes' own sample says they end; the key
+  // can only be missed if the guess overshot, and then the search starts over at the nodes.
+  const guess = await nodesEndGuess(handle, buf, nodesAt, h.nodeCount);
+  let edgesAt = guess > nodesAt ? await findEdges(handle, buf, guess) : -1;
+  if (edgesAt < 0) edgesAt = await findEdges(handle, buf, nodesAt);
   if (edgesAt < 0) return declined;
-  const from = await splitPoint(handle, buf, nodesAt, edgesAt, (t.headerInfo as SnapshotHeader).edgeCount);
+  const from = await splitPoint(handle, buf, nodesAt, edgesAt, h.edgeCount);
   if (from < 0 || Atomics.compareExchange(job.claim, 0, 0n, BigInt(from)) !== 0n) return declined;
   port?.postMessage({ id: job.id, type: 'claimed' } satisfies EdgeJobReply);
   t.jumpIntoEdges(from);
@@ -107,6 +112,21 @@ async function parseTail(handle: FileHandle, job: Extract<EdgeJobRequest, { type
   shared.name.set(tail.name.subarray(0, count), at);
   shared.to.set(tail.to.subarray(0, count), at);
   return { id: job.id, type: 'tail', count, end: t.sectionEnd };
+}
+
+/** Records per byte in a sample of an array's first records (V8 ends each record with a newline), or 0. */
+async function recordsPerByte(handle: FileHandle, buf: Buffer, at: number): Promise<number> {
+  const { bytesRead } = await handle.read(buf, 0, SAMPLE, at);
+  const sample = buf.subarray(0, bytesRead);
+  let records = 0;
+  for (let i = sample.indexOf(0x0a); i >= 0; i = sample.indexOf(0x0a, i + 1)) records++;
+  return records < 16 ? 0 : records / bytesRead;
+}
+
+/** 90% of the way to where the nodes would end at the sampled record length (later ids are longer), or -1. */
+async function nodesEndGuess(handle: FileHandle, buf: Buffer, nodesAt: number, nodeCount: number): Promise<number> {
+  const rate = await recordsPerByte(handle, buf, nodesAt);
+  return rate > 0 ? Math.floor(nodesAt + (0.9 * nodeCount) / rate) : -1;
 }
 
 /** File offset of the `[` that opens the edges array, or -1. */
@@ -137,12 +157,9 @@ async function findEdges(handle: FileHandle, buf: Buffer, from: number): Promise
  * records. Never before the first edge; -1 without record separators.
  */
 async function splitPoint(handle: FileHandle, buf: Buffer, nodesAt: number, edgesAt: number, edgeCount: number): Promise<number> {
-  const { bytesRead } = await handle.read(buf, 0, SAMPLE, edgesAt);
-  const sample = buf.subarray(0, bytesRead);
-  let records = 0;
-  for (let i = sample.indexOf(0x0a); i >= 0; i = sample.indexOf(0x0a, i + 1)) records++;
-  if (records < 16) return -1;
-  const edgesEnd = edgesAt + (bytesRead / records) * edgeCount;
+  const rate = await recordsPerByte(handle, buf, edgesAt);
+  if (rate === 0) return -1;
+  const edgesEnd = edgesAt + edgeCount / rate;
   const middle = Math.max(edgesAt + 1, Math.floor(nodesAt + (edgesEnd - nodesAt) * MAIN_SHARE));
   if (middle === edgesAt + 1) return middle;
   const { bytesRead: n } = await handle.read(buf, 0, 4096, middle);
