@@ -74,8 +74,12 @@ export function mapEarlier(
     if (row >= 0) posOfRow[row] = p;
   }
   const { heldBytes, heldCount, keptBytes, keptCount } = withKept ? keptUnderHolders(e, finalOf, posOfRow) : noKept(w);
-  const size = new Float64Array(n);
-  const count = new Uint32Array(n);
+  // Charges by the charged node's position in the dominator tree's pre-order: a node's
+  // dominated subtree is one run of positions, so prefix sums give every subtree's total in
+  // one sequential pass (no walk up the tree per node).
+  const { pre } = order;
+  const size = new Float64Array(n + 1);
+  const count = new Uint32Array(n + 1);
   const freedSize = new Float64Array(w);
   const freedCount = new Uint32Array(w);
   for (let p = 0; p < m; p++) {
@@ -94,16 +98,20 @@ export function mapEarlier(
       }
     }
     finalOf[p] = a;
-    size[a] += e.size[p];
-    count[a]++;
+    const at = pre[a];
+    size[at] += e.size[p];
+    count[at]++;
   }
-  // Subtree sums, children before parents (reverse pre-order of the dominator tree).
-  const { idom } = dom;
-  for (let i = n - 1; i > 0; i--) {
-    const v = order.order[i];
-    const up = idom[v];
-    size[up] += size[v];
-    count[up] += count[v];
+  // size[i] becomes the sum over positions before i (exact: byte counts stay far below 2^53).
+  let sumSize = 0;
+  let sumCount = 0;
+  for (let i = 0; i <= n; i++) {
+    const s1 = size[i];
+    const c1 = count[i];
+    size[i] = sumSize;
+    count[i] = sumCount;
+    sumSize += s1;
+    sumCount += c1;
   }
   const view: EarlierView = {
     file: e.file,
@@ -125,8 +133,10 @@ export function mapEarlier(
     const p = posOfRow[r];
     view.exists[r] = p >= 0 ? 1 : 0;
     view.entries[r] = p >= 0 ? e.entries[p] : 0;
-    view.retained[r] = size[v];
-    view.count[r] = count[v];
+    const from = pre[v];
+    const to = from + order.size[v];
+    view.retained[r] = size[to] - size[from];
+    view.count[r] = count[to] - count[from];
   }
   return view;
 }
