@@ -19,7 +19,7 @@ export function dominatorOrder(dom: DominatorTree, root = 0): DominatorOrder {
   for (let v = 0; v < n; v++) childStart[v + 1] += childStart[v];
   fill.set(childStart.subarray(0, n));
   for (let v = 0; v < n; v++) if (v !== root) children[fill[dom.idom[v]]++] = v;
-  const [pre, order, size] = arena([['u32', n], ['u32', n], ['u32', n]] as const);
+  const [pre, order] = arena([['u32', n], ['u32', n]] as const);
   let top = 0;
   let next = 0;
   stack[0] = root;
@@ -29,13 +29,8 @@ export function dominatorOrder(dom: DominatorTree, root = 0): DominatorOrder {
     order[next++] = v;
     for (let c = childStart[v + 1]; c > childStart[v]; c--) stack[++top] = children[c - 1];
   }
-  // Subtree sizes are the retained counts; recomputed here so this file stands alone.
-  size.fill(1);
-  for (let i = n - 1; i > 0; i--) {
-    const v = order[i];
-    size[dom.idom[v]] += size[v];
-  }
-  return { pre, size, order };
+  // A dominated subtree is what its root alone keeps alive: its size is the retained count.
+  return { pre, size: dom.retainedCount, order };
 }
 
 export function dominates(o: DominatorOrder, a: number, b: number): boolean {
