@@ -60,8 +60,9 @@ export async function readSnapshot(file: string, opts: ReadOptions = {}): Promis
         if (claim !== -1) stopAt = claim.from;
         moved = true;
       } else if (stopAt >= 0 && (pos === stopAt || tokenizer.edgesDone)) {
-        // At the helper's part, or the edges ended before it (then the helper writes nothing).
-        if (pos === stopAt && !tokenizer.edgesDone) {
+        // At the helper's part, or the edges ended before it, or the helper's start is not a
+        // record start here (newlines that do not end records): then the helper writes nothing.
+        if (pos === stopAt && tokenizer.atEdgeRecord) {
           const tail = await (job as EdgeJob).tail();
           if (tail) tokenizer.finishEdges(tail.count, tail.end);
         } else (job as EdgeJob).drop();

@@ -127,6 +127,12 @@ export class SnapshotTokenizer {
     this.resume();
   }
 
+  /** Whether the tokenizer is inside the `edges` array, at the start of a record. */
+  get atEdgeRecord(): boolean {
+    const e = this.edges;
+    return this.state === S.Numbers && this.sink === e && e !== null && e.field === 0 && this.digits === 0 && !this.gap;
+  }
+
   /**
    * The rest of the `edges` section, `tailCount` records up to its closing bracket (the next
    * byte to push is at `end`), was parsed elsewhere into the shared arrays: this thread must
@@ -135,9 +141,7 @@ export class SnapshotTokenizer {
   finishEdges(tailCount: number, end: number): void {
     const e = this.edges;
     const h = this.header as SnapshotHeader;
-    if (this.state !== S.Numbers || this.sink !== e || !e || e.field !== 0 || this.digits !== 0 || this.gap) {
-      throw new SectionError('the edges section does not split at a record');
-    }
+    if (!this.atEdgeRecord || !e) throw new SectionError('the edges section does not split at a record');
     if (e.index + tailCount !== h.edgeCount) throw new SectionError(`edges holds ${e.index + tailCount} of ${h.edgeCount} edges`);
     e.index = h.edgeCount;
     this.state = S.Sep;

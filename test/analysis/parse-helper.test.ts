@@ -70,6 +70,22 @@ describe('parse helper thread', () => {
     expect(arrays(s)).toEqual(arrays(await readSnapshot(real)));
   }, 60_000);
 
+  it('lets the main thread parse on alone when the newlines do not end records', async () => {
+    // A writer whose lines start one number into each record: every "\n," is mid-record, so
+    // the helper's part never adds up to whole records and the main thread parses it all.
+    const text = readFileSync(real, 'latin1');
+    const start = text.indexOf('"edges":[') + '"edges":['.length;
+    const end = text.indexOf(']', start);
+    const numbers = text.slice(start, end).split(/\n?,/);
+    const lines = [numbers[0]];
+    for (let i = 1; i < numbers.length; i += 3) lines.push(numbers.slice(i, i + 3).join(','));
+    const odd = join(dir, 'odd-lines.heapsnapshot');
+    writeFileSync(odd, text.slice(0, start) + lines.join('\n,') + text.slice(end), 'latin1');
+    const { s, delivered } = await split(odd);
+    expect(delivered).toBe(0);
+    expect(arrays(s)).toEqual(arrays(await readSnapshot(real)));
+  }, 60_000);
+
   it('reports a bad edge in its half as the same error as one thread does', async () => {
     const bad = join(dir, 'bad-edge.heapsnapshot');
     writeFileSync(bad, corruptEdgeFromEnd(readFileSync(real, 'latin1'), 3), 'latin1');
