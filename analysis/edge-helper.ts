@@ -19,7 +19,11 @@ export interface EdgeJob {
   claim(): { from: number; into: ParsedEdges } | -1;
   /** Called at `from`, inside the edges: the number of edges the helper wrote and the offset after them, or null (go on alone). */
   tail(): Promise<{ count: number; end: number } | null>;
-  /** Called when the main thread finished the edges itself (before `from`). */
+  /**
+   * Called when the main thread will not take the helper's part after all (it finished the
+   * edges itself, or failed on the file): the helper drops it and goes on to the next file.
+   * Safe to call at any time, and again.
+   */
   drop(): void;
   /** Settles once the helper has claimed its part or declined the file. */
   decided: Promise<void>;
@@ -64,6 +68,7 @@ export class EdgeHelper {
     const claim = new BigInt64Array(new SharedArrayBuffer(8));
     const worker = this.worker;
     if (!worker) return { claim: () => -1, tail: async () => null, drop: () => {}, decided: Promise.resolve() };
+    let settled = false;
     const id = this.nextId++;
     const reply = new Promise<EdgeJobReply | null>((resolve) => this.waiting.set(id, resolve));
     const decided = new Promise<void>((resolve) => this.decisions.set(id, resolve));
@@ -77,13 +82,19 @@ export class EdgeHelper {
         return { from: Number(Atomics.load(claim, 0)), into };
       },
       tail: async () => {
+        settled = true;
         send(into);
         const r = await reply;
         if (!r || r.type !== 'tail') return null;
         this.delivered++;
         return { count: r.count, end: r.end };
       },
-      drop: () => send(null),
+      drop() {
+        if (settled) return;
+        settled = true;
+        // Unclaimed: now it never will be. Claimed: the helper waits for word from here.
+        if (Atomics.compareExchange(claim, 0, 0n, -1n) !== 0n) send(null);
+      },
       decided,
     };
   }

@@ -29,11 +29,12 @@ export async function readSnapshot(file: string, opts: ReadOptions = {}): Promis
     throw labError('LAB_ERR_SNAPSHOT_FILE', `heap snapshot ${file} ${why}`, err);
   }
   let pending: ReturnType<typeof readChunk> | undefined;
+  let job: EdgeJob | null = null;
   try {
     const size = (await handle.stat()).size;
     if (size === 0) throw new SectionError('the file is empty');
     let tokenizer: SnapshotTokenizer;
-    const job = opts.edges?.begin(file, () => (tokenizer.headerInfo as SnapshotHeader).edgeCount) ?? null;
+    job = opts.edges?.begin(file, () => (tokenizer.headerInfo as SnapshotHeader).edgeCount) ?? null;
     tokenizer = new SnapshotTokenizer(file, size, job ? { pauseAt: (key) => key === 'edges' } : {});
     if (job && opts.awaitHelper) await job.decided;
     // Two buffers: the next chunk is read from disk while this one is tokenized.
@@ -59,13 +60,13 @@ export async function readSnapshot(file: string, opts: ReadOptions = {}): Promis
         tokenizer.resumeEdges(claim === -1 ? undefined : claim.into);
         if (claim !== -1) stopAt = claim.from;
         moved = true;
-      } else if (stopAt >= 0 && (pos === stopAt || tokenizer.edgesDone)) {
+      } else if (job && stopAt >= 0 && (pos === stopAt || tokenizer.edgesDone)) {
         // At the helper's part, or the edges ended before it, or the helper's start is not a
         // record start here (newlines that do not end records): then the helper writes nothing.
         if (pos === stopAt && tokenizer.atEdgeRecord) {
-          const tail = await (job as EdgeJob).tail();
+          const tail = await job.tail();
           if (tail) tokenizer.finishEdges(tail.count, tail.end);
-        } else (job as EdgeJob).drop();
+        } else job.drop();
         stopAt = -1;
         moved = true;
       }
@@ -87,6 +88,8 @@ export async function readSnapshot(file: string, opts: ReadOptions = {}): Promis
     if (err instanceof RangeError) throw labError('LAB_ERR_SNAPSHOT_FILE', `${file} is not a usable heap snapshot: ${err.message}`, err);
     throw err;
   } finally {
+    // Whatever happened, the helper is not left waiting for this file.
+    job?.drop();
     // A read still in flight when tokenizing failed: its outcome no longer matters.
     pending?.catch(() => {});
     await handle.close();

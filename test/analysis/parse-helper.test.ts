@@ -37,14 +37,15 @@ async function split(file: string) {
   return { s, delivered: helper.delivered - before };
 }
 
-/** Rewrites one edge record's to_node, counted from the end of the edges array, to a value that is no node. */
-function corruptEdgeFromEnd(text: string, fromEnd: number): string {
+/** Rewrites one edge record's to_node (record `at`, or counted from the end if negative) to a value that is no node. */
+function corruptEdge(text: string, at: number): string {
   const start = text.indexOf('"edges":[') + '"edges":['.length;
   const end = text.indexOf(']', start);
   const records = text.slice(start, end).split('\n,');
-  const fields = records[records.length - fromEnd].split(',');
+  const i = at < 0 ? records.length + at : at;
+  const fields = records[i].split(',');
   fields[2] = String(Number(fields[2]) + 1);
-  records[records.length - fromEnd] = fields.join(',');
+  records[i] = fields.join(',');
   return text.slice(0, start) + records.join('\n,') + text.slice(end);
 }
 
@@ -88,7 +89,7 @@ describe('parse helper thread', () => {
 
   it('reports a bad edge in its half as the same error as one thread does', async () => {
     const bad = join(dir, 'bad-edge.heapsnapshot');
-    writeFileSync(bad, corruptEdgeFromEnd(readFileSync(real, 'latin1'), 3), 'latin1');
+    writeFileSync(bad, corruptEdge(readFileSync(real, 'latin1'), -3), 'latin1');
     const alone = await readSnapshot(bad).catch((e: unknown) => e);
     expect(isLabError(alone, 'LAB_ERR_SNAPSHOT_FILE'), String(alone)).toBe(true);
     expect((alone as Error).message).toContain('is not a node');
@@ -97,4 +98,15 @@ describe('parse helper thread', () => {
     // The helper is still usable afterwards.
     expect((await split(real)).delivered).toBe(1);
   }, 60_000);
+
+  it('is not left waiting when the main thread fails in its own half', async () => {
+    const bad = join(dir, 'bad-first-edge.heapsnapshot');
+    writeFileSync(bad, corruptEdge(readFileSync(real, 'latin1'), 1), 'latin1');
+    const alone = await readSnapshot(bad).catch((e: unknown) => e);
+    expect((alone as Error).message).toContain('is not a node');
+    const withHelper = await readSnapshot(bad, { edges: helper, awaitHelper: true }).catch((e: unknown) => e);
+    expect((withHelper as Error).message).toBe((alone as Error).message);
+    // The helper had claimed its half of that file and is free for the next one.
+    expect((await split(real)).delivered).toBe(1);
+  }, 20_000);
 });
