@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { EdgeJobReply, EdgeJobRequest } from './edge-worker.ts';
-import type { ParsedEdges } from './snapshot-tokenizer.ts';
+import { edgeArrays, type ParsedEdges } from './section-sinks.ts';
 
 /**
  * A second core for the parse. Nothing in a snapshot's number arrays depends on what comes
@@ -65,9 +65,9 @@ export class EdgeHelper {
 
   /** Asks the helper for this file's edges; call as the main thread starts reading the file. */
   begin(file: string, edgeCount: () => number): EdgeJob {
-    const claim = new BigInt64Array(new SharedArrayBuffer(8));
     const worker = this.worker;
     if (!worker) return { claim: () => -1, tail: async () => null, drop: () => {}, decided: Promise.resolve() };
+    const claim = new BigInt64Array(new SharedArrayBuffer(8));
     let settled = false;
     const id = this.nextId++;
     const reply = new Promise<EdgeJobReply | null>((resolve) => this.waiting.set(id, resolve));
@@ -78,7 +78,7 @@ export class EdgeHelper {
     return {
       claim() {
         if (Atomics.compareExchange(claim, 0, 0n, -1n) === 0n) return -1;
-        into = sharedEdges(edgeCount());
+        into = edgeArrays(edgeCount(), true);
         return { from: Number(Atomics.load(claim, 0)), into };
       },
       tail: async () => {
@@ -103,9 +103,4 @@ export class EdgeHelper {
     void this.worker?.terminate();
     this.worker = null;
   }
-}
-
-function sharedEdges(n: number): ParsedEdges {
-  const buf = new SharedArrayBuffer(9 * n);
-  return { name: new Uint32Array(buf, 0, n), to: new Uint32Array(buf, 4 * n, n), type: new Uint8Array(buf, 8 * n, n), count: 0 };
 }

@@ -1,12 +1,13 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import type { SnapshotHeader } from './snapshot-header.ts';
-import { SnapshotTokenizer, type ParsedEdges } from './snapshot-tokenizer.ts';
+import type { ParsedEdges } from './section-sinks.ts';
+import { isWs, SnapshotTokenizer } from './snapshot-tokenizer.ts';
 
 /**
  * The helper thread of edge-helper.ts. For each file it reads the header, finds the `edges`
  * array with a native byte search over the nodes (digits only: the first `"edges"` after them
- * is the key), picks a record boundary that splits the numbers about in half, claims the
+ * is the key), picks a record boundary past the main thread's share of the numbers, claims the
  * edges from there to the end unless the main thread got to the edges first, parses them with
  * the same tokenizer and checks, and copies them to the tail of the main thread's shared
  * arrays. Anything odd (another layout, a bad byte, a read error) ends in `declined` or
@@ -63,11 +64,11 @@ async function run(job: Extract<EdgeJobRequest, { type: 'job' }>, into: Promise<
   } catch {
     // Past the claim the main thread must go on by itself; before it, it never waits.
     reply = { id: job.id, type: Atomics.load(job.claim, 0) > 0n ? 'failed' : 'declined' };
-    arrays.delete(job.id);
   } finally {
     await handle?.close().catch(() => {});
   }
-  if (reply.type === 'declined') arrays.delete(job.id);
+  // Whatever the main thread sends for this job from now on is moot.
+  arrays.delete(job.id);
   port?.postMessage(reply);
 }
 
@@ -153,7 +154,7 @@ async function findEdges(handle: FileHandle, buf: Buffer, from: number): Promise
 
 /**
  * Where this thread starts: the first record (after V8's `\n,` record separator) past the
- * middle of the nodes and edges together, the edges' end guessed from a sample of their
+ * main thread's share of the nodes and edges together, the edges' end guessed from a sample of their
  * records. Never before the first edge; -1 without record separators.
  */
 async function splitPoint(handle: FileHandle, buf: Buffer, nodesAt: number, edgesAt: number, edgeCount: number): Promise<number> {
@@ -165,8 +166,4 @@ async function splitPoint(handle: FileHandle, buf: Buffer, nodesAt: number, edge
   const { bytesRead: n } = await handle.read(buf, 0, 4096, middle);
   const at = buf.subarray(0, n).indexOf('\n,');
   return at < 0 ? -1 : middle + at + 2;
-}
-
-function isWs(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }

@@ -1,5 +1,4 @@
 import type { SnapshotHeader } from './snapshot-header.ts';
-import type { ParsedEdges } from './snapshot-tokenizer.ts';
 import { arena } from './typed-arena.ts';
 
 /** Receives the numbers of one array section, one at a time, straight into typed arrays. */
@@ -58,6 +57,19 @@ export class NodeSink implements NumberSink {
   }
 }
 
+/** Arrays for an `edges` section (edge_count long), and the record its writing starts at. */
+export interface ParsedEdges {
+  type: Uint8Array;
+  name: Uint32Array;
+  to: Uint32Array;
+  count: number;
+}
+
+export function edgeArrays(edgeCount: number, shared = false): ParsedEdges {
+  const [type, name, to] = arena([['u8', edgeCount], ['u32', edgeCount], ['u32', edgeCount]] as const, shared);
+  return { type, name, to, count: 0 };
+}
+
 export class EdgeSink implements NumberSink {
   readonly type: Uint8Array;
   readonly name: Uint32Array;
@@ -76,11 +88,9 @@ export class EdgeSink implements NumberSink {
   /** `into`: arrays to write into (shared with a helper thread), from record `count` on. */
   constructor(
     private readonly h: SnapshotHeader,
-    into?: ParsedEdges,
+    into: ParsedEdges = edgeArrays(h.edgeCount),
   ) {
-    if (into) {
-      ({ type: this.type, name: this.name, to: this.to, count: this.index } = into);
-    } else [this.type, this.name, this.to] = arena([['u8', h.edgeCount], ['u32', h.edgeCount], ['u32', h.edgeCount]] as const);
+    ({ type: this.type, name: this.name, to: this.to, count: this.index } = into);
     this.nodeSpan = h.nodeCount * h.nodeFieldCount;
     this.roles = h.edgeRoles;
     this.nf = h.nodeFieldCount;

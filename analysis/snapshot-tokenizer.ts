@@ -1,5 +1,5 @@
 import { parseHeader, type SnapshotHeader } from './snapshot-header.ts';
-import { EdgeSink, LocationSink, NodeSink, SectionError, type NumberSink } from './section-sinks.ts';
+import { EdgeSink, LocationSink, NodeSink, SectionError, type NumberSink, type ParsedEdges } from './section-sinks.ts';
 import { fastEdgeRecords, fastNodeRecords } from './snapshot-fast-records.ts';
 
 /**
@@ -20,14 +20,6 @@ export interface TokenizedSnapshot {
   locations: LocationSink | null;
   /** The raw bytes from the `strings` array's `[` to the end of the file. */
   strings: Buffer;
-}
-
-/** Arrays for an `edges` section (edge_count long), and where its writing starts. */
-export interface ParsedEdges {
-  type: Uint8Array;
-  name: Uint32Array;
-  to: Uint32Array;
-  count: number;
 }
 
 export interface TokenizerOptions {
@@ -112,19 +104,14 @@ export class SnapshotTokenizer {
     return this.edges && this.sink !== this.edges ? this.edges : null;
   }
 
-  /** Parses the paused value here after all; push again from `offset`. */
-  resume(): void {
-    this.state = S.Value;
-    this.resumed = true;
-  }
-
   /**
    * Parses the paused `edges` section here, into `into` when given (shared memory another
    * thread writes the section's tail into, see edge-helper.ts); push again from `offset`.
    */
   resumeEdges(into?: ParsedEdges): void {
     this.edgeArrays = into ?? null;
-    this.resume();
+    this.state = S.Value;
+    this.resumed = true;
   }
 
   /** Whether the tokenizer is inside the `edges` array, at the start of a record. */
@@ -426,6 +413,6 @@ export class SnapshotTokenizer {
   }
 }
 
-function isWs(c: number): boolean {
+export function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }

@@ -37,16 +37,45 @@ async function split(file: string) {
   return { s, delivered: helper.delivered - before };
 }
 
-/** Rewrites one edge record's to_node (record `at`, or counted from the end if negative) to a value that is no node. */
-function corruptEdge(text: string, at: number): string {
+/** The real snapshot's text with the body of its edges array rewritten by `fn`. */
+function withEdges(fn: (body: string) => string): string {
+  const text = readFileSync(real, 'latin1');
   const start = text.indexOf('"edges":[') + '"edges":['.length;
   const end = text.indexOf(']', start);
-  const records = text.slice(start, end).split('\n,');
-  const i = at < 0 ? records.length + at : at;
-  const fields = records[i].split(',');
-  fields[2] = String(Number(fields[2]) + 1);
-  records[i] = fields.join(',');
-  return text.slice(0, start) + records.join('\n,') + text.slice(end);
+  return text.slice(0, start) + fn(text.slice(start, end)) + text.slice(end);
+}
+
+/** Rewrites one edge record's to_node (record `at`, or counted from the end if negative) to a value that is no node. */
+function corruptEdge(at: number): string {
+  return withEdges((body) => {
+    const records = body.split('\n,');
+    const i = at < 0 ? records.length + at : at;
+    const fields = records[i].split(',');
+    fields[2] = String(Number(fields[2]) + 1);
+    records[i] = fields.join(',');
+    return records.join('\n,');
+  });
+}
+
+/** A file the helper gets no part of: the main thread reads it all, exactly as the real one. */
+async function expectReadAlone(name: string, text: string): Promise<void> {
+  const file = join(dir, name);
+  writeFileSync(file, text, 'latin1');
+  const { s, delivered } = await split(file);
+  expect(delivered).toBe(0);
+  expect(arrays(s)).toEqual(arrays(await readSnapshot(real)));
+}
+
+/** A bad edge gives the same LabError with the helper as without, and leaves the helper free for the next file. */
+async function expectSameError(name: string, text: string): Promise<void> {
+  const bad = join(dir, name);
+  writeFileSync(bad, text, 'latin1');
+  const alone = await readSnapshot(bad).catch((e: unknown) => e);
+  expect(isLabError(alone, 'LAB_ERR_SNAPSHOT_FILE'), String(alone)).toBe(true);
+  expect((alone as Error).message).toContain('is not a node');
+  const withHelper = await readSnapshot(bad, { edges: helper, awaitHelper: true }).catch((e: unknown) => e);
+  expect((withHelper as Error).message).toBe((alone as Error).message);
+  expect((await split(real)).delivered).toBe(1);
 }
 
 describe('parse helper thread', () => {
@@ -63,50 +92,27 @@ describe('parse helper thread', () => {
   }, 60_000);
 
   it('declines a layout without record separators, and the main thread reads it all', async () => {
-    const text = readFileSync(real, 'latin1');
-    const spaced = join(dir, 'spaced.heapsnapshot');
-    writeFileSync(spaced, text.replace(/\n,/g, ', '), 'latin1');
-    const { s, delivered } = await split(spaced);
-    expect(delivered).toBe(0);
-    expect(arrays(s)).toEqual(arrays(await readSnapshot(real)));
+    await expectReadAlone('spaced.heapsnapshot', readFileSync(real, 'latin1').replace(/\n,/g, ', '));
   }, 60_000);
 
   it('lets the main thread parse on alone when the newlines do not end records', async () => {
     // A writer whose lines start one number into each record: every "\n," is mid-record, so
     // the helper's part never adds up to whole records and the main thread parses it all.
-    const text = readFileSync(real, 'latin1');
-    const start = text.indexOf('"edges":[') + '"edges":['.length;
-    const end = text.indexOf(']', start);
-    const numbers = text.slice(start, end).split(/\n?,/);
-    const lines = [numbers[0]];
-    for (let i = 1; i < numbers.length; i += 3) lines.push(numbers.slice(i, i + 3).join(','));
-    const odd = join(dir, 'odd-lines.heapsnapshot');
-    writeFileSync(odd, text.slice(0, start) + lines.join('\n,') + text.slice(end), 'latin1');
-    const { s, delivered } = await split(odd);
-    expect(delivered).toBe(0);
-    expect(arrays(s)).toEqual(arrays(await readSnapshot(real)));
+    const odd = withEdges((body) => {
+      const numbers = body.split(/\n?,/);
+      const lines = [numbers[0]];
+      for (let i = 1; i < numbers.length; i += 3) lines.push(numbers.slice(i, i + 3).join(','));
+      return lines.join('\n,');
+    });
+    await expectReadAlone('odd-lines.heapsnapshot', odd);
   }, 60_000);
 
   it('reports a bad edge in its half as the same error as one thread does', async () => {
-    const bad = join(dir, 'bad-edge.heapsnapshot');
-    writeFileSync(bad, corruptEdge(readFileSync(real, 'latin1'), -3), 'latin1');
-    const alone = await readSnapshot(bad).catch((e: unknown) => e);
-    expect(isLabError(alone, 'LAB_ERR_SNAPSHOT_FILE'), String(alone)).toBe(true);
-    expect((alone as Error).message).toContain('is not a node');
-    const withHelper = await readSnapshot(bad, { edges: helper, awaitHelper: true }).catch((e: unknown) => e);
-    expect((withHelper as Error).message).toBe((alone as Error).message);
-    // The helper is still usable afterwards.
-    expect((await split(real)).delivered).toBe(1);
+    await expectSameError('bad-edge.heapsnapshot', corruptEdge(-3));
   }, 60_000);
 
   it('is not left waiting when the main thread fails in its own half', async () => {
-    const bad = join(dir, 'bad-first-edge.heapsnapshot');
-    writeFileSync(bad, corruptEdge(readFileSync(real, 'latin1'), 1), 'latin1');
-    const alone = await readSnapshot(bad).catch((e: unknown) => e);
-    expect((alone as Error).message).toContain('is not a node');
-    const withHelper = await readSnapshot(bad, { edges: helper, awaitHelper: true }).catch((e: unknown) => e);
-    expect((withHelper as Error).message).toBe((alone as Error).message);
-    // The helper had claimed its half of that file and is free for the next one.
-    expect((await split(real)).delivered).toBe(1);
+    // The helper had claimed its half of that file; it must be free for the next one.
+    await expectSameError('bad-first-edge.heapsnapshot', corruptEdge(1));
   }, 20_000);
 });
