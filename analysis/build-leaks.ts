@@ -4,7 +4,7 @@ import { growthOf } from './candidate-selection.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { dominantClass, entryTargets, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
-import { nameHolder, pathName } from './leak-naming.ts';
+import { exportNameOfCell, nameHolder, pathName } from './leak-naming.ts';
 import { pathNodes } from './retainer-paths.ts';
 import type { Leak, PathStep } from './report-types.ts';
 import { scoreLeak } from './leak-score.ts';
@@ -112,19 +112,29 @@ function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[] }): P
 
 /**
  * The path as a developer reads it: from the first object that holds something under a name
- * (a variable, a property) rather than from V8's roots. The synthetic root, (GC roots),
- * (Global handles), native wrappers and their numbered slots come before that and explain
- * nothing; the first shown step has no incoming edge, like a root.
+ * (a variable, a property, an ESM export) rather than from V8's roots. The synthetic root,
+ * (GC roots), (Global handles), native wrappers and their numbered slots come before that and
+ * explain nothing; the first shown step has no incoming edge, like a root. An ESM export is
+ * held by a Cell (`value`, an internal edge) in its module's exports table: it is shown as the
+ * module, then an `export` step under the exported name.
  */
 function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[] }, steps: PathStep[]): PathStep[] {
-  const { s } = g;
+  const { s, k } = g;
   const ty = s.types;
   for (let i = 1; i < path.nodes.length; i++) {
     const from = path.nodes[i - 1];
-    const t = s.nodeType[from];
-    if (t === ty.synthetic || t === ty.native || t === ty.hidden || t === ty.code) continue;
     const e = path.edges[i];
     const et = s.edgeType[e];
+    if (et === ty.edgeInternal && s.edgeName[e] === k.value && s.nodeName[from] === k.systemCell) {
+      const exported = exportNameOfCell(g, from, i > 1 ? path.nodes[i - 2] : -1);
+      if (exported) {
+        // Cell <- exports table <- SourceTextModule, when the path came that way.
+        const module = i >= 3 && nodeNameOf(s, path.nodes[i - 3]) === 'system / SourceTextModule' ? i - 3 : i - 1;
+        return [{ ...steps[module], edge: '', edgeType: '' }, { ...steps[i], edge: exported, edgeType: 'export' }, ...steps.slice(i + 1)];
+      }
+    }
+    const t = s.nodeType[from];
+    if (t === ty.synthetic || t === ty.native || t === ty.hidden || t === ty.code) continue;
     const named = et === ty.edgeContext || et === ty.edgeShortcut || (et === ty.edgeProperty && !/^(?:\d+|<symbol.*)$/.test(steps[i].edge));
     if (!named) continue;
     return [{ ...steps[i - 1], edge: '', edgeType: '' }, ...steps.slice(i)];

@@ -13,6 +13,7 @@ export type LeakKind =
 export interface PathStep {
   /** Variable, property, index (`[3]`) or internal slot name; '' for the root. */
   edge: string;
+  /** V8's edge type (context, property, element, internal...), or `export` for an ESM export held by its module's Cell. */
   edgeType: string;
   node: string;
   nodeType: string;

@@ -78,6 +78,14 @@ describe('diagnose on real snapshots', () => {
     expect(byName.get('retryQueue')).toMatchObject({ kind: 'array', objectName: 'anonymous function', location: { file: TS, line: 13 } });
   });
 
+  it('shows an exported binding in its retainer path as an export of its module, not as V8 internals', () => {
+    const path = reports.tsx.leaks.find((l) => l.holder.name === 'tokenIndex')?.retainerPath;
+    expect(path?.map((p) => [p.edge, p.edgeType, p.node])).toEqual([
+      ['', '', 'system / SourceTextModule'],
+      ['tokenIndex', 'export', 'Map'],
+    ]);
+  });
+
   it('calls a healthy heap healthy', () => {
     expect(reports.healthy.verdict).toBe('no-leak');
     expect(reports.healthy.leaks).toEqual([]);
