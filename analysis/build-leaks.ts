@@ -111,35 +111,47 @@ function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[] }): P
 }
 
 /**
- * The path as a developer reads it: from the first object that holds something under a name
- * (a variable, a property, an ESM export) rather than from V8's roots. The synthetic root,
- * (GC roots), (Global handles), native wrappers and their numbered slots come before that and
- * explain nothing; the first shown step has no incoming edge, like a root. An ESM export is
- * held by a Cell (`value`, an internal edge) in its module's exports table: it is shown as the
- * module, then an `export` step under the exported name.
+ * The path as a developer reads it. An ES module's top-level scope or exports anchor it: how
+ * the module itself is reached (through V8's module records, or through any closure that
+ * captured its scope) explains nothing, so the path starts at the module nearest the holder,
+ * and an export (held by a Cell, `value`, an internal edge) shows as an `export` step under
+ * its name. Otherwise it starts at the first object that holds something under a name (a
+ * variable, a property) rather than at V8's roots: the synthetic root, (GC roots), (Global
+ * handles), native wrappers and their numbered slots explain nothing either. The first shown
+ * step has no incoming edge, like a root.
  */
 function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[] }, steps: PathStep[]): PathStep[] {
   const { s, k } = g;
   const ty = s.types;
-  for (let i = 1; i < path.nodes.length; i++) {
-    const from = path.nodes[i - 1];
+  const from = (i: number) => ({ ...steps[i], edge: '', edgeType: '' });
+  for (let i = path.nodes.length - 1; i >= 1; i--) {
+    const holder = path.nodes[i - 1];
     const e = path.edges[i];
     const et = s.edgeType[e];
-    if (et === ty.edgeInternal && s.edgeName[e] === k.value && s.nodeName[from] === k.systemCell) {
-      const exported = exportNameOfCell(g, from, i > 1 ? path.nodes[i - 2] : -1);
-      if (exported) {
-        // Cell <- exports table <- SourceTextModule, when the path came that way.
-        const module = i >= 3 && nodeNameOf(s, path.nodes[i - 3]) === 'system / SourceTextModule' ? i - 3 : i - 1;
-        return [{ ...steps[module], edge: '', edgeType: '' }, { ...steps[i], edge: exported, edgeType: 'export' }, ...steps.slice(i + 1)];
-      }
+    if (et === ty.edgeInternal && s.edgeName[e] === k.value && s.nodeName[holder] === k.systemCell) {
+      const exported = exportNameOfCell(g, holder, i > 1 ? path.nodes[i - 2] : -1);
+      // Cell <- exports table <- SourceTextModule, when the path came that way.
+      const module = i >= 3 && nodeNameOf(s, path.nodes[i - 3]) === 'system / SourceTextModule' ? i - 3 : i - 1;
+      if (exported) return [from(module), { ...steps[i], edge: exported, edgeType: 'export' }, ...steps.slice(i + 1)];
     }
-    const t = s.nodeType[from];
+    if (et === ty.edgeContext && isModuleScope(g, holder)) return [from(i - 1), ...steps.slice(i)];
+  }
+  for (let i = 1; i < path.nodes.length; i++) {
+    const t = s.nodeType[path.nodes[i - 1]];
     if (t === ty.synthetic || t === ty.native || t === ty.hidden || t === ty.code) continue;
+    const et = s.edgeType[path.edges[i]];
     const named = et === ty.edgeContext || et === ty.edgeShortcut || (et === ty.edgeProperty && !/^(?:\d+|<symbol.*)$/.test(steps[i].edge));
-    if (!named) continue;
-    return [{ ...steps[i - 1], edge: '', edgeType: '' }, ...steps.slice(i)];
+    if (named) return [from(i - 1), ...steps.slice(i)];
   }
   return steps;
+}
+
+/** An ES module's top-level Context: its `extension` is the module record. */
+function isModuleScope(g: FinalGraph, v: number): boolean {
+  const { s, k } = g;
+  if (s.nodeName[v] !== k.systemContext) return false;
+  const module = edgeTarget(s, v, s.types.edgeInternal, k.extension);
+  return module >= 0 && nodeNameOf(s, module) === 'system / SourceTextModule';
 }
 
 /** Same path up to indices and keys: one holder per user, per request id... */

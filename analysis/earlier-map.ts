@@ -149,7 +149,10 @@ function noKept(w: number) {
  * Per watched row: what the holder held in the earlier snapshot's BFS tree, and what of it
  * survives. Each object is charged to its nearest watched ancestor (one array over the
  * objects), and the rows' totals are then passed up to the rows above them: far less memory
- * than subtree sums over every object, at the peak of the analysis.
+ * than subtree sums over every object, at the peak of the analysis. Only JS values count: a
+ * growing array or table is moved to a bigger backing store, which is V8 letting go of the
+ * old store, not the holder letting go of its contents (a dictionary of many growing arrays
+ * replaces hundreds of them per interval).
  */
 function keptUnderHolders(e: EarlierSummary, finalOf: Int32Array, posOfRow: Int32Array) {
   const m = e.id.length;
@@ -171,7 +174,7 @@ function keptUnderHolders(e: EarlierSummary, finalOf: Int32Array, posOfRow: Int3
       continue;
     }
     const r = (owner[p] = above);
-    if (r < 0) continue;
+    if (r < 0 || e.isValue[p] === 0) continue;
     heldBytes[r] += e.size[p];
     heldCount[r] += 1;
     if (finalOf[p] >= 0) {
@@ -187,9 +190,10 @@ function keptUnderHolders(e: EarlierSummary, finalOf: Int32Array, posOfRow: Int3
     const up = parentRow[r];
     if (up < 0) continue;
     const p = posOfRow[r];
-    heldBytes[up] += heldBytes[r] + e.size[p];
-    heldCount[up] += heldCount[r] + 1;
-    const self = finalOf[p] >= 0 ? 1 : 0;
+    const value = e.isValue[p];
+    heldBytes[up] += heldBytes[r] + value * e.size[p];
+    heldCount[up] += heldCount[r] + value;
+    const self = finalOf[p] >= 0 ? value : 0;
     keptBytes[up] += keptBytes[r] + self * e.size[p];
     keptCount[up] += keptCount[r] + self;
   }

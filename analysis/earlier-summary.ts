@@ -1,6 +1,6 @@
 import type { EdgeHelper } from './edge-helper.ts';
 import type { HeapSnapshot } from './heap-snapshot.ts';
-import { entriesOf, isHolderCandidate } from './holder-metrics.ts';
+import { entriesOf, isHolderCandidate, isValueNode } from './holder-metrics.ts';
 import { knownStrings } from './known-strings.ts';
 import { nodeSignatures } from './node-signatures.ts';
 import { readSnapshot } from './read-snapshot.ts';
@@ -23,11 +23,16 @@ export interface EarlierSummary {
   /** Largest V8 heap object id (odd ids; native nodes use address-derived even ids). */
   maxId: number;
   sample: IdSample;
-  /** Per BFS position: node id, (type, name) signature, self size, entries (0 for non-holders), parent position (-1 for the root). */
+  /**
+   * Per BFS position: node id, (type, name) signature, self size, entries (0 for non-holders),
+   * whether it is a JS value (1) rather than V8's own structure (a backing store, a map, code),
+   * and parent position (-1 for the root).
+   */
   id: Uint32Array;
   sig: Uint32Array;
   size: Uint32Array;
   entries: Uint32Array;
+  isValue: Uint8Array;
   parent: Int32Array;
 }
 
@@ -75,6 +80,7 @@ export function summarizeEarlier(s: HeapSnapshot): EarlierSummary {
   const sig = new Uint32Array(n);
   const size = new Uint32Array(n);
   const entries = new Uint32Array(n);
+  const isValue = new Uint8Array(n);
   let totalBytes = 0;
   let maxId = 0;
   for (let p = 0; p < n; p++) {
@@ -86,11 +92,12 @@ export function summarizeEarlier(s: HeapSnapshot): EarlierSummary {
     totalBytes += s.selfSize[v];
     if ((nid & 1) === 1 && nid > maxId) maxId = nid;
     if (isHolderCandidate(s, k, v)) entries[p] = entriesOf(s, k, v);
+    if (isValueNode(s, v)) isValue[p] = 1;
   }
-  return { file: s.file, nodeCount: n, edgeCount: s.edgeCount, totalBytes, maxId, sample: idSample(s, sigOf), id, sig, size, entries, parent };
+  return { file: s.file, nodeCount: n, edgeCount: s.edgeCount, totalBytes, maxId, sample: idSample(s, sigOf), id, sig, size, entries, isValue, parent };
 }
 
 /** The typed arrays of a summary, for a zero-copy postMessage. */
 export function transferList(e: EarlierSummary): ArrayBuffer[] {
-  return [e.id, e.sig, e.size, e.entries, e.parent, e.sample.ids, e.sample.sig].map((a) => a.buffer as ArrayBuffer);
+  return [e.id, e.sig, e.size, e.entries, e.isValue, e.parent, e.sample.ids, e.sample.sig].map((a) => a.buffer as ArrayBuffer);
 }

@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { diagnose } from '../../analysis/diagnose.ts';
+import { REPO } from './fixtures.ts';
+
+/**
+ * The diagnosis on leak shapes that none of the lab's scenarios (nor their names) use: a
+ * class's static field, a global, `process` listeners, an ES module's exported instance, a
+ * dictionary of many small growing arrays, promises that never settle; and the same
+ * dictionary with each array capped, which is healthy.
+ */
+const run = promisify(execFile);
+const FIXTURE = fileURLToPath(new URL('../fixtures/analysis/outside-leaks.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'leak-lab-outside-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function diagnoseKind(kind: string) {
+  const out = join(dir, kind);
+  mkdirSync(out);
+  await run(process.execPath, ['--expose-gc', FIXTURE, out, kind], { cwd: REPO, timeout: 60_000 });
+  return diagnose({ snapshots: [0, 1, 2].map((i) => join(out, `s${i}.heapsnapshot`)) });
+}
+
+describe('diagnose on leaks written outside the lab', () => {
+  it.each([
+    ['static-field', 'seenRequests', 'map'],
+    ['global-var', 'metricsHistory', 'array'],
+    ['process-listeners', 'beforeExit', 'listeners'],
+    ['exported-instance', 'subscribers', 'array'],
+    ['nested-dictionary', 'historyByUser', 'object'],
+    ['pending-promises', 'pendingCalls', 'set'],
+  ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
+    const r = await diagnoseKind(kind);
+    expect(r.verdict).toBe('leak');
+    const top = r.leaks[0];
+    expect(top.holder.name).toBe(holder);
+    expect(top.kind).toBe(leakKind);
+    expect(top.growth.perSnapshot.every((g) => g > 0)).toBe(true);
+    if (kind === 'exported-instance') {
+      expect(top.retainerPath.map((p) => [p.edge, p.edgeType])).toEqual([
+        ['', ''],
+        ['registry', 'export'],
+        ['subscribers', 'property'],
+      ]);
+    }
+  }, 60_000);
+
+  it('bounded-dictionary: calls a dictionary of capped lists healthy, though V8 keeps moving their backing stores', async () => {
+    const r = await diagnoseKind('bounded-dictionary');
+    expect(r.verdict).toBe('no-leak');
+    expect(r.leaks).toEqual([]);
+  }, 60_000);
+});
