@@ -63,8 +63,8 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     bytes: c.retained.map(Math.round),
     retainedBytes: Math.round(c.retained[c.retained.length - 1]),
     growth: { perSnapshot: deltas(counts), bytesPerSnapshot: deltas(c.retained).map(Math.round) },
-    retainerPath: shownPath(g, path, steps),
-    fullRetainerPath: steps,
+    retainerPath: collapseRuns(shownPath(g, path, steps)),
+    fullRetainerPath: collapseRuns(steps),
     holder: {
       name: naming.holderName || naming.name || nodeNameOf(s, c.node),
       nodeName: nodeNameOf(s, holderNode),
@@ -73,7 +73,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
       nodeId: s.nodeId[holderNode],
     },
     location: locateLeak(g, path, naming, closure),
-    ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: pathName(g, path, path.nodes.length - 3) } : {}),
+    ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: naming.owner ?? pathName(g, path, path.nodes.length - 3) } : {}),
     instances: 1,
     score: 0,
     summary: '',
@@ -152,6 +152,21 @@ function isModuleScope(g: FinalGraph, v: number): boolean {
   if (s.nodeName[v] !== k.systemContext) return false;
   const module = edgeTarget(s, v, s.types.edgeInternal, k.extension);
   return module >= 0 && nodeNameOf(s, module) === 'system / SourceTextModule';
+}
+
+/** A run of identical steps (a path down a linked list, thousands of `next` links) as one step with `repeat`. */
+export function collapseRuns(steps: PathStep[]): PathStep[] {
+  const out: PathStep[] = [];
+  const same = (a: PathStep, b: PathStep) => a.edge === b.edge && a.edgeType === b.edgeType && a.node === b.node && a.nodeType === b.nodeType;
+  for (let i = 0; i < steps.length; ) {
+    let j = i + 1;
+    while (j < steps.length && same(steps[i], steps[j])) j++;
+    // Two in a row read fine as they are.
+    if (j - i >= 3) out.push({ ...steps[i], repeat: j - i });
+    else out.push(...steps.slice(i, j));
+    i = j;
+  }
+  return out;
 }
 
 /** Same path up to indices and keys: one holder per user, per request id... */

@@ -8,7 +8,9 @@ import { dominates } from './dominator-order.ts';
  * so a holder is judged on what is left of its growth once the growing holders below it are
  * taken out: a module context that only grows because its Map grows is dropped, one that also
  * grows through a variable of its own (a closure chain) stays, with that residue as its size.
- * In a chain of same-class links (a linked list) the topmost link stands for the chain.
+ * In a chain of same-class links (a linked list) the topmost link stands for the chain:
+ * either each link is dominated by the one before (Node's EventTarget listeners, one object
+ * per listener), or the links in between are not holders but the growth is the same.
  */
 const SAME_CHAIN = 0.8;
 
@@ -16,7 +18,7 @@ export function growthOf(c: Candidate): number {
   return c.retained[c.retained.length - 1] - c.retained[0];
 }
 
-export function selectHolders(s: HeapSnapshot, cands: Candidate[], order: DominatorOrder, minRetained: number): Candidate[] {
+export function selectHolders(s: HeapSnapshot, idom: Uint32Array, cands: Candidate[], order: DominatorOrder, minRetained: number): Candidate[] {
   const sorted = [...cands].sort((a, b) => order.pre[a.node] - order.pre[b.node]);
   const parent = new Int32Array(sorted.length).fill(-1);
   const stack: number[] = [];
@@ -33,8 +35,10 @@ export function selectHolders(s: HeapSnapshot, cands: Candidate[], order: Domina
     if (p < 0) continue;
     const c = sorted[i];
     const up = sorted[rep[p]];
-    const chain =
-      !c.byEntries && !up.byEntries && s.nodeName[c.node] === s.nodeName[up.node] && growthOf(c) >= SAME_CHAIN * growthOf(up);
+    const sameClass = !c.byEntries && !up.byEntries && s.nodeName[c.node] === s.nodeName[up.node];
+    // A slot candidate can sit on a node that is a candidate itself (sorted[p]): one link.
+    const link = idom[c.node] === sorted[p].node || c.node === sorted[p].node;
+    const chain = sameClass && (link || growthOf(c) >= SAME_CHAIN * growthOf(up));
     if (chain) {
       rep[i] = rep[p];
       continue;

@@ -146,7 +146,7 @@ async function analyse(
   const snapshots = [...infos, { file: last, nodeCount: s.nodeCount, edgeCount: s.edgeCount, totalBytes }];
   const minBytes = minBytesFor(totalBytes);
   const cands = [...findCandidates(s, dom, k, earlier, watch, totalBytes), ...findSlotCandidates(s, dom, k, earlier, watch, totalBytes)];
-  const kept = selectHolders(s, cands, order, minRetainedFor(totalBytes));
+  const kept = selectHolders(s, dom.idom, cands, order, minRetainedFor(totalBytes));
   say(`${kept.length} growing holder(s) found; tracing retainer paths`);
   if (kept.length === 0) return { snapshots, leaks: [], verdict: 'no-leak', elapsedMs: Math.round(performance.now() - started) };
   if (lean) dom.retainers = buildRetainers(s);

@@ -10,6 +10,8 @@ export interface HolderNaming {
   edgeType: string;
   /** For holders whose growth sits behind one slot (a context variable): that slot's target. */
   slotTarget: number;
+  /** For listeners, when known here: what the emitter is called. */
+  owner?: string;
 }
 
 /**
@@ -34,6 +36,8 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
   if (isSlot && inEdge >= 0) return { kind: kindOfValue(g, holder), name: edgeNameOf(s, inEdge), edgeType, slotTarget: holder };
   const named = (upTo: number) => userPathName(g, path, upTo) || pathName(g, path, upTo);
   if (s.nodeName[holder] === k.timersList) return { kind: 'timers', name: '', edgeType, slotTarget: -1 };
+  const event = eventTargetEvent(g, path);
+  if (event) return { kind: 'listeners', name: event.name, owner: named(event.targetAt), edgeType, slotTarget: -1 };
   if (inEdge >= 0 && s.edgeType[inEdge] === s.types.edgeProperty) {
     const parentEdge = path.edges[last - 1] ?? -1;
     if (parentEdge >= 0 && s.edgeName[parentEdge] === k.events && s.edgeType[parentEdge] === s.types.edgeProperty) {
@@ -104,6 +108,33 @@ export function pathName(g: FinalGraph, path: { nodes: number[]; edges: number[]
   }
   const holder = path.nodes[upTo];
   return holder === undefined ? '' : nodeNameOf(s, holder);
+}
+
+/**
+ * Node's EventTarget (AbortSignal, MessagePort, BroadcastChannel...) keeps each event's
+ * listeners as a linked list, a root object then one Listener per listener chained by `next`,
+ * and the root as the value of the event's name in a Map. For a holder on such a chain: that
+ * name (the key sits in the table slot before its value) and the path position of the object
+ * that holds the Map (the EventTarget); null for anything else.
+ */
+function eventTargetEvent(g: FinalGraph, path: { nodes: number[]; edges: number[] }): { name: string; targetAt: number } | null {
+  const { s, k } = g;
+  let i = path.nodes.length - 1;
+  const next = (e: number) => s.edgeType[e] === s.types.edgeProperty && edgeNameOf(s, e) === 'next';
+  while (i > 0 && next(path.edges[i])) i--;
+  if (i === path.nodes.length - 1 || i < 3) return null;
+  const toTable = path.edges[i - 1];
+  if (s.edgeType[toTable] !== s.types.edgeInternal || s.edgeName[toTable] !== k.table) return null;
+  const slot = s.strings.asIndex(s.edgeName[path.edges[i]]);
+  const table = path.nodes[i - 1];
+  if (slot <= 0) return null;
+  for (let e = s.firstEdge[table]; e < s.firstEdge[table + 1]; e++) {
+    const to = s.edgeTo[e];
+    if (s.edgeType[e] === s.types.edgeInternal && s.strings.asIndex(s.edgeName[e]) === slot - 1 && isStringType(s, s.nodeType[to])) {
+      return { name: nodeNameOf(s, to), targetAt: i - 3 };
+    }
+  }
+  return null;
 }
 
 /**

@@ -17,7 +17,7 @@ export function renderMarkdown(report: DiagnosisReport): string {
     out.push(`| ${i + 1} | \`${l.name}\` | ${l.kind} | ${l.counts.join(' → ')} | ${l.bytes.map(formatBytes).join(' → ')} | ${l.score.toFixed(2)} |`);
   });
   out.push('', '### Retainer path of the top suspect', '', '```');
-  top.retainerPath.forEach((p, i) => out.push(`${i === 0 ? '' : '  → '}${p.edge ? `${p.edge} ` : ''}(${p.edgeType}) ${p.node} [${p.nodeType}]`));
+  top.retainerPath.forEach((p, i) => out.push(`${i === 0 ? '' : '  → '}${p.edge ? `${p.edge} ` : ''}(${p.edgeType}) ${p.node} [${p.nodeType}]${p.repeat ? `  ×${p.repeat} in a row` : ''}`));
   out.push('```', '', `### Location`, '', top.location ? `\`${where(top.location)}\`` : 'The snapshot did not record where this holder is defined.', '');
   return out.join('\n');
 }

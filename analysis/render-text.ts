@@ -34,5 +34,5 @@ function leakLines(leak: Leak, rank: number): string[] {
 }
 
 export function pathLines(path: PathStep[]): string[] {
-  return path.map((p, i) => `${i === 0 ? '' : '-> '}${p.edge ? `${p.edge} ` : ''}(${p.edgeType}) ${p.node} [${p.nodeType}]`);
+  return path.map((p, i) => `${i === 0 ? '' : '-> '}${p.edge ? `${p.edge} ` : ''}(${p.edgeType}) ${p.node} [${p.nodeType}]${p.repeat ? `  x${p.repeat} in a row` : ''}`);
 }

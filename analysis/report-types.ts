@@ -18,6 +18,8 @@ export interface PathStep {
   node: string;
   nodeType: string;
   nodeId: number;
+  /** This step comes this many times in a row (the links of a linked list), given once. */
+  repeat?: number;
 }
 
 export interface HolderInfo {

@@ -38,7 +38,7 @@ export function retainerPathText(path: DiagnosedLeak['retainerPath']): string | 
   const parts: string[] = [];
   for (const step of path) {
     if (step.edge) parts.push(step.edgeType ? `${step.edge} (${step.edgeType})` : step.edge);
-    if (step.node) parts.push(step.node);
+    if (step.node) parts.push(step.repeat && step.repeat > 1 ? `${step.node} (x${step.repeat})` : step.node);
   }
   return parts.length > 0 ? parts.join(' -> ') : null;
 }

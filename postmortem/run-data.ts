@@ -30,7 +30,7 @@ export interface DiagnosedLeak {
   bytes?: number[];
   retainedBytes?: number;
   growth?: { perSnapshot?: number[]; bytesPerSnapshot?: number[] };
-  retainerPath?: { edge?: string; edgeType?: string; node?: string; nodeType?: string }[];
+  retainerPath?: { edge?: string; edgeType?: string; node?: string; nodeType?: string; repeat?: number }[];
   holder?: { name?: string; nodeName?: string; nodeType?: string; edgeType?: string };
   location?: { file?: string; line?: number; column?: number } | null;
   score?: number;

@@ -12,6 +12,9 @@ import { buildIdIndex, buildIdLookup, findId, lookupId } from '../../analysis/id
 import { SnapshotTokenizer } from '../../analysis/snapshot-tokenizer.ts';
 import { indexStrings } from '../../analysis/strings-section.ts';
 import { SnapshotBuilder } from './snapshot-builder.ts';
+import { collapseRuns } from '../../analysis/build-leaks.ts';
+import { pathLines } from '../../analysis/render-text.ts';
+import type { PathStep } from '../../analysis/report-types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'leak-lab-graph-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -143,6 +146,15 @@ describe('retainer paths', () => {
     expect(early.dist.filter((d) => d !== 0xffffffff).length).toBeLessThanOrEqual(full.dist.filter((d) => d !== 0xffffffff).length);
     const unreachable = [...Array(s.nodeCount).keys()].find((v) => pathNodes(full, v).nodes.length === 0 && v !== 0);
     if (unreachable !== undefined) expect(pathNodes(shortestRetainers(s, 0, [unreachable, targets[0]]), targets[0])).toEqual(pathNodes(full, targets[0]));
+  });
+
+  it('give a run of three or more identical steps (a linked list) once, with its length', () => {
+    const step = (edge: string, node: string, nodeId: number): PathStep => ({ edge, edgeType: 'property', node, nodeType: 'object', nodeId });
+    const links = Array.from({ length: 5000 }, (_, i) => step('next', 'Listener', 100 + i));
+    const path = [step('', 'Object', 1), ...links, step('items', 'Array', 2), step('x', 'A', 3), step('x', 'A', 4)];
+    const out = collapseRuns(path);
+    expect(out).toEqual([step('', 'Object', 1), { ...links[0], repeat: 5000 }, step('items', 'Array', 2), step('x', 'A', 3), step('x', 'A', 4)]);
+    expect(pathLines(out)[1]).toBe('-> next (property) Listener [object]  x5000 in a row');
   });
 });
 

@@ -10,7 +10,8 @@ import { REPO } from './fixtures.ts';
 
 /**
  * The diagnosis on leak shapes that none of the lab's scenarios (nor their names) use: a
- * class's static field, a global, `process` listeners, an ES module's exported instance, a
+ * class's static field, a global, `process` listeners, listeners on an AbortSignal (Node's
+ * EventTarget keeps them as a linked list), an ES module's exported instance, a
  * dictionary of many small growing arrays, promises that never settle; and the same
  * dictionary with each array capped, which is healthy.
  */
@@ -31,6 +32,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['static-field', 'seenRequests', 'map'],
     ['global-var', 'metricsHistory', 'array'],
     ['process-listeners', 'beforeExit', 'listeners'],
+    ['abort-signal', 'shutdown', 'listeners'],
     ['exported-instance', 'subscribers', 'array'],
     ['nested-dictionary', 'historyByUser', 'object'],
     ['pending-promises', 'pendingCalls', 'set'],
@@ -41,6 +43,11 @@ describe('diagnose on leaks written outside the lab', () => {
     expect(top.holder.name).toBe(holder);
     expect(top.kind).toBe(leakKind);
     expect(top.growth.perSnapshot.every((g) => g > 0)).toBe(true);
+    if (kind === 'abort-signal') {
+      // The list's head, not a link deep in it: a short path, the event named, the listener located.
+      expect(top).toMatchObject({ name: 'abort', owner: 'shutdown', location: { file: 'test/fixtures/analysis/outside-leaks.mjs', line: 59 } });
+      expect(top.retainerPath.length).toBeLessThan(10);
+    }
     if (kind === 'exported-instance') {
       expect(top.retainerPath.map((p) => [p.edge, p.edgeType])).toEqual([
         ['', ''],
