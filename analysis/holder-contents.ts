@@ -50,7 +50,12 @@ export function classOf(g: FinalGraph, v: number): string | null {
     const name = nodeNameOf(s, v);
     return name.startsWith('system / ') ? null : name || 'Object';
   }
-  if (t === s.types.native && s.selfSize[v] > 0) return 'native memory';
+  if (t === s.types.native) {
+    // A browser's DOM nodes are native nodes named by their tag (`<div>`); Node's are V8 internals.
+    const name = nodeNameOf(s, v);
+    if (name && !name.startsWith('system / ')) return name;
+    return s.selfSize[v] > 0 ? 'native memory' : null;
+  }
   if (t === s.types.number) return null;
   if (t === s.types.array || t === s.types.hidden || t === s.types.code) return null;
   return s.nodeTypeNames[t] ?? null;
