@@ -38,7 +38,7 @@ async function browserSnapshots(): Promise<string[]> {
     await cdp.send('HeapProfiler.enable');
     const files: string[] = [];
     for (let i = 0; i < 3; i++) {
-      await page.evaluate(() => (window as unknown as { addRows: (n: number) => void }).addRows(3000));
+      await page.evaluate(() => (globalThis as unknown as { addRows: (n: number) => void }).addRows(3000));
       await cdp.send('HeapProfiler.collectGarbage');
       const chunks: string[] = [];
       const onChunk = (e: { chunk: string }) => chunks.push(e.chunk);

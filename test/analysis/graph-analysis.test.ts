@@ -12,7 +12,7 @@ import { buildIdIndex, buildIdLookup, findId, lookupId } from '../../analysis/id
 import { SnapshotTokenizer } from '../../analysis/snapshot-tokenizer.ts';
 import { indexStrings } from '../../analysis/strings-section.ts';
 import { SnapshotBuilder } from './snapshot-builder.ts';
-import { collapseRuns } from '../../analysis/build-leaks.ts';
+import { collapseRuns } from '../../analysis/path-steps.ts';
 import { pathLines } from '../../analysis/render-text.ts';
 import type { PathStep } from '../../analysis/report-types.ts';
 

@@ -1,0 +1,85 @@
+import { edgeNameIsIndex, edgeNameOf, edgeTarget, nodeNameOf } from './heap-snapshot.ts';
+import type { FinalGraph } from './final-graph.ts';
+import { exportNameOfCell } from './leak-naming.ts';
+import type { PathStep } from './report-types.ts';
+
+/** A retainer path as the report gives it: named steps, from where a developer starts reading. */
+
+export function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[] }): PathStep[] {
+  const { s } = g;
+  return path.nodes.map((v, i) => {
+    const e = path.edges[i];
+    const name = edgeNameOf(s, e);
+    return {
+      edge: edgeNameIsIndex(s, e) ? `[${name}]` : name,
+      edgeType: s.edgeTypeNames[s.edgeType[e]] ?? '',
+      node: shortName(nodeNameOf(s, v)),
+      nodeType: s.nodeTypeNames[s.nodeType[v]] ?? '',
+      nodeId: s.nodeId[v],
+    };
+  });
+}
+
+/**
+ * The path as a developer reads it. An ES module's top-level scope or exports anchor it: how
+ * the module itself is reached (through V8's module records, or through any closure that
+ * captured its scope) explains nothing, so the path starts at the module nearest the holder,
+ * and an export (held by a Cell, `value`, an internal edge) shows as an `export` step under
+ * its name. Otherwise it starts at the first object that holds something under a name (a
+ * variable, a property) rather than at V8's roots: the synthetic root, (GC roots), (Global
+ * handles), native wrappers and their numbered slots explain nothing either. The first shown
+ * step has no incoming edge, like a root.
+ */
+export function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[] }, steps: PathStep[]): PathStep[] {
+  const { s, k } = g;
+  const ty = s.types;
+  const from = (i: number) => ({ ...steps[i], edge: '', edgeType: '' });
+  for (let i = path.nodes.length - 1; i >= 1; i--) {
+    const holder = path.nodes[i - 1];
+    const e = path.edges[i];
+    const et = s.edgeType[e];
+    if (et === ty.edgeInternal && s.edgeName[e] === k.value && s.nodeName[holder] === k.systemCell) {
+      const exported = exportNameOfCell(g, holder, i > 1 ? path.nodes[i - 2] : -1);
+      // Cell <- exports table <- SourceTextModule, when the path came that way.
+      const module = i >= 3 && nodeNameOf(s, path.nodes[i - 3]) === 'system / SourceTextModule' ? i - 3 : i - 1;
+      if (exported) return [from(module), { ...steps[i], edge: exported, edgeType: 'export' }, ...steps.slice(i + 1)];
+    }
+    if (et === ty.edgeContext && isModuleScope(g, holder)) return [from(i - 1), ...steps.slice(i)];
+  }
+  for (let i = 1; i < path.nodes.length; i++) {
+    const t = s.nodeType[path.nodes[i - 1]];
+    if (t === ty.synthetic || t === ty.native || t === ty.hidden || t === ty.code) continue;
+    const et = s.edgeType[path.edges[i]];
+    const named = et === ty.edgeContext || et === ty.edgeShortcut || (et === ty.edgeProperty && !/^(?:\d+|<symbol.*)$/.test(steps[i].edge));
+    if (named) return [from(i - 1), ...steps.slice(i)];
+  }
+  return steps;
+}
+
+/** An ES module's top-level Context: its `extension` is the module record. */
+function isModuleScope(g: FinalGraph, v: number): boolean {
+  const { s, k } = g;
+  if (s.nodeName[v] !== k.systemContext) return false;
+  const module = edgeTarget(s, v, s.types.edgeInternal, k.extension);
+  return module >= 0 && nodeNameOf(s, module) === 'system / SourceTextModule';
+}
+
+/** A run of identical steps (a path down a linked list, thousands of `next` links) as one step with `repeat`. */
+export function collapseRuns(steps: PathStep[]): PathStep[] {
+  const out: PathStep[] = [];
+  const same = (a: PathStep, b: PathStep) => a.edge === b.edge && a.edgeType === b.edgeType && a.node === b.node && a.nodeType === b.nodeType;
+  for (let i = 0; i < steps.length; ) {
+    let j = i + 1;
+    while (j < steps.length && same(steps[i], steps[j])) j++;
+    // Two in a row read fine as they are.
+    if (j - i >= 3) out.push({ ...steps[i], repeat: j - i });
+    else out.push(...steps.slice(i, j));
+    i = j;
+  }
+  return out;
+}
+
+function shortName(name: string): string {
+  const flat = name.replace(/\s+/g, ' ');
+  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
+}
