@@ -3,8 +3,10 @@ import type { FinalGraph } from './final-graph.ts';
 import { exportNameOfCell } from './leak-naming.ts';
 import type { PathStep } from './report-types.ts';
 
-/** A retainer path as the report gives it: named steps, from where a developer starts reading. */
-
+/**
+ * A retainer path as the report gives it: one named step per edge (index edges as `[3]`, long
+ * node names cut), then the part a developer reads (shownPath) with runs of links folded.
+ */
 export function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[] }): PathStep[] {
   const { s } = g;
   return path.nodes.map((v, i) => {
