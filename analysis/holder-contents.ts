@@ -43,8 +43,10 @@ export function classOf(g: FinalGraph, v: number): string | null {
   const t = s.nodeType[v];
   if (isStringType(s, t)) return 'string';
   if (t === s.types.closure) {
-    const name = nodeNameOf(s, v);
-    return name ? `${name}()` : 'anonymous function';
+    const target = boundTarget(g, v);
+    const name = nodeNameOf(s, target);
+    const shown = name ? `${name}()` : 'anonymous function';
+    return target === v ? shown : `bound ${shown}`;
   }
   if (t === s.types.object) {
     const name = nodeNameOf(s, v);
@@ -59,6 +61,17 @@ export function classOf(g: FinalGraph, v: number): string | null {
   if (t === s.types.number) return null;
   if (t === s.types.array || t === s.types.hidden || t === s.types.code) return null;
   return s.nodeTypeNames[t] ?? null;
+}
+
+/** The function a bound function calls (through any number of binds), or the closure itself. */
+function boundTarget(g: FinalGraph, v: number): number {
+  const { s, k } = g;
+  for (let hops = 0; hops < 16; hops++) {
+    const target = edgeTarget(s, v, s.types.edgeInternal, k.boundFunction);
+    if (target < 0 || s.nodeType[target] !== s.types.closure) return v;
+    v = target;
+  }
+  return v;
 }
 
 /** Most frequent class among nodes; ties go to the name that sorts first (deterministic). */
@@ -81,12 +94,13 @@ export function dominantClass(g: FinalGraph, nodes: number[]): string | null {
 
 /**
  * A closure that stands for the leaking entries: the listener or callback a developer wrote.
- * Timeouts carry theirs in `_onTimeout`; once-wrappers carry theirs in `listener`.
+ * Timeouts carry theirs in `_onTimeout`; once-wrappers carry theirs in `listener`; a bound
+ * function (`this.onTick.bind(this)`) has no code of its own, its target does.
  */
 export function representativeClosure(g: FinalGraph, nodes: number[]): number {
   const { s, k } = g;
   for (const v of nodes) {
-    if (s.nodeType[v] === s.types.closure) return v;
+    if (s.nodeType[v] === s.types.closure) return boundTarget(g, v);
     const cb = edgeTarget(s, v, s.types.edgeProperty, k.onTimeout);
     if (cb >= 0 && s.nodeType[cb] === s.types.closure) return cb;
     const wrapped = edgeTarget(s, v, s.types.edgeProperty, k.listener);

@@ -18,6 +18,7 @@ const NAMES = {
   onTimeout: '_onTimeout',
   idleNext: '_idleNext',
   listener: 'listener',
+  boundFunction: 'bound_function',
   constructorName: 'constructor',
   systemContext: 'system / Context',
   systemCell: 'system / Cell',

@@ -10,7 +10,7 @@ import { REPO } from './fixtures.ts';
 
 /**
  * The diagnosis on leak shapes that none of the lab's scenarios (nor their names) use: a
- * class's static field, a class's private field, an array in a function's scope reached only
+ * class's static field, a class's private field, bound methods as listeners, an array in a function's scope reached only
  * through a closure, a global, `process` listeners, listeners on an AbortSignal (Node's
  * EventTarget keeps them as a linked list), an ES module's exported instance, a
  * dictionary of many small growing arrays, promises that never settle; and, healthy, the same
@@ -36,6 +36,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['global-var', 'metricsHistory', 'array'],
     ['process-listeners', 'beforeExit', 'listeners'],
     ['abort-signal', 'shutdown', 'listeners'],
+    ['bound-listeners', 'priceFeed', 'listeners'],
     ['exported-instance', 'subscribers', 'array'],
     ['nested-dictionary', 'historyByUser', 'object'],
     ['pending-promises', 'pendingCalls', 'set'],
@@ -51,6 +52,11 @@ describe('diagnose on leaks written outside the lab', () => {
       const line = readFileSync(FIXTURE, 'utf8').split('\n').findIndex((l) => l.includes("addEventListener('abort'")) + 1;
       expect(top).toMatchObject({ name: 'abort', owner: 'shutdown', location: { file: 'test/fixtures/analysis/outside-leaks.mjs', line } });
       expect(top.retainerPath.length).toBeLessThan(10);
+    }
+    if (kind === 'bound-listeners') {
+      // A bound function has no code of its own: the method it calls is what a developer opens.
+      const line = readFileSync(FIXTURE, 'utf8').split('\n').findIndex((l) => l.trim() === 'onTick() {') + 1;
+      expect(top).toMatchObject({ name: 'tick', objectName: 'bound onTick()', location: { line } });
     }
     if (kind === 'exported-instance') {
       expect(top.retainerPath.map((p) => [p.edge, p.edgeType])).toEqual([
