@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { tsWorker } from '../lab/ts-worker.ts';
 import { labError, type LabErrorCode } from '../lab/errors.ts';
 import type { EdgeHelper } from './edge-helper.ts';
 import { readEarlier, type EarlierSummary } from './earlier-summary.ts';
@@ -62,7 +63,7 @@ export function readInWorker(files: string[], say: Say): EarlierJob {
     }
   };
   try {
-    worker = new Worker(new URL('./snapshot-worker.mjs', import.meta.url), { execArgv: [], stdout: false, stderr: false });
+    worker = tsWorker(new URL('./snapshot-worker.ts', import.meta.url), { execArgv: [], stdout: false, stderr: false });
   } catch {
     void fallback();
     return { each: settle.map((x) => x.promise), cancel: () => (cancelled = true), release: () => {} };

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { tsWorker } from '../lab/ts-worker.ts';
 import type { EdgeJobReply, EdgeJobRequest } from './edge-worker.ts';
 import { edgeArrays, type ParsedEdges } from './section-sinks.ts';
 
@@ -40,7 +41,7 @@ export class EdgeHelper {
   /** Starts the helper thread, which takes a while (it loads the parser): start it early. */
   constructor() {
     try {
-      this.worker = new Worker(new URL('./edge-worker.mjs', import.meta.url), { execArgv: [], stdout: false, stderr: false });
+      this.worker = tsWorker(new URL('./edge-worker.ts', import.meta.url), { execArgv: [], stdout: false, stderr: false });
     } catch {
       this.worker = null;
       return;

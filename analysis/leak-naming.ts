@@ -114,8 +114,8 @@ export function pathName(g: FinalGraph, path: { nodes: number[]; edges: number[]
  * Node's EventTarget (AbortSignal, MessagePort, BroadcastChannel...) keeps each event's
  * listeners as a linked list, a root object then one Listener per listener chained by `next`,
  * and the root as the value of the event's name in a Map. For a holder on such a chain: that
- * name (the key sits in the table slot before its value) and the path position of the object
- * that holds the Map (the EventTarget); null for anything else.
+ * name and the path position of the object that holds the Map (the EventTarget); null for
+ * anything else.
  */
 function eventTargetEvent(g: FinalGraph, path: { nodes: number[]; edges: number[] }): { name: string; targetAt: number } | null {
   const { s, k } = g;
@@ -125,22 +125,25 @@ function eventTargetEvent(g: FinalGraph, path: { nodes: number[]; edges: number[
   if (i === path.nodes.length - 1 || i < 3) return null;
   const toTable = path.edges[i - 1];
   if (s.edgeType[toTable] !== s.types.edgeInternal || s.edgeName[toTable] !== k.table) return null;
-  const slot = s.strings.asIndex(s.edgeName[path.edges[i]]);
-  const table = path.nodes[i - 1];
+  const name = keyBefore(g, path.nodes[i - 1], s.strings.asIndex(s.edgeName[path.edges[i]]));
+  return name === null ? null : { name, targetAt: i - 3 };
+}
+
+/**
+ * A hash table's key for the value in `slot`: V8's tables (a Map's, a module's exports) keep
+ * each key string in the slot just before its value. null when there is none.
+ */
+function keyBefore(g: FinalGraph, table: number, slot: number): string | null {
+  const { s } = g;
   if (slot <= 0) return null;
   for (let e = s.firstEdge[table]; e < s.firstEdge[table + 1]; e++) {
     const to = s.edgeTo[e];
-    if (s.edgeType[e] === s.types.edgeInternal && s.strings.asIndex(s.edgeName[e]) === slot - 1 && isStringType(s, s.nodeType[to])) {
-      return { name: nodeNameOf(s, to), targetAt: i - 3 };
-    }
+    if (s.edgeType[e] === s.types.edgeInternal && s.strings.asIndex(s.edgeName[e]) === slot - 1 && isStringType(s, s.nodeType[to])) return nodeNameOf(s, to);
   }
   return null;
 }
 
-/**
- * ESM exports live in Cells listed in the module's exports hash table, where the key string
- * sits in the slot just before the Cell: that key is the exported variable's name.
- */
+/** ESM exports live in Cells listed in the module's exports hash table, keyed by the exported variable's name. */
 export function exportNameOfCell(g: FinalGraph, cell: number, table: number): string | null {
   const { s } = g;
   const { retStart, retFrom } = g.dom.retainers;
@@ -151,11 +154,8 @@ export function exportNameOfCell(g: FinalGraph, cell: number, table: number): st
     for (let e = s.firstEdge[t]; e < s.firstEdge[t + 1]; e++) {
       if (s.edgeTo[e] === cell) slot = s.strings.asIndex(s.edgeName[e]);
     }
-    if (slot <= 0) continue;
-    for (let e = s.firstEdge[t]; e < s.firstEdge[t + 1]; e++) {
-      const to = s.edgeTo[e];
-      if (s.strings.asIndex(s.edgeName[e]) === slot - 1 && isStringType(s, s.nodeType[to])) return nodeNameOf(s, to);
-    }
+    const name = keyBefore(g, t, slot);
+    if (name !== null) return name;
   }
   return null;
 }

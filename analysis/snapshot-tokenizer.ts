@@ -65,15 +65,15 @@ export class SnapshotTokenizer {
   ) {}
 
   /**
-   * Tokenizes the next bytes of the file; returns how many it took: all of them, unless it
-   * paused, at the first byte of the paused key's value.
+   * Tokenizes the next bytes of the file: all of them, unless it pauses at the first byte of a
+   * paused key's value (`paused`; go on from `offset`).
    */
-  push(chunk: Buffer): number {
+  push(chunk: Buffer): void {
     this.chunkStart = this.pushed;
     let i = 0;
     while (i < chunk.length) {
       switch (this.state) {
-        case S.Paused: this.pushed = this.chunkStart + i; return i;
+        case S.Paused: this.pushed = this.chunkStart + i; return;
         case S.Header: i = this.scanHeader(chunk, i); break;
         case S.Numbers: i = this.scanNumbers(chunk, i); break;
         case S.Strings: this.appendStrings(chunk, i); i = chunk.length; break;
@@ -82,7 +82,6 @@ export class SnapshotTokenizer {
       }
     }
     this.pushed = this.chunkStart + chunk.length;
-    return chunk.length;
   }
 
   /** The key whose value the tokenizer paused at, or null; the file offset is `offset`. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { tsWorker } from './ts-worker.ts';
 import type { DiagnosisReport } from '../analysis/diagnose.ts';
 import { runDiagnosis } from './diagnosis-step.ts';
 import { labError } from './errors.ts';
@@ -36,11 +37,7 @@ type WorkerMessage =
  */
 export function diagnoseInWorker(incident: Incident, runDir: string, snapshots: SnapshotData[], identifier: string, signal: AbortSignal): Promise<DiagnosisData> {
   const job: Job = { kind: 'drill-diagnosis', runDir, snapshots, identifier };
-  // tsx's hooks are per thread: the worker registers them before loading this file.
-  const self = import.meta.url;
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(self)});`;
-  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: job, stdout: true, stderr: true });
+  const worker = tsWorker(import.meta.url, { workerData: job, stdout: true, stderr: true });
   // Progress and warnings of the analysis are not the trainee's concern: drained, not printed.
   worker.stdout.resume();
   worker.stderr.resume();
