@@ -20,7 +20,8 @@ Diffs heap snapshots of one process (oldest first) and names what grows.
                               one is analysed: about 10-15% faster on big snapshots, about
                               15% more peak memory (default: one graph in memory at a time)
   --single-thread             parse on this thread only (by default a helper thread parses
-                              half of each snapshot when they average 64 MB or more)
+                              the last ~40% of each snapshot's numbers when they average
+                              64 MB or more)
   --quiet                     no progress on stderr
   -h, --help                  show this help
 

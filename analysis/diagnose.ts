@@ -43,8 +43,8 @@ export interface DiagnoseOptions {
   /** With `parallel`, earlier snapshots smaller than this in total are read here anyway: a worker's start-up would cost more than it saves (default 48 MB). */
   parallelMinBytes?: number;
   /**
-   * Without `parallel`: parse each snapshot on two cores, a helper thread taking the second
-   * half of its number arrays (see edge-helper.ts). Default: when the snapshots average at
+   * Without `parallel`: parse each snapshot on two cores, a helper thread taking the tail
+   * (about 40%) of its number arrays (see edge-helper.ts). Default: when the snapshots average at
    * least 64 MB (below, the thread's start-up costs more than it saves) and there is a second
    * core. Peak memory barely moves: the two halves fill one set of arrays.
    */

@@ -28,8 +28,6 @@ export function computeDominators(s: HeapSnapshot, root = 0): DominatorTree {
   const retainers = buildRetainers(s, root);
   const { retStart, retFrom } = retainers;
   const { vertex, dfnOf, parent, orphan } = depthFirst(s, root);
-  // Semi-NCA (Georgiadis): semidominators by Lengauer-Tarjan's eval with path compression, then
-  // each immediate dominator as the nearest common ancestor walk from the DFS parent.
   const [semi, anc, label, dom, path] = arena([['u32', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n]] as const);
   for (let i = 0; i < n; i++) {
     semi[i] = i;

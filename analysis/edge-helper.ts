@@ -5,7 +5,7 @@ import { edgeArrays, type ParsedEdges } from './section-sinks.ts';
 
 /**
  * A second core for the parse. Nothing in a snapshot's number arrays depends on what comes
- * before but the header, so a helper thread parses the second half of them (from a record of
+ * before but the header, so a helper thread parses the tail of them, about 40% (from a record of
  * the `edges` array on) while this thread parses the first, and copies its edges into the
  * tail of this thread's arrays, which are shared. Memory stays what one parse needs. The
  * helper claims its part only if the main thread has not reached the edges yet (it is still

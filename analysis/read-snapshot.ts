@@ -12,7 +12,7 @@ const CHUNK = 4 * 1024 * 1024;
 
 export interface ReadOptions {
   onProgress?: (fraction: number) => void;
-  /** A helper thread that parses the second half of the number arrays meanwhile (see edge-helper.ts). */
+  /** A helper thread that parses the tail of the number arrays meanwhile (see edge-helper.ts). */
   edges?: EdgeHelper | null;
   /** Start parsing only once the helper has claimed its part or declined (a split every time: for tests). */
   awaitHelper?: boolean;

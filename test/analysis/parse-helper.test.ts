@@ -9,7 +9,7 @@ import { isLabError } from '../../lab/errors.ts';
 import { makeTinySnapshot } from './fixtures.ts';
 
 /**
- * The parse helper thread takes the second half of the number arrays. Whatever it does (its
+ * The parse helper thread takes the tail (about 40%) of the number arrays. Whatever it does (its
  * part, declining an unusual layout, failing on a bad record), the result must be what one
  * thread reads, byte for byte, and the same error for a bad file.
  */
@@ -32,7 +32,7 @@ function arrays(s: HeapSnapshot) {
 
 async function split(file: string) {
   const before = helper.delivered;
-  // awaitHelper: the main thread starts only once the helper has claimed its half (or declined).
+  // awaitHelper: the main thread starts only once the helper has claimed its part (or declined).
   const s = await readSnapshot(file, { edges: helper, awaitHelper: true });
   return { s, delivered: helper.delivered - before };
 }
@@ -112,7 +112,7 @@ describe('parse helper thread', () => {
   }, 60_000);
 
   it('is not left waiting when the main thread fails in its own half', async () => {
-    // The helper had claimed its half of that file; it must be free for the next one.
+    // The helper had claimed its part of that file; it must be free for the next one.
     await expectSameError('bad-first-edge.heapsnapshot', corruptEdge(1));
   }, 20_000);
 });
