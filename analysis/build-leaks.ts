@@ -45,7 +45,9 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const holderNode = c.slot ? c.slot.holder : c.node;
   const entries = entryTargets(g, c.node);
   const fresh = entries.filter((v) => s.nodeId[v] > g.baselineMaxId);
-  let grown = c.byEntries && fresh.length > 0 ? fresh : newRetained(g, naming.slotTarget >= 0 ? naming.slotTarget : c.node);
+  // A variable replaced by a bigger copy each time (`list = list.concat(x)`) is a slot
+  // candidate: its new entries, not everything new under it, say what piles up.
+  let grown = (c.byEntries || c.slot) && fresh.length > 0 ? fresh : newRetained(g, naming.slotTarget >= 0 ? naming.slotTarget : c.node);
   if (naming.slotTarget >= 0 && s.nodeId[naming.slotTarget] > g.baselineMaxId) grown = [naming.slotTarget, ...grown];
   if (naming.kind === 'timers') {
     const first = edgeTarget(s, c.node, s.types.edgeProperty, k.idleNext);

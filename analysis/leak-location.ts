@@ -40,7 +40,29 @@ export function locateLeak(
       if (loc) return loc;
     }
   }
+  // Named after a variable beside the path (a library's registry reached the holder first,
+  // the developer's code keeps it in `httpRequests`): that variable's scope.
+  const name = naming.holderName || naming.name;
+  for (let i = last; i >= 1 && name; i--) {
+    const context = contextHolding(g, path.nodes[i], name);
+    const loc = context >= 0 ? fromContext(g, context, name) : null;
+    if (loc) return loc;
+  }
   return callback ? resolve(g, callback, nodeNameOf(s, closure)) : null;
+}
+
+/** A scope (Context) that keeps `v` in a variable called `name`, or -1. */
+function contextHolding(g: FinalGraph, v: number, name: string): number {
+  const { s, k } = g;
+  const { retStart, retFrom } = g.dom.retainers;
+  for (let r = retStart[v]; r < retStart[v + 1]; r++) {
+    const from = retFrom[r];
+    if (s.nodeName[from] !== k.systemContext) continue;
+    for (let e = s.firstEdge[from]; e < s.firstEdge[from + 1]; e++) {
+      if (s.edgeTo[e] === v && s.edgeType[e] === s.types.edgeContext && edgeNameOf(s, e) === name) return from;
+    }
+  }
+  return -1;
 }
 
 function fromContext(g: FinalGraph, context: number, variable: string): SourceLocation | null {

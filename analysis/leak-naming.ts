@@ -70,6 +70,7 @@ function kindOfValue(g: FinalGraph, v: number): LeakKind {
   if (s.nodeName[v] === k.array) return 'array';
   if (s.nodeName[v] === k.mapClass) return 'map';
   if (s.nodeName[v] === k.setClass) return 'set';
+  if (s.nodeType[v] === s.types.object && !nodeNameOf(s, v).startsWith('system / ')) return 'object';
   return 'closure-context';
 }
 

@@ -17,7 +17,12 @@ const KIND_LABEL: Record<Leak['kind'], string> = {
 export function summarizeLeak(leak: Leak): string {
   const last = leak.counts.length - 1;
   const unit = leak.countsOf === 'entries' ? 'entries' : 'objects';
-  const grew = `grew from ${leak.counts[0]} to ${leak.counts[last]} ${unit} (${formatBytes(leak.bytes[0])} to ${formatBytes(leak.bytes[last])} retained) over ${leak.counts.length} snapshots without ever shrinking`;
+  const span = `over ${leak.counts.length} snapshots without ever shrinking`;
+  // One buffer or string that gets longer keeps its object count: its bytes are the growth.
+  const grew =
+    leak.counts[last] === leak.counts[0]
+      ? `grew from ${formatBytes(leak.bytes[0])} to ${formatBytes(leak.bytes[last])} retained (${leak.counts[last]} ${unit} throughout) ${span}`
+      : `grew from ${leak.counts[0]} to ${leak.counts[last]} ${unit} (${formatBytes(leak.bytes[0])} to ${formatBytes(leak.bytes[last])} retained) ${span}`;
   const group = leak.instances > 1 ? ` (${leak.instances} holders on the same path)` : '';
   const at = leak.location ? `; see ${where(leak.location)}` : '';
   let what: string;

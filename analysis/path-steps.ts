@@ -13,7 +13,7 @@ export function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[
     const e = path.edges[i];
     const name = edgeNameOf(s, e);
     return {
-      edge: edgeNameIsIndex(s, e) ? `[${name}]` : name,
+      edge: edgeNameIsIndex(s, e) ? `[${name}]` : ephemeronName(name),
       edgeType: s.edgeTypeNames[s.edgeType[e]] ?? '',
       node: shortName(nodeNameOf(s, v)),
       nodeType: s.nodeTypeNames[s.nodeType[v]] ?? '',
@@ -79,6 +79,18 @@ export function collapseRuns(steps: PathStep[]): PathStep[] {
     i = j;
   }
   return out;
+}
+
+/**
+ * V8 names the edge to a WeakMap value after the whole pair and the table, ids included
+ * ("4 / part of key (Object @36373) -> value (Object @105647) pair in WeakMap (table @105603)");
+ * what a reader needs is that this is the value stored under that key.
+ */
+const EPHEMERON = /^(?:\d+ \/ )?part of key \((.*) @(\d+)\) -> value \(.*\) pair in (\w+) \(table @\d+\)$/s;
+
+function ephemeronName(name: string): string {
+  const m = EPHEMERON.exec(name);
+  return m ? `${m[3]}[${shortName(m[1]) || 'key'} @${m[2]}]` : name;
 }
 
 function shortName(name: string): string {

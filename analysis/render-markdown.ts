@@ -33,9 +33,12 @@ function prose(l: Leak): string {
         ? `timers (callback \`${l.name}\`) are scheduled and never cleared`
         : `the ${l.kind} held by \`${l.name}\` only ever grows`;
   const where_ = l.location ? ` It is defined at \`${where(l.location)}\`.` : '';
+  const rate =
+    per === 0
+      ? `about ${perBytes} per snapshot interval, from ${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained (${l.counts[last]} ${l.countsOf} throughout), `
+      : `about ${per} ${l.countsOf} (${perBytes}) per snapshot interval, from ${l.counts[0]} to ${l.counts[last]} (${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained), `;
   return (
-    `Memory grows because ${what}: about ${per} ${l.countsOf} (${perBytes}) per snapshot interval, ` +
-    `from ${l.counts[0]} to ${l.counts[last]} (${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained), ` +
+    `Memory grows because ${what}: ${rate}` +
     `with no interval in which it shrank. The objects piling up are mostly \`${l.objectName}\`.${where_}`
   );
 }
