@@ -1,6 +1,7 @@
 import { edgeTarget, nodeNameOf } from './heap-snapshot.ts';
 import type { Candidate } from './growth-candidates.ts';
 import { growthOf } from './candidate-selection.ts';
+import { chainLink } from './chain-link.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { dominantClass, entryTargets, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
@@ -53,6 +54,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     const first = edgeTarget(s, c.node, s.types.edgeProperty, k.idleNext);
     grown = first >= 0 ? [first, ...grown] : grown;
   }
+  const link = naming.slotTarget >= 0 ? chainLink(g, naming.slotTarget) : null;
   const closure = representativeClosure(g, grown);
   if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure);
   const useEntries = c.byEntries;
@@ -75,7 +77,8 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
       edgeType: naming.edgeType,
       nodeId: s.nodeId[holderNode],
     },
-    location: locateLeak(g, path, naming, closure),
+    ...(link ? { chainLink: link.steps } : {}),
+    location: locateLeak(g, path, naming, closure, link),
     ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: naming.owner ?? pathName(g, path, path.nodes.length - 3) } : {}),
     instances: 1,
     score: 0,

@@ -1,4 +1,5 @@
 import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
+import type { ChainLink } from './chain-link.ts';
 import type { FinalGraph } from './final-graph.ts';
 import type { HolderNaming } from './leak-naming.ts';
 import { exportNameOfCell } from './leak-naming.ts';
@@ -7,17 +8,24 @@ import type { ClosureSite } from './script-locations.ts';
 import { displayPath, findDeclaration } from './source-files.ts';
 
 /**
- * Points at source: the leaking callback itself when the entries are functions (listeners,
- * timers), otherwise the closure whose context holds the holder's variable, refined to the
- * variable's declaration when the script is on disk.
+ * Points at source: for a chain of values, the variable through which each keeps the one
+ * before it; the leaking callback itself when the entries are functions (listeners, timers);
+ * otherwise the closure whose context holds the holder's variable. Refined to the variable's
+ * declaration when the script is on disk.
  */
 export function locateLeak(
   g: FinalGraph,
   path: { nodes: number[]; edges: number[] },
   naming: HolderNaming,
   closure: number,
+  link: ChainLink | null = null,
 ): SourceLocation | null {
   const { s, k } = g;
+  // A chain of values is cut where one value captures the one before it.
+  if (link && link.context >= 0) {
+    const loc = fromContext(g, link.context, link.variable);
+    if (loc) return loc;
+  }
   const callback = closure >= 0 ? g.scripts.site(closure) : null;
   // A named callback (or any listener/timer callback) is where the leak is created; an
   // anonymous function pushed into a collection says less than the collection's declaration.

@@ -1,5 +1,5 @@
 import { formatBytes, where } from './format.ts';
-import type { Leak } from './report-types.ts';
+import type { Leak, PathStep } from './report-types.ts';
 
 const KIND_LABEL: Record<Leak['kind'], string> = {
   map: 'Map',
@@ -30,7 +30,14 @@ export function summarizeLeak(leak: Leak): string {
   else if (leak.kind === 'timers') what = `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}`;
   else what = `${capital(KIND_LABEL[leak.kind])} \`${leak.name}\``;
   const holding = leak.kind === 'timers' ? ', never cleared' : `, holding ${leak.objectName} values`;
-  return `${what}${group} ${grew}${holding}${at}.`;
+  const link = leak.chainLink ? `; each value keeps the one before it alive through ${linkName(leak.chainLink)}` : '';
+  return `${what}${group} ${grew}${holding}${link}${at}.`;
+}
+
+/** The developer's names in a chain link: `someMethod -> originalThing`, V8's internal steps left out. */
+export function linkName(steps: PathStep[]): string {
+  const named = steps.filter((p) => p.edgeType === 'context' || p.edgeType === 'property').map((p) => p.edge);
+  return named.length > 0 ? `\`${named.join(' -> ')}\`` : 'a variable of its closure whose name the snapshot did not keep';
 }
 
 function capital(s: string): string {

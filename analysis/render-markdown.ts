@@ -1,5 +1,6 @@
 import { formatBytes, where } from './format.ts';
-import type { DiagnosisReport, Leak } from './report-types.ts';
+import { linkName } from './leak-summary.ts';
+import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
 export function renderMarkdown(report: DiagnosisReport): string {
@@ -17,8 +18,11 @@ export function renderMarkdown(report: DiagnosisReport): string {
     out.push(`| ${i + 1} | \`${l.name}\` | ${l.kind} | ${l.counts.join(' → ')} | ${l.bytes.map(formatBytes).join(' → ')} | ${l.score.toFixed(2)} |`);
   });
   out.push('', '### Retainer path of the top suspect', '', '```');
-  top.retainerPath.forEach((p, i) => out.push(`${i === 0 ? '' : '  → '}${p.edge ? `${p.edge} ` : ''}(${p.edgeType}) ${p.node} [${p.nodeType}]${p.repeat ? `  ×${p.repeat} in a row` : ''}`));
-  out.push('```', '', `### Location`, '', top.location ? `\`${where(top.location)}\`` : 'The snapshot did not record where this holder is defined.', '');
+  const step = (p: PathStep) => `${p.edge ? `${p.edge} ` : ''}(${p.edgeType}) ${p.node} [${p.nodeType}]${p.repeat ? `  ×${p.repeat} in a row` : ''}`;
+  top.retainerPath.forEach((p, i) => out.push(`${i === 0 ? '' : '  → '}${step(p)}`));
+  out.push('```');
+  if (top.chainLink) out.push('', 'Each value of the variable keeps the one before it alive through this link:', '', '```', ...top.chainLink.map((p) => `  → ${step(p)}`), '```');
+  out.push('', `### Location`, '', top.location ? `\`${where(top.location)}\`` : 'The snapshot did not record where this holder is defined.', '');
   return out.join('\n');
 }
 
@@ -32,13 +36,14 @@ function prose(l: Leak): string {
       : l.kind === 'timers'
         ? `timers (callback \`${l.name}\`) are scheduled and never cleared`
         : `the ${l.kind} held by \`${l.name}\` only ever grows`;
-  const where_ = l.location ? ` It is defined at \`${where(l.location)}\`.` : '';
+  const where_ = l.location ? ` ${l.chainLink ? 'The link is made' : 'It is defined'} at \`${where(l.location)}\`.` : '';
+  const link = l.chainLink ? ` Each new value keeps the one before it alive through ${linkName(l.chainLink)}, so none is ever freed.` : '';
   const rate =
     per === 0
       ? `about ${perBytes} per snapshot interval, from ${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained (${l.counts[last]} ${l.countsOf} throughout), `
       : `about ${per} ${l.countsOf} (${perBytes}) per snapshot interval, from ${l.counts[0]} to ${l.counts[last]} (${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained), `;
   return (
     `Memory grows because ${what}: ${rate}` +
-    `with no interval in which it shrank. The objects piling up are mostly \`${l.objectName}\`.${where_}`
+    `with no interval in which it shrank. The objects piling up are mostly \`${l.objectName}\`.${link}${where_}`
   );
 }

@@ -30,6 +30,7 @@ function leakLines(leak: Leak, rank: number): string[] {
     `   location: ${where(leak.location)}`,
     `   retainer path:`,
     ...pathLines(leak.retainerPath).map((l) => `     ${l}`),
+    ...(leak.chainLink ? ['   chain link (each value -> the one before it):', ...pathLines(leak.chainLink).map((l, i) => `     ${i === 0 ? '-> ' : ''}${l}`)] : []),
   ];
 }
 

@@ -55,6 +55,11 @@ export interface Leak {
   /** The same path from the heap's synthetic root, through V8's and Node's own roots. */
   fullRetainerPath?: PathStep[];
   holder: HolderInfo;
+  /**
+   * For a variable whose every new value keeps the previous one alive: the steps from one value
+   * to the older one it holds (`context -> prev`), the link to cut.
+   */
+  chainLink?: PathStep[];
   location: SourceLocation | null;
   /** Who owns the holder when that helps a reader: the emitter's variable for listeners. */
   owner?: string;

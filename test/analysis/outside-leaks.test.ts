@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { diagnose } from '../../analysis/diagnose.ts';
+import { diagnose, renderMarkdown } from '../../analysis/diagnose.ts';
 import { REPO } from './fixtures.ts';
 
 /**
@@ -15,7 +15,8 @@ import { REPO } from './fixtures.ts';
  * EventTarget keeps them as a linked list), an ES module's exported instance, a
  * dictionary of many small growing arrays, promises that never settle, an array replaced by a
  * longer copy each time (`list = list.concat(x)`), one Buffer that only gets longer, a WeakMap
- * value whose key lives for ever, a metric's label sets (prom-client); and, healthy, the same
+ * value whose key lives for ever, a metric's label sets (prom-client), Meteor's `theThing`
+ * chain through a shared closure scope; and, healthy, the same
  * dictionary with each array capped, a growing chain of promises that nothing holds, and the
  * replaced array sliced to a cap.
  */
@@ -47,6 +48,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['growing-buffer', 'auditBlob', 'object'],
     ['weakmap-value', 'events', 'array'],
     ['metric-labels', 'httpRequests', 'object'],
+    ['replace-thing', 'theThing', 'object'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -62,6 +64,13 @@ describe('diagnose on leaks written outside the lab', () => {
     if (kind === 'weakmap-value') {
       // V8's edge name carries the pair's and the table's ids; the step says what it is.
       expect(top.retainerPath.map((p) => p.edge)).toEqual(['', 'tenant', expect.stringMatching(/^WeakMap\[Object @\d+\]$/), 'events']);
+    }
+    if (kind === 'replace-thing') {
+      // The variable only names the chain's head; the link is what a developer cuts.
+      expect(top.chainLink?.map((p) => p.edge)).toEqual(['someMethod', 'context', 'originalThing']);
+      expect(top.summary).toContain('each value keeps the one before it alive through `someMethod -> originalThing`');
+      expect(top.location).toMatchObject({ line: lineOf('const originalThing = theThing') });
+      expect(renderMarkdown(r)).toContain('Each new value keeps the one before it alive through `someMethod -> originalThing`');
     }
     if (kind === 'metric-labels') {
       // Reached through the library's registry; located at the variable the code keeps it in.
