@@ -3,7 +3,7 @@ import type { Candidate } from './growth-candidates.ts';
 import { growthOf } from './candidate-selection.ts';
 import { chainLink } from './chain-link.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { dominantClass, entryTargets, newRetained, representativeClosure } from './holder-contents.ts';
+import { classOf, dominantClass, entryTargets, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
 import { nameHolder, pathName } from './leak-naming.ts';
 import { collapseRuns, pathSteps, shownPath } from './path-steps.ts';
@@ -62,7 +62,8 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   return {
     name: naming.name || nodeNameOf(s, c.node),
     kind: naming.kind,
-    objectName: dominantClass(g, grown) ?? 'Object',
+    // A chain piles up copies of its head, whatever else each copy keeps.
+    objectName: (link ? classOf(g, naming.slotTarget) : null) ?? dominantClass(g, grown) ?? 'Object',
     countsOf: useEntries ? 'entries' : 'retained objects',
     counts: [...counts],
     bytes: c.retained.map(Math.round),

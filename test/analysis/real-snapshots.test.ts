@@ -62,6 +62,8 @@ describe('diagnose on real snapshots', () => {
     expect(byName.get('auditLog')?.kind).toBe('array');
     expect(byName.get('auditLog')?.objectName).toBe('string');
     expect(byName.get('lastHandler')?.kind).toBe('closure-context');
+    // Each `chained` keeps the one before it through its scope: a chain of chained() closures.
+    expect(byName.get('lastHandler')).toMatchObject({ objectName: 'chained()', chainLink: [{ edge: 'context' }, { nodeType: 'closure', node: 'chained' }] });
     expect(byName.has('responseCache')).toBe(false);
     for (const l of r.leaks) {
       expect(l.growth.perSnapshot.every((d) => d > 0)).toBe(true);
