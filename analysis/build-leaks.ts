@@ -50,11 +50,14 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   // candidate: its new entries, not everything new under it, say what piles up.
   let grown = (c.byEntries || c.slot) && fresh.length > 0 ? fresh : newRetained(g, naming.slotTarget >= 0 ? naming.slotTarget : c.node);
   if (naming.slotTarget >= 0 && s.nodeId[naming.slotTarget] > g.baselineMaxId) grown = [naming.slotTarget, ...grown];
+  const link = naming.slotTarget >= 0 ? chainLink(g, naming.slotTarget) : null;
+  // What piles up is a chain's head copied, or a timer list's Timeouts, whatever else each keeps.
+  let piled = link ? naming.slotTarget : -1;
   if (naming.kind === 'timers') {
     const first = edgeTarget(s, c.node, s.types.edgeProperty, k.idleNext);
     grown = first >= 0 ? [first, ...grown] : grown;
+    piled = first;
   }
-  const link = naming.slotTarget >= 0 ? chainLink(g, naming.slotTarget) : null;
   const closure = representativeClosure(g, grown);
   if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure);
   const useEntries = c.byEntries;
@@ -62,8 +65,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   return {
     name: naming.name || nodeNameOf(s, c.node),
     kind: naming.kind,
-    // A chain piles up copies of its head, whatever else each copy keeps.
-    objectName: (link ? classOf(g, naming.slotTarget) : null) ?? dominantClass(g, grown) ?? 'Object',
+    objectName: (piled >= 0 ? classOf(g, piled) : null) ?? dominantClass(g, grown) ?? 'Object',
     countsOf: useEntries ? 'entries' : 'retained objects',
     counts: [...counts],
     bytes: c.retained.map(Math.round),

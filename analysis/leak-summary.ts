@@ -27,7 +27,7 @@ export function summarizeLeak(leak: Leak): string {
   const at = leak.location ? `; see ${where(leak.location)}` : '';
   let what: string;
   if (leak.kind === 'listeners') what = `"${leak.name}" listeners${leak.owner ? ` on \`${leak.owner}\`` : ''}`;
-  else if (leak.kind === 'timers') what = `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}`;
+  else if (leak.kind === 'timers') what = anonymousTimers(leak.name) ? capital(leak.name) : `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}`;
   else what = `${capital(KIND_LABEL[leak.kind])} \`${leak.name}\``;
   const holding = leak.kind === 'timers' ? ', never cleared' : `, holding ${leak.objectName} values`;
   const link = leak.chainLink ? `; each value keeps the one before it alive through ${linkName(leak.chainLink)}` : '';
@@ -38,6 +38,11 @@ export function summarizeLeak(leak: Leak): string {
 export function linkName(steps: PathStep[]): string {
   const named = steps.filter((p) => p.edgeType === 'context' || p.edgeType === 'property').map((p) => p.edge);
   return named.length > 0 ? `\`${named.join(' -> ')}\`` : 'a variable of its closure whose name the snapshot did not keep';
+}
+
+/** Timers named by their interval ('timers every 60000 ms') because their callback has no name. */
+export function anonymousTimers(name: string): boolean {
+  return name === 'timers' || name.startsWith('timers every ');
 }
 
 function capital(s: string): string {

@@ -1,5 +1,5 @@
 import { formatBytes, where } from './format.ts';
-import { linkName } from './leak-summary.ts';
+import { anonymousTimers, linkName } from './leak-summary.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
@@ -34,7 +34,9 @@ function prose(l: Leak): string {
     l.kind === 'listeners'
       ? `listeners for the \`${l.name}\` event${l.owner ? ` on \`${l.owner}\`` : ''} are added and never removed`
       : l.kind === 'timers'
-        ? `timers (callback \`${l.name}\`) are scheduled and never cleared`
+        ? anonymousTimers(l.name)
+          ? `${l.name} with an anonymous callback are scheduled and never cleared`
+          : `timers (callback \`${l.name}\`) are scheduled and never cleared`
         : `the ${l.kind} held by \`${l.name}\` only ever grows`;
   const where_ = l.location ? ` ${l.chainLink ? 'The link is made' : 'It is defined'} at \`${where(l.location)}\`.` : '';
   const link = l.chainLink ? ` Each new value keeps the one before it alive through ${linkName(l.chainLink)}, so none is ever freed.` : '';

@@ -16,7 +16,7 @@ import { REPO } from './fixtures.ts';
  * dictionary of many small growing arrays, promises that never settle, an array replaced by a
  * longer copy each time (`list = list.concat(x)`), one Buffer that only gets longer, a WeakMap
  * value whose key lives for ever, a metric's label sets (prom-client), Meteor's `theThing`
- * chain through a shared closure scope; and, healthy, the same
+ * chain through a shared closure scope, anonymous timeouts never cleared; and, healthy, the same
  * dictionary with each array capped, a growing chain of promises that nothing holds, and the
  * replaced array sliced to a cap.
  */
@@ -49,6 +49,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['weakmap-value', 'events', 'array'],
     ['metric-labels', 'httpRequests', 'object'],
     ['replace-thing', 'theThing', 'object'],
+    ['anonymous-timeouts', 'timers every 3600000 ms', 'timers'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -71,6 +72,11 @@ describe('diagnose on leaks written outside the lab', () => {
       expect(top.summary).toContain('each value keeps the one before it alive through `someMethod -> originalThing`');
       expect(top.location).toMatchObject({ line: lineOf('const originalThing = theThing') });
       expect(renderMarkdown(r)).toContain('Each new value keeps the one before it alive through `someMethod -> originalThing`');
+    }
+    if (kind === 'anonymous-timeouts') {
+      // No callback name to give: the timers go by their interval, and what piles up is Timeouts.
+      expect(top.summary).toMatch(/^Timers every 3600000 ms grew from \d+ to \d+ objects/);
+      expect(top).toMatchObject({ objectName: 'Timeout', location: { line: lineOf('setTimeout(() => request.id') } });
     }
     if (kind === 'metric-labels') {
       // Reached through the library's registry; located at the variable the code keeps it in.
