@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { runCli } from '../lab/cli-main.ts';
+import { runCli, userPath } from '../lab/cli-main.ts';
 import { labError } from '../lab/errors.ts';
 import { diagnose, renderMarkdown, renderText } from './diagnose.ts';
 import { latestSnapshots } from './snapshot-files.ts';
@@ -10,6 +10,7 @@ const USAGE = `Usage: diagnose [options] [SNAPSHOT...]
 Diffs heap snapshots of one process (oldest first) and names what grows.
 
   (no snapshots)              use runs/latest/snapshots/*.heapsnapshot, in time order
+  DIR                         use DIR/*.heapsnapshot, in time order
   --baseline B --target T --final F
                               memlab-style series (--target may be left out)
   --snapshots S1 S2 ... Sn    n >= 2 snapshots, oldest first (bare paths work too)
@@ -49,13 +50,15 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const listed = [...(values.snapshots ?? []), ...positionals];
-  const memlab = [values.baseline, values.target, values.final];
+  const listed = [...(values.snapshots ?? []), ...positionals].map(userPath);
+  const memlab = [values.baseline, values.target, values.final].map((x) => (x === undefined ? x : userPath(x)));
   let snapshots: string[];
   if (memlab.some((x) => x !== undefined)) {
     if (listed.length > 0) throw labError('LAB_ERR_BAD_OPTION', 'use either --baseline/--target/--final or --snapshots, not both');
     if (!values.baseline || !values.final) throw labError('LAB_ERR_BAD_OPTION', '--baseline and --final are both needed (--target is optional)');
     snapshots = memlab.filter((x): x is string => x !== undefined);
+  } else if (listed.length === 1 && (await isDirectory(listed[0]))) {
+    snapshots = await latestSnapshots(listed[0]);
   } else if (listed.length > 0) {
     snapshots = listed;
   } else {
@@ -69,9 +72,9 @@ async function main(): Promise<number> {
   const report = await diagnose({ snapshots, maxLeaks, onProgress: progress, parallel: values.parallel, parseHelper: values['single-thread'] ? false : undefined });
   const json = `${JSON.stringify({ verdict: report.verdict, leaks: report.leaks, snapshots: report.snapshots, elapsedMs: report.elapsedMs }, null, 2)}\n`;
   if (values.json === '-') process.stdout.write(json);
-  else if (values.json) await writeOut(values.json, json);
+  else if (values.json) await writeOut(userPath(values.json), json);
   if (values.markdown === '-') process.stdout.write(renderMarkdown(report));
-  else if (values.markdown) await writeOut(values.markdown, renderMarkdown(report));
+  else if (values.markdown) await writeOut(userPath(values.markdown), renderMarkdown(report));
   if (values.json !== '-' && values.markdown !== '-') process.stdout.write(renderText(report));
   return 0;
 }
@@ -82,6 +85,10 @@ function throttled(write: (msg: string) => void): (msg: string) => void {
     const pct = /: (\d+)%$/.exec(msg);
     if (!pct || Number(pct[1]) % 25 < 10) write(msg);
   };
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  return stat(p).then((st) => st.isDirectory(), () => false);
 }
 
 async function writeOut(file: string, text: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { basename, resolve } from 'node:path';
 import { isLabError } from './errors.ts';
 
 /**
@@ -32,4 +33,17 @@ function messageOf(err: unknown): string {
 function isParseArgsError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+/**
+ * A path the user typed, made absolute. `npm run x -- file` runs in the package's folder, not
+ * where it was typed (npm walks up to package.json): when this process is that npm script,
+ * a relative path is taken from npm's INIT_CWD, the folder the user was in. Defaults (such as
+ * runs/latest) are the lab's own and stay relative to the lab.
+ */
+export function userPath(p: string): string {
+  const script = process.env.npm_lifecycle_script ?? '';
+  const initCwd = process.env.INIT_CWD;
+  const viaNpm = initCwd !== undefined && process.argv[1] !== undefined && script.includes(basename(process.argv[1]));
+  return viaNpm ? resolve(initCwd, p) : resolve(p);
 }

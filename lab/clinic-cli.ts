@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findScenario } from '../leak-scenarios/index.ts';
 import { trackChild } from './child-registry.ts';
-import { runCli } from './cli-main.ts';
+import { runCli, userPath } from './cli-main.ts';
 import { APP_DEFAULTS } from './defaults.ts';
 import { labError } from './errors.ts';
 import { makeDirs } from './make-dirs.ts';
@@ -53,7 +53,7 @@ await runCli('clinic', async () => {
   const seconds = Number(values.seconds);
   if (!Number.isInteger(seconds) || seconds < 1) throw labError('LAB_ERR_BAD_OPTION', `--seconds must be a whole number above 0, got "${values.seconds}"`);
   const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
-  const dest = path.resolve(values.out ?? path.join('runs', `${stamp}-${scenario.name}-clinic-${values.tool}`));
+  const dest = values.out === undefined ? path.resolve('runs', `${stamp}-${scenario.name}-clinic-${values.tool}`) : userPath(values.out);
   try {
     makeDirs(dest);
   } catch (err) {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { abortOnSignals } from './abort-on-signals.ts';
-import { runCli } from './cli-main.ts';
+import { runCli, userPath } from './cli-main.ts';
 import { OUTAGE_PROFILES, type OutageProfileName } from './defaults.ts';
 import { runAct, ACT_HELP } from './drill-client.ts';
 import { DRILL_DEFAULTS, resolveDrillOptions } from './drill-options.ts';
@@ -70,7 +70,7 @@ await runCli('drill', async () => {
     timeLimitSeconds: num(values['time-limit'], '--time-limit'),
     port: num(values.port, '--port'),
     tz: values.tz,
-    out: values.out,
+    out: values.out === undefined ? undefined : userPath(values.out),
     rate: num(values.rate, '--rate'),
     users: num(values.users, '--users'),
     postmortem: !values['no-postmortem'],

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { runCli } from './cli-main.ts';
+import { runCli, userPath } from './cli-main.ts';
 import { OUTAGE_PROFILES, type OutageProfileName } from './defaults.ts';
 import { abortOnSignals } from './abort-on-signals.ts';
 import { LiveStatus, statusLine } from './live-status.ts';
@@ -59,7 +59,7 @@ await runCli('outage', async () => {
     scenario: values.scenario,
     profile: values.profile as OutageProfileName | undefined,
     tz: values.tz,
-    out: values.out,
+    out: values.out === undefined ? undefined : userPath(values.out),
     seed: num(values.seed),
     rate: num(values.rate),
     users: num(values.users),

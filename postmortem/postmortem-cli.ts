@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runCli } from '../lab/cli-main.ts';
+import { runCli, userPath } from '../lab/cli-main.ts';
 import { writePostmortem } from './write-postmortem.ts';
 
 const NAME = 'postmortem';
@@ -36,7 +36,8 @@ runCli(NAME, async () => {
     process.stdout.write(`${usage()}\n`);
     return 0;
   }
-  const runDir = path.resolve(values.run);
+  // The default is the lab's own folder; a folder the user names is taken from where they typed it.
+  const runDir = values.run === FLAGS.run.default ? path.resolve(values.run) : userPath(values.run);
   const result = await writePostmortem(runDir, {
     onProgress: (message) => process.stderr.write(`${NAME}: ${message}\n`),
     onWarning: (message) => process.stderr.write(`${NAME}: warning: ${message}\n`),

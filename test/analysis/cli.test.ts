@@ -73,6 +73,21 @@ describe('diagnose CLI', () => {
     expect(r.stdout).toContain('message');
   }, 60_000);
 
+  it('takes a folder of snapshots, and relative paths from where `npm run diagnose` was typed', async () => {
+    // leak[] lives in DIR/listeners as s0..s2.heapsnapshot.
+    const folder = await cli(['--quiet', '--json', '-', join(dir, 'listeners')]);
+    expect(folder.code).toBe(0);
+    expect(JSON.parse(folder.stdout).snapshots.map((s: { file: string }) => s.file)).toEqual(leak);
+    // npm runs the script in the lab's folder; the user typed the paths in theirs.
+    const where = join(dir, 'listeners');
+    const npm = await exec('npm', ['--prefix', REPO, 'run', '-s', 'diagnose', '--', '--quiet', 's0.heapsnapshot', 's1.heapsnapshot', 's2.heapsnapshot', '--json', 'report.json'], {
+      cwd: where,
+      timeout: 60_000,
+    });
+    expect(npm.stdout).toContain('message');
+    expect(JSON.parse(readFileSync(join(where, 'report.json'), 'utf8')).leaks[0].holder.name).toBe('bus');
+  }, 60_000);
+
   it('exits 2 with one line naming the file on bad input, and no stack trace', async () => {
     const bad = join(dir, 'bad.heapsnapshot');
     writeFileSync(bad, '{"snapshot": {"meta": {}}, "nodes": [1,2');
