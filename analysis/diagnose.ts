@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { labError } from '../lab/errors.ts';
+import { isLabError, labError } from '../lab/errors.ts';
+import { plainSnapshots } from './gunzip-snapshots.ts';
 import { buildLeaks } from './build-leaks.ts';
 import { selectHolders } from './candidate-selection.ts';
 import { dominatorOrder } from './dominator-order.ts';
@@ -68,6 +69,22 @@ export async function diagnose(opts: DiagnoseOptions): Promise<DiagnosisReport> 
   if (!Array.isArray(files) || files.length < 2) {
     throw labError('LAB_ERR_SNAPSHOT_SET', `diagnose needs at least 2 heap snapshots of one process, got ${files?.length ?? 0}`);
   }
+  await assertReadable(files);
+  const plain = await plainSnapshots(files, opts.onProgress);
+  try {
+    const say = opts.onProgress;
+    const report = await diagnosePlain({ ...opts, onProgress: say && ((msg) => say(plain.rename(msg))) }, plain.files, started, maxLeaks);
+    return { ...report, snapshots: report.snapshots.map((s) => ({ ...s, file: plain.rename(s.file) })) };
+  } catch (err) {
+    // Errors name the user's .gz file, not its inflated copy.
+    if (isLabError(err)) throw labError(err.code, plain.rename(err.message), err);
+    throw err;
+  } finally {
+    plain.release();
+  }
+}
+
+async function diagnosePlain(opts: DiagnoseOptions, files: string[], started: number, maxLeaks: number): Promise<DiagnosisReport> {
   const sizes = await assertReadable(files);
   const say = opts.onProgress ?? (() => {});
   const reading = (file: string, f: number) => say(`reading ${file}: ${Math.round(f * 100)}%`);

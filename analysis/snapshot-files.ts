@@ -11,7 +11,7 @@ import { labError } from '../lab/errors.ts';
 export async function latestSnapshots(dir: string): Promise<string[]> {
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.heapsnapshot'));
+    names = (await readdir(dir)).filter((n) => /\.heapsnapshot(?:\.gz)?$/i.test(n));
   } catch {
     throw labError('LAB_ERR_SNAPSHOT_SET', `no snapshots given and ${dir} cannot be read; pass --snapshots or --baseline/--final`);
   }

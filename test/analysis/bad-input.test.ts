@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { isLabError, type LabErrorCode } from '../../lab/errors.ts';
 import { diagnose } from '../../analysis/diagnose.ts';
 import { readSnapshot } from '../../analysis/read-snapshot.ts';
@@ -55,6 +56,25 @@ describe('bad snapshot files', () => {
       const f = file(`cut-${frac}.heapsnapshot`, realBytes.subarray(0, Math.floor(realBytes.length * frac)));
       await expectLabError(readSnapshot(f), 'LAB_ERR_SNAPSHOT_FILE', f);
     }
+  });
+
+  it('gzipped: a cut .gz and a .gz of a cut snapshot name the .gz, and leave no inflated copy behind', async () => {
+    // A temporary folder of this test's own: other test files inflate snapshots at the same time.
+    const ownTmp = join(dir, 'tmp');
+    mkdirSync(ownTmp);
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = ownTmp;
+    onTestFinished(() => {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    });
+    const whole = gzipSync(realBytes);
+    const cutGz = file('cut.heapsnapshot.gz', whole.subarray(0, Math.floor(whole.length / 2)));
+    await expectLabError(diagnose({ snapshots: [real, cutGz] }), 'LAB_ERR_SNAPSHOT_FILE', `${cutGz} is gzipped but it cannot be inflated`);
+    const gzOfCut = file('inner-cut.heapsnapshot.gz', gzipSync(realBytes.subarray(0, Math.floor(realBytes.length / 2))));
+    await expectLabError(diagnose({ snapshots: [real, gzOfCut] }), 'LAB_ERR_SNAPSHOT_FILE', `${gzOfCut} is not a usable heap snapshot`);
+    expect(tmpdir()).toBe(ownTmp);
+    expect(readdirSync(ownTmp)).toEqual([]);
   });
 
   it('corrupt numbers and structure', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestSnapshots } from '../../analysis/snapshot-files.ts';
 import { makeSnapshots, REPO } from './fixtures.ts';
@@ -78,6 +79,14 @@ describe('diagnose CLI', () => {
     const folder = await cli(['--quiet', '--json', '-', join(dir, 'listeners')]);
     expect(folder.code).toBe(0);
     expect(JSON.parse(folder.stdout).snapshots.map((s: { file: string }) => s.file)).toEqual(leak);
+    // Snapshots copied off a server, gzipped: read as they are, reported under their own names.
+    const gz = join(dir, 'gzipped');
+    mkdirSync(gz);
+    const gzipped = leak.map((f, i) => join(gz, `s${i}.heapsnapshot.gz`));
+    leak.forEach((f, i) => writeFileSync(gzipped[i], gzipSync(readFileSync(f))));
+    const fromGz = await cli(['--quiet', '--json', '-', gz]);
+    expect(fromGz.code).toBe(0);
+    expect(JSON.parse(fromGz.stdout)).toMatchObject({ leaks: [{ holder: { name: 'bus' } }], snapshots: gzipped.map((file) => ({ file })) });
     // npm runs the script in the lab's folder; the user typed the paths in theirs.
     const where = join(dir, 'listeners');
     const npm = await exec('npm', ['--prefix', REPO, 'run', '-s', 'diagnose', '--', '--quiet', 's0.heapsnapshot', 's1.heapsnapshot', 's2.heapsnapshot', '--json', 'report.json'], {
