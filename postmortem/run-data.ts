@@ -26,6 +26,8 @@ export interface RunProblem {
 export interface DiagnosedLeak {
   name?: string;
   kind?: string;
+  /** What `counts` counts: collection entries, or objects the holder keeps alive. */
+  countsOf?: string;
   counts?: number[];
   bytes?: number[];
   retainedBytes?: number;

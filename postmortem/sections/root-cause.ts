@@ -40,7 +40,7 @@ function diagnosed(ctx: SectionContext): Block[] {
   const items: Inline[][] = [
     [
       'What grows: ', strong(leak.name), l.kind ? ` (${l.kind})` : '',
-      counts.length > 0 ? `: ${counts.map(count).join(' → ')} objects over ${count(counts.length)} snapshots` : '',
+      counts.length > 0 ? `: ${counts.map(count).join(' → ')} ${l.countsOf === 'entries' ? 'entries' : 'objects'} over ${count(counts.length)} snapshots` : '',
       leak.perSnapshot.length > 0 ? `, ${leak.perSnapshot.map((n) => `+${count(n)}`).join(', ')} per snapshot` : '',
       leak.bytesPerSnapshot.length > 0 ? ` (${leak.bytesPerSnapshot.map((b) => `+${megabytes(b)}`).join(', ')} per snapshot)` : '',
       '.',
@@ -54,7 +54,7 @@ function diagnosed(ctx: SectionContext): Block[] {
     items.push(['Held by: ', code(str(l.holder.name)), about.length > 0 ? ` (${about.join(', ')}).` : '.']);
   }
   items.push(leak.location ? ['Where: ', code(leak.location)] : ['Where: the diagnosis did not name a source location.']);
-  if (l.summary) items.push(['In short: ', str(l.summary)]);
+  if (l.summary) items.push(['In short: ', ...runText(str(l.summary))]);
   const elapsed = numOrNaN(diagnosis.elapsedMs);
   items.push([
     `The diagnosis compared ${count(diagnosis.snapshots.length)} heap snapshots`,

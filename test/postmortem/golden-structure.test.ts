@@ -116,6 +116,9 @@ describe('postmortem of the recorded run: structure and numbers', () => {
     for (const n of top.growth.perSnapshot) expect(section).toContain(`+${count(n)}`);
     expect(section).toContain(`${top.location.file}:${top.location.line}`);
     for (const step of top.retainerPath) if (step.edge) expect(section).toContain(step.edge);
+    // Counted as the diagnosis counted them, and its summary's `names` as code, not as escaped backticks.
+    expect(section).toContain(`${top.counts.map(count).join(' → ')} ${top.countsOf === 'entries' ? 'entries' : 'objects'} over`);
+    expect(section).not.toContain('\\`');
   });
 
   it('quotes the leaky and the fixed code from the scenario\'s file, not retyped', () => {
