@@ -29,10 +29,12 @@ export function chainLink(g: FinalGraph, head: number): ChainLink | null {
   const parentNode = new Map<number, number>([[head, -1]]);
   const parentEdge = new Map<number, number>();
   let frontier = [head];
-  for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0 && parentNode.size < MAX_VISITS; depth++) {
+  for (let depth = 0; depth < MAX_DEPTH && frontier.length > 0; depth++) {
     const next: number[] = [];
     for (const v of frontier) {
       for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
+        // A value with a million elements is a collection, not a link: stop looking early.
+        if (parentNode.size >= MAX_VISITS) return null;
         const w = s.edgeTo[e];
         if (retains[s.edgeType[e]] !== 1 || parentNode.has(w) || !inside(w)) continue;
         parentNode.set(w, v);
