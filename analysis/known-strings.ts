@@ -8,6 +8,7 @@ const NAMES = {
   table: 'table',
   proto: '__proto__',
   context: 'context',
+  previous: 'previous',
   shared: 'shared',
   scriptOrDebugInfo: 'script_or_debug_info',
   script: 'script',

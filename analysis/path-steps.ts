@@ -48,14 +48,36 @@ export function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[
     }
     if (et === ty.edgeContext && isModuleScope(g, holder)) return [from(i - 1), ...steps.slice(i)];
   }
-  for (let i = 1; i < path.nodes.length; i++) {
+  let start = -1;
+  for (let i = 1; i < path.nodes.length && start < 0; i++) {
     const t = s.nodeType[path.nodes[i - 1]];
     if (t === ty.synthetic || t === ty.native || t === ty.hidden || t === ty.code) continue;
     const et = s.edgeType[path.edges[i]];
     const named = et === ty.edgeContext || et === ty.edgeShortcut || (et === ty.edgeProperty && !/^(?:\d+|<symbol.*)$/.test(steps[i].edge));
-    if (named) return [from(i - 1), ...steps.slice(i)];
+    if (named) start = i - 1;
   }
-  return steps;
+  if (start < 0) return steps;
+  const scope = enclosingScope(g, path);
+  return [from(Math.max(start, scope)), ...steps.slice(Math.max(start, scope) + 1)];
+}
+
+/**
+ * A holder in a function's scope is alive while any closure over that scope is, and the
+ * shortest path to such a closure is often plumbing (a signal handler, a framework's router)
+ * that says nothing about the leak: the path starts at the scope that holds the closure
+ * (`store -> get -> context -> renderedPages`). Returns that scope's position, or -1.
+ */
+function enclosingScope(g: FinalGraph, path: { nodes: number[]; edges: number[] }): number {
+  const { s, k } = g;
+  const isContext = (i: number) => s.nodeName[path.nodes[i]] === k.systemContext;
+  const internal = (i: number, name: number) => s.edgeType[path.edges[i]] === s.types.edgeInternal && s.edgeName[path.edges[i]] === name;
+  let j = path.nodes.length - 1;
+  while (j > 0 && !isContext(j)) j--;
+  // Up through outer scopes (`previous`) to the closure whose scope it is.
+  while (j > 0 && isContext(j - 1) && internal(j, k.previous)) j--;
+  if (j < 2 || !internal(j, k.context) || s.nodeType[path.nodes[j - 1]] !== s.types.closure) return -1;
+  for (let i = j - 2; i >= 0; i--) if (isContext(i)) return i;
+  return -1;
 }
 
 /** An ES module's top-level Context: its `extension` is the module record. */
