@@ -31,10 +31,11 @@ export async function plainSnapshots(files: string[], say: (msg: string) => void
     process.off('exit', release);
     for (const sig of SIGNALS) process.off(sig, onSignal);
   };
-  // Ctrl-C ends a process without its 'exit' event: clean up, then die of the same signal.
+  // Ctrl-C ends a process without its 'exit' event: clean up, then die of the same signal,
+  // unless the program has a handler of its own (it decides how to end).
   const onSignal = (sig: NodeJS.Signals) => {
     release();
-    process.kill(process.pid, sig);
+    if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
   };
   try {
     const zipped = (await Promise.all(files.map(async (f) => ((await isGzip(f)) ? f : null)))).filter((f): f is string => f !== null);
