@@ -2,6 +2,7 @@ import { edgeTarget, nodeNameOf } from './heap-snapshot.ts';
 import type { Candidate } from './growth-candidates.ts';
 import { growthOf } from './candidate-selection.ts';
 import { chainLink } from './chain-link.ts';
+import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryTargets, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
@@ -58,6 +59,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     grown = first >= 0 ? [first, ...grown] : grown;
     piled = first;
   }
+  const examples = entryExamples(g, naming.slotTarget >= 0 ? naming.slotTarget : c.node);
   const closure = representativeClosure(g, grown);
   if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure);
   const useEntries = c.byEntries;
@@ -80,6 +82,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
       edgeType: naming.edgeType,
       nodeId: s.nodeId[holderNode],
     },
+    ...(examples.length > 0 ? { examples } : {}),
     ...(link ? { chainLink: link.steps } : {}),
     location: locateLeak(g, path, naming, closure, link),
     ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: naming.owner ?? pathName(g, path, path.nodes.length - 3) } : {}),

@@ -39,6 +39,7 @@ function prose(l: Leak): string {
           : `timers (callback \`${l.name}\`) are scheduled and never cleared`
         : `the ${l.kind} held by \`${l.name}\` only ever grows`;
   const where_ = l.location ? ` ${l.chainLink ? 'The link is made' : 'It is defined'} at \`${where(l.location)}\`.` : '';
+  const examples = l.examples ? ` The newest entries are ${l.examples.map((x) => `\`${x.replace(/`/g, "'")}\``).join(', ')}.` : '';
   const link = l.chainLink ? ` Each new value keeps the one before it alive through ${linkName(l.chainLink)}, so none is ever freed.` : '';
   const rate =
     per === 0
@@ -46,6 +47,6 @@ function prose(l: Leak): string {
       : `about ${per} ${l.countsOf} (${perBytes}) per snapshot interval, from ${l.counts[0]} to ${l.counts[last]} (${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained), `;
   return (
     `Memory grows because ${what}: ${rate}` +
-    `with no interval in which it shrank. The objects piling up are mostly \`${l.objectName}\`.${link}${where_}`
+    `with no interval in which it shrank. The objects piling up are mostly \`${l.objectName}\`.${examples}${link}${where_}`
   );
 }

@@ -55,6 +55,8 @@ export interface Leak {
   /** The same path from the heap's synthetic root, through V8's and Node's own roots. */
   fullRetainerPath?: PathStep[];
   holder: HolderInfo;
+  /** Keys (or strings) of entries added since the baseline, newest last: the key space at a glance. */
+  examples?: string[];
   /**
    * For a variable whose every new value keeps the previous one alive: the steps from one value
    * to the older one it holds (`context -> prev`), the link to cut.

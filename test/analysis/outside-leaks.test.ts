@@ -68,6 +68,11 @@ describe('diagnose on leaks written outside the lab', () => {
       // V8's edge name carries the pair's and the table's ids; the step says what it is.
       expect(top.retainerPath.map((p) => p.edge)).toEqual(['', 'tenant', expect.stringMatching(/^WeakMap\[Object @\d+\]$/), 'events']);
     }
+    if (kind === 'private-field') {
+      // The key space in plain sight: one entry per client address and port.
+      expect(top.examples).toHaveLength(3);
+      for (const key of top.examples ?? []) expect(key).toMatch(/^10\.0\.\d+\.\d+:\d+$/);
+    }
     if (kind === 'replace-thing') {
       // The variable only names the chain's head; the link is what a developer cuts.
       expect(top.chainLink?.map((p) => p.edge)).toEqual(['someMethod', 'context', 'originalThing']);

@@ -1,0 +1,74 @@
+import { edgeNameOf, isStringType, nodeNameOf } from './heap-snapshot.ts';
+import type { FinalGraph } from './final-graph.ts';
+import { isValueNode } from './holder-metrics.ts';
+
+const MAX_CHARS = 80;
+
+/** All it reads of the last snapshot's analysis. */
+type Examined = Pick<FinalGraph, 's' | 'k' | 'baselineMaxId'>;
+
+/**
+ * A few keys of the entries a holder gained since the baseline (a Map's or Set's string keys,
+ * a dictionary's property names, an array's strings), the newest last: the key space is
+ * often the root cause in plain sight (`user42|/search?q=...`, one per user and URL).
+ */
+export function entryExamples(g: Examined, holder: number, max = 3): string[] {
+  const { s, k } = g;
+  const ty = s.types;
+  const fresh = (v: number) => s.nodeId[v] > g.baselineMaxId;
+  const out: string[] = [];
+  for (let e = s.firstEdge[holder]; e < s.firstEdge[holder + 1]; e++) {
+    const t = s.edgeType[e];
+    const to = s.edgeTo[e];
+    if (t === ty.edgeProperty && s.edgeName[e] !== k.proto && fresh(to) && isValueNode(s, to)) out.push(edgeNameOf(s, e));
+    else if (t === ty.edgeElement && fresh(to) && isStringType(s, s.nodeType[to])) out.push(stringText(g, to));
+    else if (t === ty.edgeInternal && s.edgeName[e] === k.table) out.push(...tableKeys(g, to, fresh));
+  }
+  return out.slice(-max).map(cut);
+}
+
+/**
+ * V8's ordered hash tables keep a Map entry as key, value, chain and a Set entry as key, chain;
+ * the chain is a small integer, absent from the graph. So two slots in a row are a Map's key and
+ * value, and a slot alone is a Set's key (or a Map entry with a number key or value). Heap
+ * numbers and small integers are not nodes: only string keys can be shown.
+ */
+function tableKeys(g: Examined, table: number, fresh: (v: number) => boolean): string[] {
+  const { s } = g;
+  const slots: [number, number][] = [];
+  for (let e = s.firstEdge[table]; e < s.firstEdge[table + 1]; e++) {
+    const index = s.strings.asIndex(s.edgeName[e]);
+    if (s.edgeType[e] === s.types.edgeInternal && index >= 0) slots.push([index, s.edgeTo[e]]);
+  }
+  slots.sort((a, b) => a[0] - b[0]);
+  const keys: string[] = [];
+  for (let i = 0; i < slots.length; i++) {
+    const [index, node] = slots[i];
+    const paired = i + 1 < slots.length && slots[i + 1][0] === index + 1;
+    const value = paired ? slots[i + 1][1] : node;
+    if (paired) i++;
+    if ((fresh(node) || fresh(value)) && isStringType(s, s.nodeType[node])) keys.push(stringText(g, node));
+  }
+  return keys;
+}
+
+/**
+ * A string's text. V8 names a concatenation `(concatenated string)` and keeps its halves as
+ * `first` and `second`, as built by `${user}|${url}`: they are joined back, up to the shown length.
+ */
+function stringText(g: Examined, v: number, budget = MAX_CHARS + 1): string {
+  const { s } = g;
+  if (s.nodeTypeNames[s.nodeType[v]] !== 'concatenated string') return nodeNameOf(s, v);
+  let text = '';
+  for (const half of ['first', 'second']) {
+    for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1] && text.length < budget; e++) {
+      if (s.edgeType[e] === s.types.edgeInternal && edgeNameOf(s, e) === half) text += stringText(g, s.edgeTo[e], budget - text.length);
+    }
+  }
+  return text;
+}
+
+function cut(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > MAX_CHARS ? `${flat.slice(0, MAX_CHARS - 3)}...` : flat;
+}

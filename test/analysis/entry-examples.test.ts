@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { entryExamples } from '../../analysis/entry-examples.ts';
+import { knownStrings } from '../../analysis/known-strings.ts';
+import { readSnapshot } from '../../analysis/read-snapshot.ts';
+import { SnapshotBuilder } from './snapshot-builder.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'leak-lab-examples-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('entry examples', () => {
+  it('shows the string keys of entries added since the baseline, newest last, joining concatenations', async () => {
+    const b = new SnapshotBuilder();
+    const map = b.node('object', 'Map', 32);
+    const mapTable = b.node('array', '', 64);
+    const set = b.node('object', 'Set', 32);
+    const setTable = b.node('array', '', 64);
+    const dict = b.node('object', 'Object', 32);
+    const lines = b.node('object', 'Array', 32);
+    const oldKey = b.node('string', 'old-key', 24);
+    const oldValue = b.node('object', 'Page', 40);
+    const oldMember = b.node('string', 'c', 16);
+    const oldEntry = b.node('object', 'History', 16);
+    const baselineMaxId = b.idOf(oldEntry);
+    // A Map entry is key, value, chain (a small integer, not in the graph): slots 5, 6 and 8, 9 pair up.
+    const consKey = b.node('concatenated string', '(concatenated string)', 32);
+    const user = b.node('string', 'user-7 ', 24);
+    const url = b.node('string', '/cart?id=9', 24);
+    const value = b.node('object', 'Page', 40);
+    // A string key whose value is a small integer stands alone.
+    const lonely = b.node('string', 'lonely', 24);
+    const a = b.node('string', 'a', 16);
+    const bb = b.node('string', 'b', 16);
+    const fresh = b.node('object', 'History', 16);
+    const line = b.node('string', 'GET /x 200', 24);
+    for (const h of [map, set, dict, lines]) b.edge(b.gcRoots, 'element', h + 10, h);
+    b.edge(map, 'internal', 'table', mapTable).edge(set, 'internal', 'table', setTable);
+    b.edge(mapTable, 'internal', 5, oldKey).edge(mapTable, 'internal', 6, oldValue);
+    b.edge(mapTable, 'internal', 8, consKey).edge(mapTable, 'internal', 9, value).edge(mapTable, 'internal', 11, lonely);
+    b.edge(consKey, 'internal', 'first', user).edge(consKey, 'internal', 'second', url);
+    // A Set entry is key, chain: its keys never sit side by side.
+    b.edge(setTable, 'internal', 4, a).edge(setTable, 'internal', 6, bb).edge(setTable, 'internal', 8, oldMember);
+    b.edge(dict, 'property', 'user0', oldEntry).edge(dict, 'property', 'user1', fresh);
+    b.edge(lines, 'element', 0, line);
+    const s = await readSnapshot(b.write(join(dir, 'examples.heapsnapshot')));
+    const g = { s, k: knownStrings(s), baselineMaxId };
+    expect(entryExamples(g, map)).toEqual(['user-7 /cart?id=9', 'lonely']);
+    expect(entryExamples(g, set)).toEqual(['a', 'b']);
+    expect(entryExamples(g, dict)).toEqual(['user1']);
+    expect(entryExamples(g, lines)).toEqual(['GET /x 200']);
+    expect(entryExamples(g, map, 1)).toEqual(['lonely']);
+  });
+});
