@@ -16,38 +16,37 @@ export function entryExamples(g: Examined, holder: number, max = 3): string[] {
   const { s, k } = g;
   const ty = s.types;
   const fresh = (v: number) => s.nodeId[v] > g.baselineMaxId;
+  // Newest first, from the end, and only as many as shown: holders can have millions of entries.
   const out: string[] = [];
-  for (let e = s.firstEdge[holder]; e < s.firstEdge[holder + 1]; e++) {
+  for (let e = s.firstEdge[holder + 1] - 1; e >= s.firstEdge[holder] && out.length < max; e--) {
     const t = s.edgeType[e];
     const to = s.edgeTo[e];
     if (t === ty.edgeProperty && s.edgeName[e] !== k.proto && fresh(to) && isValueNode(s, to)) out.push(edgeNameOf(s, e));
     else if (t === ty.edgeElement && fresh(to) && isStringType(s, s.nodeType[to])) out.push(stringText(g, to));
-    else if (t === ty.edgeInternal && s.edgeName[e] === k.table) out.push(...tableKeys(g, to, fresh));
+    else if (t === ty.edgeInternal && s.edgeName[e] === k.table) out.push(...tableKeys(g, to, fresh, max - out.length));
   }
-  return out.slice(-max).map(cut);
+  return out.reverse().map(cut);
 }
 
 /**
  * V8's ordered hash tables keep a Map entry as key, value, chain and a Set entry as key, chain;
  * the chain is a small integer, absent from the graph. So two slots in a row are a Map's key and
  * value, and a slot alone is a Set's key (or a Map entry with a number key or value). Heap
- * numbers and small integers are not nodes: only string keys can be shown.
+ * numbers and small integers are not nodes: only string keys can be shown. The snapshot lists
+ * slots in order; read from the end, newest first.
  */
-function tableKeys(g: Examined, table: number, fresh: (v: number) => boolean): string[] {
+function tableKeys(g: Examined, table: number, fresh: (v: number) => boolean, max: number): string[] {
   const { s } = g;
-  const slots: [number, number][] = [];
-  for (let e = s.firstEdge[table]; e < s.firstEdge[table + 1]; e++) {
-    const index = s.strings.asIndex(s.edgeName[e]);
-    if (s.edgeType[e] === s.types.edgeInternal && index >= 0) slots.push([index, s.edgeTo[e]]);
-  }
-  slots.sort((a, b) => a[0] - b[0]);
+  const slotOf = (e: number) => (s.edgeType[e] === s.types.edgeInternal ? s.strings.asIndex(s.edgeName[e]) : -1);
   const keys: string[] = [];
-  for (let i = 0; i < slots.length; i++) {
-    const [index, node] = slots[i];
-    const paired = i + 1 < slots.length && slots[i + 1][0] === index + 1;
-    const value = paired ? slots[i + 1][1] : node;
-    if (paired) i++;
-    if ((fresh(node) || fresh(value)) && isStringType(s, s.nodeType[node])) keys.push(stringText(g, node));
+  for (let e = s.firstEdge[table + 1] - 1; e >= s.firstEdge[table] && keys.length < max; e--) {
+    const slot = slotOf(e);
+    if (slot < 0) continue;
+    const paired = e > s.firstEdge[table] && slot > 0 && slotOf(e - 1) === slot - 1;
+    const key = paired ? s.edgeTo[e - 1] : s.edgeTo[e];
+    const value = s.edgeTo[e];
+    if (paired) e--;
+    if ((fresh(key) || fresh(value)) && isStringType(s, s.nodeType[key])) keys.push(stringText(g, key));
   }
   return keys;
 }
