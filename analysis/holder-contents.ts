@@ -6,7 +6,7 @@ import { isValueNode } from './holder-metrics.ts';
  * What a growing holder holds: its entries (elements, properties, Map/Set table slots), the
  * ones allocated after the baseline, and the class that dominates among them.
  */
-export function entryTargets(g: FinalGraph, holder: number): number[] {
+export function entryTargets(g: Pick<FinalGraph, 's' | 'k'>, holder: number): number[] {
   const { s, k } = g;
   const ty = s.types;
   const out: number[] = [];
@@ -15,9 +15,16 @@ export function entryTargets(g: FinalGraph, holder: number): number[] {
     const to = s.edgeTo[e];
     if ((t === ty.edgeElement || (t === ty.edgeProperty && s.edgeName[e] !== k.proto)) && isValueNode(s, to)) out.push(to);
     else if (t === ty.edgeInternal && s.edgeName[e] === k.table) {
+      // A Map entry is key, value, chain: two slots in a row are a key and its value, and the
+      // value is what an entry holds (a Set's keys stand alone: they are its entries).
+      let lastSlot = -2;
       for (let f = s.firstEdge[to]; f < s.firstEdge[to + 1]; f++) {
         const v = s.edgeTo[f];
-        if (s.edgeType[f] === ty.edgeInternal && s.strings.asIndex(s.edgeName[f]) >= 0 && isValueNode(s, v)) out.push(v);
+        const slot = s.edgeType[f] === ty.edgeInternal ? s.strings.asIndex(s.edgeName[f]) : -1;
+        if (slot < 0 || !isValueNode(s, v)) continue;
+        if (slot === lastSlot + 1) out[out.length - 1] = v;
+        else out.push(v);
+        lastSlot = slot;
       }
     }
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { entryExamples } from '../../analysis/entry-examples.ts';
+import { entryTargets } from '../../analysis/holder-contents.ts';
 import { knownStrings } from '../../analysis/known-strings.ts';
 import { readSnapshot } from '../../analysis/read-snapshot.ts';
 import { SnapshotBuilder } from './snapshot-builder.ts';
@@ -10,7 +11,7 @@ import { SnapshotBuilder } from './snapshot-builder.ts';
 const dir = mkdtempSync(join(tmpdir(), 'leak-lab-examples-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('entry examples', () => {
+describe('entries of a holder', () => {
   it('shows the string keys of entries added since the baseline, newest last, joining concatenations', async () => {
     const b = new SnapshotBuilder();
     const map = b.node('object', 'Map', 32);
@@ -51,5 +52,8 @@ describe('entry examples', () => {
     expect(entryExamples(g, dict)).toEqual(['user1']);
     expect(entryExamples(g, lines)).toEqual(['GET /x 200']);
     expect(entryExamples(g, map, 1)).toEqual(['lonely']);
+    // What the entries hold: a Map's values, not its keys; a Set's keys, which are its entries.
+    expect(entryTargets(g, map)).toEqual([oldValue, value, lonely]);
+    expect(entryTargets(g, set)).toEqual([a, bb, oldMember]);
   });
 });
