@@ -9,7 +9,8 @@ type Examined = Pick<FinalGraph, 's' | 'k' | 'baselineMaxId'>;
 
 /**
  * A few keys of the entries a holder gained since the baseline (a Map's or Set's string keys,
- * a dictionary's property names, an array's strings), the newest last: the key space is
+ * a dictionary's property names, an array's strings), the newest last where the holder keeps
+ * insertion order (Map, Set, array; a dictionary keeps hash order): the key space is
  * often the root cause in plain sight (`user42|/search?q=...`, one per user and URL).
  */
 export function entryExamples(g: Examined, holder: number, max = 3): string[] {

@@ -27,7 +27,7 @@ function leakLines(leak: Leak, rank: number): string[] {
     `   ${unit}: ${leak.counts.join(' -> ')}  (${leak.growth.perSnapshot.map((d) => signed(d)).join(', ')})`,
     `   retained: ${leak.bytes.map(formatBytes).join(' -> ')}  (${leak.growth.bytesPerSnapshot.map((d) => signed(d, formatBytes)).join(', ')})`,
     `   holder: ${leak.holder.name} (${leak.holder.nodeType} ${leak.holder.nodeName}, @${leak.holder.nodeId})${leak.instances > 1 ? ` x${leak.instances}` : ''}`,
-    ...(leak.examples ? [`   newest entries: ${leak.examples.map((x) => JSON.stringify(x)).join(', ')}`] : []),
+    ...(leak.examples ? [`   new entries, e.g.: ${leak.examples.map((x) => JSON.stringify(x)).join(', ')}`] : []),
     `   location: ${where(leak.location)}`,
     `   retainer path:`,
     ...pathLines(leak.retainerPath).map((l) => `     ${l}`),

@@ -55,7 +55,11 @@ export interface Leak {
   /** The same path from the heap's synthetic root, through V8's and Node's own roots. */
   fullRetainerPath?: PathStep[];
   holder: HolderInfo;
-  /** Keys (or strings) of entries added since the baseline, newest last: the key space at a glance. */
+  /**
+   * Keys (or strings) of a few entries added since the baseline: the key space at a glance. The
+   * newest, last, where the holder keeps insertion order (Map, Set, array); a dictionary-mode
+   * object keeps hash order.
+   */
   examples?: string[];
   /**
    * For a variable whose every new value keeps the previous one alive: the steps from one value

@@ -54,7 +54,7 @@ function diagnosed(ctx: SectionContext): Block[] {
     items.push(['Held by: ', code(str(l.holder.name)), about.length > 0 ? ` (${about.join(', ')}).` : '.']);
   }
   const examples = Array.isArray(l.examples) ? l.examples.filter((x): x is string => typeof x === 'string') : [];
-  if (examples.length > 0) items.push(['Newest entries: ', ...examples.flatMap((x, i) => (i === 0 ? [code(x)] : [', ', code(x)])), '.']);
+  if (examples.length > 0) items.push(['New entries, for example: ', ...examples.flatMap((x, i) => (i === 0 ? [code(x)] : [', ', code(x)])), '.']);
   items.push(leak.location ? ['Where: ', code(leak.location)] : ['Where: the diagnosis did not name a source location.']);
   if (l.summary) items.push(['In short: ', ...runText(str(l.summary))]);
   const elapsed = numOrNaN(diagnosis.elapsedMs);

@@ -119,7 +119,7 @@ describe('postmortem of the recorded run: structure and numbers', () => {
     // Counted as the diagnosis counted them, and its summary's `names` as code, not as escaped backticks.
     expect(section).toContain(`${top.counts.map(count).join(' → ')} ${top.countsOf === 'entries' ? 'entries' : 'objects'} over`);
     expect(section).not.toContain('\\`');
-    expect(section).toContain(`Newest entries: ${top.examples.map((x: string) => `\`${x}\``).join(', ')}.`);
+    expect(section).toContain(`New entries, for example: ${top.examples.map((x: string) => `\`${x}\``).join(', ')}.`);
   });
 
   it('quotes the leaky and the fixed code from the scenario\'s file, not retyped', () => {
