@@ -33,8 +33,14 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
   const holder = path.nodes[last];
   const inEdge = path.edges[last] ?? -1;
   const edgeType = inEdge >= 0 ? (s.edgeTypeNames[s.edgeType[inEdge]] ?? '') : '';
-  if (isSlot && inEdge >= 0) return { kind: kindOfValue(g, holder), name: edgeNameOf(s, inEdge), edgeType, slotTarget: holder };
   const named = (upTo: number) => userPathName(g, path, upTo) || pathName(g, path, upTo);
+  if (isSlot && inEdge >= 0) {
+    // A property replaced by a longer value (`logsByLevel[level] += line`): `info` alone is
+    // too common a name to grep for; its object's name goes with it.
+    const owner = s.edgeType[inEdge] === s.types.edgeProperty && last >= 1 ? named(last - 1) : '';
+    const prop = edgeNameOf(s, inEdge);
+    return { kind: kindOfValue(g, holder), name: owner ? `${owner}.${prop}` : prop, edgeType, slotTarget: holder };
+  }
   if (s.nodeName[holder] === k.timersList) return { kind: 'timers', name: '', edgeType, slotTarget: -1 };
   const event = eventTargetEvent(g, path);
   if (event) return { kind: 'listeners', name: event.name, owner: named(event.targetAt), edgeType, slotTarget: -1 };

@@ -17,7 +17,8 @@ import { REPO } from './fixtures.ts';
  * longer copy each time (`list = list.concat(x)`), one Buffer that only gets longer, a WeakMap
  * value whose key lives for ever, a metric's label sets (prom-client), Meteor's `theThing`
  * chain through a shared closure scope, anonymous timeouts never cleared, a factory's cache
- * whose scope a signal handler reaches first; and, healthy, the same
+ * whose scope a signal handler reaches first, strings that properties only append to; and,
+ * healthy, the same
  * dictionary with each array capped, a growing chain of promises that nothing holds, and the
  * replaced array sliced to a cap.
  */
@@ -25,6 +26,8 @@ const run = promisify(execFile);
 const FIXTURE = fileURLToPath(new URL('../fixtures/analysis/outside-leaks.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'leak-lab-outside-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const lineOf = (text: string) => readFileSync(FIXTURE, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
 
 async function diagnoseKind(kind: string) {
   const out = join(dir, kind);
@@ -61,7 +64,6 @@ describe('diagnose on leaks written outside the lab', () => {
     // One Buffer that gets longer keeps its object count: its bytes are what grows.
     const growth = kind === 'growing-buffer' ? top.growth.bytesPerSnapshot : top.growth.perSnapshot;
     expect(growth.every((g) => g > 0)).toBe(true);
-    const lineOf = (text: string) => readFileSync(FIXTURE, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
     if (kind === 'immutable-history') expect(top.objectName).toBe('Object');
     if (kind === 'growing-buffer') expect(top.summary).toMatch(/^Object `auditBlob` grew from [\d.]+ KB to [\d.]+ KB retained \(\d+ objects throughout\)/);
     if (kind === 'weakmap-value') {
@@ -114,6 +116,12 @@ describe('diagnose on leaks written outside the lab', () => {
         ['subscribers', 'property'],
       ]);
     }
+  }, 60_000);
+
+  it('growing-properties: each string a property only appends to is named with its object', async () => {
+    const r = await diagnoseKind('growing-properties');
+    expect(r.leaks.map((l) => l.name).sort()).toEqual(['logsByLevel.error', 'logsByLevel.info', 'logsByLevel.warn']);
+    for (const l of r.leaks) expect(l).toMatchObject({ kind: 'string', location: { line: lineOf('const logsByLevel =') } });
   }, 60_000);
 
   it.each([
