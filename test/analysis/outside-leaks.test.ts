@@ -9,18 +9,18 @@ import { diagnose, renderMarkdown } from '../../analysis/diagnose.ts';
 import { REPO } from './fixtures.ts';
 
 /**
- * The diagnosis on leak shapes that none of the lab's scenarios (nor their names) use: a
- * class's static field, a class's private field, bound methods as listeners, an array in a function's scope reached only
- * through a closure, a global, `process` listeners, listeners on an AbortSignal (Node's
- * EventTarget keeps them as a linked list), an ES module's exported instance, a
- * dictionary of many small growing arrays, promises that never settle, an array replaced by a
- * longer copy each time (`list = list.concat(x)`), one Buffer that only gets longer, a WeakMap
- * value whose key lives for ever, a metric's label sets (prom-client), Meteor's `theThing`
- * chain through a shared closure scope, anonymous timeouts never cleared, a factory's cache
- * whose scope a signal handler reaches first, strings that properties only append to; and,
- * healthy, the same
- * dictionary with each array capped, a growing chain of promises that nothing holds, and the
- * replaced array sliced to a cap.
+ * The diagnosis on leak shapes that none of the lab's scenarios (nor their names) use:
+ * - fields: a class's static field, a class's private field, an ES module's exported instance;
+ * - scopes: an array in a function's scope reached only through a closure, a global, a
+ *   factory's cache whose scope a signal handler reaches first;
+ * - listeners: bound methods, `process` listeners, an AbortSignal's (Node's EventTarget keeps
+ *   them as a linked list);
+ * - collections: a dictionary of many small growing arrays, a WeakMap value whose key lives for
+ *   ever, a metric's label sets (prom-client), promises that never settle, anonymous timeouts;
+ * - replaced values: an array replaced by a longer copy (`list = list.concat(x)`), one Buffer that
+ *   only gets longer, strings that properties only append to, Meteor's `theThing` chain.
+ * And healthy heaps: the dictionary with each array capped, a growing chain of promises that
+ * nothing holds, the replaced array sliced to a cap.
  */
 const run = promisify(execFile);
 const FIXTURE = fileURLToPath(new URL('../fixtures/analysis/outside-leaks.mjs', import.meta.url));
