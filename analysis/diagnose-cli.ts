@@ -7,10 +7,11 @@ import { latestSnapshots } from './snapshot-files.ts';
 
 const USAGE = `Usage: diagnose [options] [SNAPSHOT...]
 
-Diffs heap snapshots of one process (oldest first) and names what grows.
+Diffs heap snapshots of one process (oldest first) and names what grows. Gzipped
+snapshots are read as they are; relative paths are taken from where you typed them.
 
   (no snapshots)              use runs/latest/snapshots/*.heapsnapshot, in time order
-  DIR                         use DIR/*.heapsnapshot, in time order
+  DIR                         use DIR/*.heapsnapshot (and .heapsnapshot.gz), in time order
   --baseline B --target T --final F
                               memlab-style series (--target may be left out)
   --snapshots S1 S2 ... Sn    n >= 2 snapshots, oldest first (bare paths work too)
