@@ -9,6 +9,8 @@ const NAMES = {
   proto: '__proto__',
   context: 'context',
   previous: 'previous',
+  parametersAndRegisters: 'parameters_and_registers',
+  generatorFunction: 'function',
   shared: 'shared',
   scriptOrDebugInfo: 'script_or_debug_info',
   script: 'script',

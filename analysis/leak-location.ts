@@ -26,6 +26,9 @@ export function locateLeak(
     const loc = fromContext(g, link.context, link.variable);
     if (loc) return loc;
   }
+  // A local of a suspended async function: the function, whose variables V8 does not name.
+  const frameSite = naming.frame ? g.scripts.site(naming.frame.fn) : null;
+  if (frameSite && naming.frame) return resolve(g, frameSite, naming.frame.name);
   const callback = closure >= 0 ? g.scripts.site(closure) : null;
   // A named callback (or any listener/timer callback) is where the leak is created; an
   // anonymous function pushed into a collection says less than the collection's declaration.

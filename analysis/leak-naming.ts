@@ -1,6 +1,7 @@
 import { edgeNameIsIndex, edgeNameOf, edgeTarget, isStringType, nodeNameOf } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
 import type { LeakKind } from './report-types.ts';
+import { asyncFrame, type AsyncFrame } from './async-frame.ts';
 
 export interface HolderNaming {
   kind: LeakKind;
@@ -12,6 +13,8 @@ export interface HolderNaming {
   slotTarget: number;
   /** For listeners, when known here: what the emitter is called. */
   owner?: string;
+  /** For a local of a suspended async function: that function (its variables have no names here). */
+  frame?: AsyncFrame;
 }
 
 /**
@@ -59,14 +62,19 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
     }
     return { kind: 'closure-context', name: named(last), edgeType, slotTarget: -1 };
   }
-  const name = named(last);
-  if (s.nodeName[holder] === k.promise) return { kind: 'promise', name, edgeType, slotTarget: -1 };
-  if (edgeTarget(s, holder, s.types.edgeInternal, k.table) >= 0) {
-    return { kind: s.nodeName[holder] === k.setClass ? 'set' : 'map', name, edgeType, slotTarget: -1 };
-  }
-  if (s.nodeType[holder] === s.types.closure) return { kind: 'closure-context', name, edgeType, slotTarget: -1 };
-  if (s.nodeName[holder] === k.array) return { kind: 'array', name, edgeType, slotTarget: -1 };
-  return { kind: 'object', name, edgeType, slotTarget: -1 };
+  const frame = asyncFrame(g, path);
+  const name = frame ? `local in ${frame.name || 'an async function'}()` : named(last);
+  return { kind: kindOf(g, holder), name, edgeType, slotTarget: -1, ...(frame ? { frame } : {}) };
+}
+
+/** What kind of holder a node is, by its shape alone. */
+function kindOf(g: FinalGraph, holder: number): LeakKind {
+  const { s, k } = g;
+  if (s.nodeName[holder] === k.promise) return 'promise';
+  if (edgeTarget(s, holder, s.types.edgeInternal, k.table) >= 0) return s.nodeName[holder] === k.setClass ? 'set' : 'map';
+  if (s.nodeType[holder] === s.types.closure) return 'closure-context';
+  if (s.nodeName[holder] === k.array) return 'array';
+  return 'object';
 }
 
 function kindOfValue(g: FinalGraph, v: number): LeakKind {

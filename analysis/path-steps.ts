@@ -1,4 +1,5 @@
 import { edgeNameIsIndex, edgeNameOf, edgeTarget, nodeNameOf } from './heap-snapshot.ts';
+import { asyncFrame } from './async-frame.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { exportNameOfCell } from './leak-naming.ts';
 import type { PathStep } from './report-types.ts';
@@ -36,6 +37,10 @@ export function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[
   const { s, k } = g;
   const ty = s.types;
   const from = (i: number) => ({ ...steps[i], edge: '', edgeType: '' });
+  // A suspended async function's frame explains the holder; how the frame is reached (the
+  // promise it awaits, that promise's reactions) does not.
+  const frame = asyncFrame(g, path);
+  if (frame) return [{ ...from(frame.at), node: `async ${frame.name || '(anonymous)'}()` }, ...steps.slice(frame.at + 1)];
   for (let i = path.nodes.length - 1; i >= 1; i--) {
     const holder = path.nodes[i - 1];
     const e = path.edges[i];

@@ -16,7 +16,8 @@ import { REPO } from './fixtures.ts';
  * - listeners: bound methods, `process` listeners, an AbortSignal's (Node's EventTarget keeps
  *   them as a linked list);
  * - collections: a dictionary of many small growing arrays, a WeakMap value whose key lives for
- *   ever, a metric's label sets (prom-client), promises that never settle, anonymous timeouts;
+ *   ever, a metric's label sets (prom-client), promises that never settle, anonymous timeouts,
+ *   a local of an async consumer loop that never ends;
  * - replaced values: an array replaced by a longer copy (`list = list.concat(x)`), one Buffer that
  *   only gets longer, strings that properties only append to, Meteor's `theThing` chain.
  * And healthy heaps: the dictionary with each array capped, a growing chain of promises that
@@ -55,6 +56,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['replace-thing', 'theThing', 'object'],
     ['anonymous-timeouts', 'timers every 3600000 ms', 'timers'],
     ['scope-behind-plumbing', 'pagesByUrl', 'map'],
+    ['async-consumer', 'local in consumeOrders()', 'array'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -86,6 +88,12 @@ describe('diagnose on leaks written outside the lab', () => {
       // No callback name to give: the timers go by their interval, and what piles up is Timeouts.
       expect(top.summary).toMatch(/^Timers every 3600000 ms grew from \d+ to \d+ objects/);
       expect(top).toMatchObject({ objectName: 'Timeout', location: { line: lineOf('setTimeout(() => request.id') } });
+    }
+    if (kind === 'async-consumer') {
+      // V8 keeps a suspended async function's locals unnamed: the function is what to open.
+      expect(top.location).toMatchObject({ line: lineOf('async function consumeOrders') });
+      expect(top.retainerPath[0]).toMatchObject({ edge: '', node: 'async consumeOrders()' });
+      expect(top.retainerPath).toHaveLength(3);
     }
     if (kind === 'scope-behind-plumbing') {
       // The signal handler that happens to reach the app's scope first is left out of the shown
