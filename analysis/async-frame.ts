@@ -10,8 +10,8 @@ export interface AsyncFrame {
 }
 
 /**
- * A holder kept in a local variable of an async function (or generator) that is suspended for
- * good, such as a consumer loop awaiting the next message: V8 keeps such locals in the frame's
+ * A holder kept in a local variable of an async function or generator that stays suspended,
+ * such as a consumer loop awaiting the next message: V8 keeps such locals in the frame's
  * `parameters_and_registers`, without their names. What a developer can grep for is the
  * function. Null unless the holder is one of those registers.
  */

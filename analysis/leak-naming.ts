@@ -13,7 +13,7 @@ export interface HolderNaming {
   slotTarget: number;
   /** For listeners, when known here: what the emitter is called. */
   owner?: string;
-  /** For a local of a suspended async function: that function (its variables have no names here). */
+  /** For a local of a suspended async function or generator: that function (its locals have no names here). */
   frame?: AsyncFrame;
 }
 

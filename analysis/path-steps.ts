@@ -37,10 +37,15 @@ export function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[
   const { s, k } = g;
   const ty = s.types;
   const from = (i: number) => ({ ...steps[i], edge: '', edgeType: '' });
-  // A suspended async function's frame explains the holder; how the frame is reached (the
-  // promise it awaits, that promise's reactions) does not.
+  // A suspended function's frame explains the holder; how the frame is reached (the promise an
+  // async function awaits, that promise's reactions) does not, unless a variable names it.
   const frame = asyncFrame(g, path);
-  if (frame) return [{ ...from(frame.at), node: `async ${frame.name || '(anonymous)'}()` }, ...steps.slice(frame.at + 1)];
+  if (frame) {
+    const shown = { ...steps[frame.at], node: `suspended ${frame.name || '(anonymous)'}()` };
+    const into = s.edgeType[path.edges[frame.at]];
+    if (frame.at >= 1 && (into === ty.edgeContext || into === ty.edgeProperty)) return [from(frame.at - 1), shown, ...steps.slice(frame.at + 1)];
+    return [{ ...shown, edge: '', edgeType: '' }, ...steps.slice(frame.at + 1)];
+  }
   for (let i = path.nodes.length - 1; i >= 1; i--) {
     const holder = path.nodes[i - 1];
     const e = path.edges[i];

@@ -92,7 +92,7 @@ describe('diagnose on leaks written outside the lab', () => {
     if (kind === 'async-consumer') {
       // V8 keeps a suspended async function's locals unnamed: the function is what to open.
       expect(top.location).toMatchObject({ line: lineOf('async function consumeOrders') });
-      expect(top.retainerPath[0]).toMatchObject({ edge: '', node: 'async consumeOrders()' });
+      expect(top.retainerPath[0]).toMatchObject({ edge: '', node: 'suspended consumeOrders()' });
       expect(top.retainerPath).toHaveLength(3);
     }
     if (kind === 'scope-behind-plumbing') {
