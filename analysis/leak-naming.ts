@@ -63,8 +63,21 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
     return { kind: 'closure-context', name: named(last), edgeType, slotTarget: -1 };
   }
   const frame = asyncFrame(g, path);
-  const name = frame ? `local in ${frame.name || 'an async function'}()` : named(last);
+  const name = frame ? `local in ${frame.name || 'an async function'}()` : (onFunction(g, path, named) ?? named(last));
   return { kind: kindOf(g, holder), name, edgeType, slotTarget: -1, ...(frame ? { frame } : {}) };
+}
+
+/**
+ * A holder kept as a property of a function (a memoizer's `memo.cache`): `cache` alone is what
+ * every memoized function has, so the function's name goes with it (`priceFor.cache`).
+ */
+function onFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }, named: (upTo: number) => string): string | null {
+  const { s } = g;
+  const last = path.nodes.length - 1;
+  const e = path.edges[last];
+  if (last < 1 || s.edgeType[e] !== s.types.edgeProperty || s.nodeType[path.nodes[last - 1]] !== s.types.closure) return null;
+  const owner = named(last - 1);
+  return owner ? `${owner}.${edgeNameOf(s, e)}` : null;
 }
 
 /** What kind of holder a node is, by its shape alone. */

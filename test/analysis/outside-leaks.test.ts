@@ -17,7 +17,7 @@ import { REPO } from './fixtures.ts';
  *   them as a linked list);
  * - collections: a dictionary of many small growing arrays, a WeakMap value whose key lives for
  *   ever, a metric's label sets (prom-client), promises that never settle, anonymous timeouts,
- *   a local of an async consumer loop that never ends;
+ *   a local of an async consumer loop that never ends, a memoizer's cache on its function;
  * - replaced values: an array replaced by a longer copy (`list = list.concat(x)`), one Buffer that
  *   only gets longer, strings that properties only append to, Meteor's `theThing` chain.
  * And healthy heaps: the dictionary with each array capped, a growing chain of promises that
@@ -39,7 +39,7 @@ async function diagnoseKind(kind: string) {
 
 describe('diagnose on leaks written outside the lab', () => {
   it.each([
-    ['static-field', 'seenRequests', 'map'],
+    ['static-field', 'RequestTracker.seenRequests', 'map'],
     ['private-field', '#hitsByClient', 'map'],
     ['function-scope', 'samples', 'array'],
     ['global-var', 'metricsHistory', 'array'],
@@ -57,6 +57,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['anonymous-timeouts', 'timers every 3600000 ms', 'timers'],
     ['scope-behind-plumbing', 'pagesByUrl', 'map'],
     ['async-consumer', 'local in consumeOrders()', 'array'],
+    ['memoized-function', 'priceFor.cache', 'map'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -88,6 +89,10 @@ describe('diagnose on leaks written outside the lab', () => {
       // No callback name to give: the timers go by their interval, and what piles up is Timeouts.
       expect(top.summary).toMatch(/^Timers every 3600000 ms grew from \d+ to \d+ objects/);
       expect(top).toMatchObject({ objectName: 'Timeout', location: { line: lineOf('setTimeout(() => request.id') } });
+    }
+    if (kind === 'memoized-function') {
+      // Every memoized function has a `cache`: the function's name is what tells them apart.
+      for (const key of top.examples ?? []) expect(key).toMatch(/^sku-\d+$/);
     }
     if (kind === 'async-consumer') {
       // V8 keeps a suspended async function's locals unnamed: the function is what to open.
