@@ -40,9 +40,8 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
   if (isSlot && inEdge >= 0) {
     // A property replaced by a longer value (`logsByLevel[level] += line`): `info` alone is
     // too common a name to grep for; its object's name goes with it.
-    const owner = s.edgeType[inEdge] === s.types.edgeProperty && last >= 1 ? named(last - 1) : '';
-    const prop = edgeNameOf(s, inEdge);
-    return { kind: kindOfValue(g, holder), name: owner ? `${owner}.${prop}` : prop, edgeType, slotTarget: holder };
+    const name = (s.edgeType[inEdge] === s.types.edgeProperty ? withOwner(g, path, named) : null) ?? edgeNameOf(s, inEdge);
+    return { kind: kindOfValue(g, holder), name, edgeType, slotTarget: holder };
   }
   if (s.nodeName[holder] === k.timersList) return { kind: 'timers', name: '', edgeType, slotTarget: -1 };
   const event = eventTargetEvent(g, path);
@@ -74,10 +73,15 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
 function onFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }, named: (upTo: number) => string): string | null {
   const { s } = g;
   const last = path.nodes.length - 1;
-  const e = path.edges[last];
-  if (last < 1 || s.edgeType[e] !== s.types.edgeProperty || s.nodeType[path.nodes[last - 1]] !== s.types.closure) return null;
-  const owner = named(last - 1);
-  return owner ? `${owner}.${edgeNameOf(s, e)}` : null;
+  if (last < 1 || s.edgeType[path.edges[last]] !== s.types.edgeProperty || s.nodeType[path.nodes[last - 1]] !== s.types.closure) return null;
+  return withOwner(g, path, named);
+}
+
+/** The holder's property name after its owner's (`owner.prop`), or null when the owner has no name. */
+function withOwner(g: FinalGraph, path: { nodes: number[]; edges: number[] }, named: (upTo: number) => string): string | null {
+  const last = path.nodes.length - 1;
+  const owner = last >= 1 ? named(last - 1) : '';
+  return owner ? `${owner}.${edgeNameOf(g.s, path.edges[last])}` : null;
 }
 
 /** What kind of holder a node is, by its shape alone. */
