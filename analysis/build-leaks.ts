@@ -59,7 +59,9 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     grown = first >= 0 ? [first, ...grown] : grown;
     piled = first;
   }
-  const examples = entryExamples(g, naming.slotTarget >= 0 ? naming.slotTarget : c.node);
+  // Keys are a collection's: a timer list's or a listener list's links are not entries.
+  const keyed = naming.kind === 'map' || naming.kind === 'set' || naming.kind === 'array' || naming.kind === 'object';
+  const examples = keyed ? entryExamples(g, naming.slotTarget >= 0 ? naming.slotTarget : c.node) : [];
   const closure = representativeClosure(g, grown);
   if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure);
   const useEntries = c.byEntries;

@@ -16,3 +16,14 @@ export function where(loc: { file: string; line: number; column: number; approxi
   if (!loc) return 'unknown location';
   return `${loc.file}:${loc.line}:${loc.column}${loc.approximate ? ' (approximate)' : ''}`;
 }
+
+/** A retainer step's edge type as a reader says it: V8's `context` edge is a closure variable. */
+export function edgeKind(edgeType: string): string {
+  return edgeType === 'context' ? 'variable' : edgeType;
+}
+
+/** One retainer step: `edge (kind) node [type]`, the parts a step lacks left out (a path's start has no edge). */
+export function stepText(p: { edge: string; edgeType: string; node: string; nodeType: string; repeat?: number }, times = 'x'): string {
+  const edge = p.edge ? `${p.edge} (${edgeKind(p.edgeType)}) ` : '';
+  return `${edge}${p.node} [${p.nodeType}]${p.repeat ? `  ${times}${p.repeat} in a row` : ''}`;
+}

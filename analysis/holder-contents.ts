@@ -16,14 +16,15 @@ export function entryTargets(g: Pick<FinalGraph, 's' | 'k'>, holder: number): nu
     if ((t === ty.edgeElement || (t === ty.edgeProperty && s.edgeName[e] !== k.proto)) && isValueNode(s, to)) out.push(to);
     else if (t === ty.edgeInternal && s.edgeName[e] === k.table) {
       // A Map entry is key, value, chain: two slots in a row are a key and its value, and the
-      // value is what an entry holds (a Set's keys stand alone: they are its entries).
+      // value is what an entry holds (a Set's keys stand alone: they are its entries), unless
+      // it is a number (`startedAt.set(req, Date.now())`): then the key is what piles up.
       let lastSlot = -2;
       for (let f = s.firstEdge[to]; f < s.firstEdge[to + 1]; f++) {
         const v = s.edgeTo[f];
         const slot = s.edgeType[f] === ty.edgeInternal ? s.strings.asIndex(s.edgeName[f]) : -1;
         if (slot < 0 || !isValueNode(s, v)) continue;
-        if (slot === lastSlot + 1) out[out.length - 1] = v;
-        else out.push(v);
+        if (slot !== lastSlot + 1) out.push(v);
+        else if (s.nodeType[v] !== ty.number) out[out.length - 1] = v;
         lastSlot = slot;
       }
     }

@@ -24,6 +24,7 @@ const NAMES = {
   boundFunction: 'bound_function',
   constructorName: 'constructor',
   systemContext: 'system / Context',
+  systemNativeContext: 'system / NativeContext',
   systemCell: 'system / Cell',
   timersList: 'TimersList',
   promise: 'Promise',

@@ -36,7 +36,7 @@ export function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[
 export function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[] }, steps: PathStep[]): PathStep[] {
   const { s, k } = g;
   const ty = s.types;
-  const from = (i: number) => ({ ...steps[i], edge: '', edgeType: '' });
+  const from = (i: number) => ({ ...steps[i], edge: '', edgeType: '', node: scopeLabel(g, path.nodes[i]) ?? steps[i].node });
   // A suspended function's frame explains the holder; how the frame is reached (the promise an
   // async function awaits, that promise's reactions) does not, unless a variable names it.
   const frame = asyncFrame(g, path);
@@ -90,12 +90,24 @@ function enclosingScope(g: FinalGraph, path: { nodes: number[]; edges: number[] 
   return -1;
 }
 
-/** An ES module's top-level Context: its `extension` is the module record. */
+/**
+ * A module's top-level Context: an ES module's `extension` is its module record; a CommonJS
+ * module's scope is that of the wrapper function Node compiles it into, a function with no
+ * outer scope but the realm's (`previous` is the NativeContext).
+ */
 function isModuleScope(g: FinalGraph, v: number): boolean {
   const { s, k } = g;
   if (s.nodeName[v] !== k.systemContext) return false;
   const module = edgeTarget(s, v, s.types.edgeInternal, k.extension);
-  return module >= 0 && nodeNameOf(s, module) === 'system / SourceTextModule';
+  if (module >= 0 && nodeNameOf(s, module) === 'system / SourceTextModule') return true;
+  const outer = edgeTarget(s, v, s.types.edgeInternal, k.previous);
+  return outer >= 0 && s.nodeName[outer] === k.systemNativeContext;
+}
+
+/** A scope the path starts at, named as a developer knows it rather than as V8's `system / Context`. */
+function scopeLabel(g: FinalGraph, v: number): string | null {
+  if (g.s.nodeName[v] !== g.k.systemContext) return null;
+  return isModuleScope(g, v) ? '(module scope)' : '(function scope)';
 }
 
 /** A run of identical steps (a path down a linked list, thousands of `next` links) as one step with `repeat`. */

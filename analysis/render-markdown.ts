@@ -1,4 +1,4 @@
-import { formatBytes, where } from './format.ts';
+import { formatBytes, stepText, where } from './format.ts';
 import { anonymousTimers, linkName } from './leak-summary.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
@@ -18,7 +18,7 @@ export function renderMarkdown(report: DiagnosisReport): string {
     out.push(`| ${i + 1} | \`${l.name}\` | ${l.kind} | ${l.counts.join(' → ')} | ${l.bytes.map(formatBytes).join(' → ')} | ${l.score.toFixed(2)} |`);
   });
   out.push('', '### Retainer path of the top suspect', '', '```');
-  const step = (p: PathStep) => `${p.edge ? `${p.edge} ` : ''}(${p.edgeType}) ${p.node} [${p.nodeType}]${p.repeat ? `  ×${p.repeat} in a row` : ''}`;
+  const step = (p: PathStep) => stepText(p, '×');
   top.retainerPath.forEach((p, i) => out.push(`${i === 0 ? '' : '  → '}${step(p)}`));
   out.push('```');
   if (top.chainLink) out.push('', 'Each value of the variable keeps the one before it alive through this link:', '', '```', ...top.chainLink.map((p) => `  → ${step(p)}`), '```');

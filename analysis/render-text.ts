@@ -1,4 +1,4 @@
-import { formatBytes, signed, where } from './format.ts';
+import { formatBytes, signed, stepText, where } from './format.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** The human report printed by the CLI. */
@@ -36,5 +36,5 @@ function leakLines(leak: Leak, rank: number): string[] {
 }
 
 export function pathLines(path: PathStep[]): string[] {
-  return path.map((p, i) => `${i === 0 ? '' : '-> '}${p.edge ? `${p.edge} ` : ''}(${p.edgeType}) ${p.node} [${p.nodeType}]${p.repeat ? `  x${p.repeat} in a row` : ''}`);
+  return path.map((p, i) => `${i === 0 ? '' : '-> '}${stepText(p)}`);
 }

@@ -1,3 +1,4 @@
+import { edgeKind } from '../analysis/format.ts';
 import type { DiagnosedLeak, DiagnosisReport } from './run-data.ts';
 
 /** The diagnosis' top suspect, read defensively, with the pieces a reader needs spelled out. */
@@ -37,7 +38,7 @@ export function retainerPathText(path: DiagnosedLeak['retainerPath']): string | 
   if (!Array.isArray(path) || path.length === 0) return null;
   const parts: string[] = [];
   for (const step of path) {
-    if (step.edge) parts.push(step.edgeType ? `${step.edge} (${step.edgeType})` : step.edge);
+    if (step.edge) parts.push(step.edgeType ? `${step.edge} (${edgeKind(step.edgeType)})` : step.edge);
     if (step.node) parts.push(step.repeat && step.repeat > 1 ? `${step.node} (x${step.repeat})` : step.node);
   }
   return parts.length > 0 ? parts.join(' -> ') : null;

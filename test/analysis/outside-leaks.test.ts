@@ -28,12 +28,13 @@ const FIXTURE = fileURLToPath(new URL('../fixtures/analysis/outside-leaks.mjs', 
 const dir = mkdtempSync(join(tmpdir(), 'leak-lab-outside-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const lineOf = (text: string) => readFileSync(FIXTURE, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+const EXPRESS = fileURLToPath(new URL('../fixtures/analysis/express-cjs-leaks.cjs', import.meta.url));
+const lineOf = (text: string, file = FIXTURE) => readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
 
-async function diagnoseKind(kind: string) {
-  const out = join(dir, kind);
+async function diagnoseKind(kind: string, fixture = FIXTURE) {
+  const out = join(dir, `${fixture === FIXTURE ? '' : 'express-'}${kind}`);
   mkdirSync(out);
-  await run(process.execPath, ['--expose-gc', FIXTURE, out, kind], { cwd: REPO, timeout: 60_000 });
+  await run(process.execPath, ['--expose-gc', fixture, out, kind], { cwd: REPO, timeout: 60_000 });
   return diagnose({ snapshots: [0, 1, 2].map((i) => join(out, `s${i}.heapsnapshot`)) });
 }
 
@@ -89,6 +90,8 @@ describe('diagnose on leaks written outside the lab', () => {
       // No callback name to give: the timers go by their interval, and what piles up is Timeouts.
       expect(top.summary).toMatch(/^Timers every 3600000 ms grew from \d+ to \d+ objects/);
       expect(top).toMatchObject({ objectName: 'Timeout', location: { line: lineOf('setTimeout(() => request.id') } });
+      // A timer list's links are not keys of entries.
+      expect(top.examples).toBeUndefined();
     }
     if (kind === 'memoized-function') {
       // Every memoized function has a `cache`: the function's name is what tells them apart.
@@ -145,5 +148,32 @@ describe('diagnose on leaks written outside the lab', () => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('no-leak');
     expect(r.leaks).toEqual([]);
+  }, 60_000);
+});
+
+describe('diagnose on an Express app written in CommonJS, under real HTTP requests', () => {
+  it.each([
+    ['request-array', 'recentRequests', 'array', 'IncomingMessage'],
+    ['request-keyed-map', 'startedAt', 'map', 'IncomingMessage'],
+    ['log-string', 'accessLog', 'string', 'string'],
+    ['upload-buffers', 'uploads', 'array', 'Buffer'],
+  ])('%s: the top suspect is the module variable %s (%s of %s), shown from the module scope', async (kind, holder, leakKind, objectName) => {
+    const r = await diagnoseKind(kind, EXPRESS);
+    expect(r.verdict).toBe('leak');
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: holder, kind: leakKind, objectName });
+    expect(top.growth.perSnapshot.every((g) => g > 0)).toBe(true);
+    // Node compiles a CommonJS module into a function: its scope is the module's, whichever
+    // closure (a listen callback, a library's once() wrapper) happens to reach it first.
+    expect(top.retainerPath.map((p) => [p.edge, p.node])).toEqual([['', '(module scope)'], [holder, expect.any(String)]]);
+    expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/express-cjs-leaks.cjs', line: lineOf(`${holder} =`, EXPRESS) });
+  }, 60_000);
+
+  it('pollers: an interval armed per user is found by its callback, located in the class that arms it', async () => {
+    const r = await diagnoseKind('pollers', EXPRESS);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ kind: 'timers', objectName: 'Timeout', location: { line: lineOf('setInterval(() => this.user', EXPRESS) } });
+    expect(top.growth.perSnapshot.every((g) => g > 0)).toBe(true);
+    expect(top.examples).toBeUndefined();
   }, 60_000);
 });
