@@ -12,6 +12,7 @@ import { pathNodes } from './retainer-paths.ts';
 import type { Leak, PathStep } from './report-types.ts';
 import { scoreLeak } from './leak-score.ts';
 import { summarizeLeak } from './leak-summary.ts';
+import { chainFunction } from './promise-chain.ts';
 
 /** Turns surviving candidates into reported leaks, merging holders that share a retainer path. */
 export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: number; heapGrowth: number }): Leak[] {
@@ -59,17 +60,27 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     grown = first >= 0 ? [first, ...grown] : grown;
     piled = first;
   }
+  const target = naming.slotTarget >= 0 ? naming.slotTarget : c.node;
+  // Promises piling up behind one object that holds the newest (a pending immediate, a
+  // socket's callback) rather than in a collection: the async function awaiting it is what a
+  // developer opens. Promises side by side in an array or in timers are not such a chain.
+  const single = !c.byEntries && (naming.kind === 'object' || naming.kind === 'closure-context');
+  const pile = single ? newRetained(g, target, 20_000) : [];
+  const awaiting = single && dominantClass(g, pile) === 'Promise' ? chainFunction(g, target) : null;
+  const awaitedBy = awaiting ? `${awaiting.name || '(anonymous)'}()` : '';
+  if (awaiting) Object.assign(naming, { kind: 'promise', name: awaitedBy, frame: { at: -1, ...awaiting } });
   // Keys are a collection's: a timer list's or a listener list's links are not entries.
   const keyed = naming.kind === 'map' || naming.kind === 'set' || naming.kind === 'array' || naming.kind === 'object';
-  const examples = keyed ? entryExamples(g, naming.slotTarget >= 0 ? naming.slotTarget : c.node) : [];
+  const examples = keyed ? entryExamples(g, target) : [];
   const closure = representativeClosure(g, grown);
   if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure);
+  const objectName = awaiting ? 'Promise' : ((piled >= 0 ? classOf(g, piled) : null) ?? dominantClass(g, grown) ?? 'Object');
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
   return {
     name: naming.name || nodeNameOf(s, c.node),
     kind: naming.kind,
-    objectName: (piled >= 0 ? classOf(g, piled) : null) ?? dominantClass(g, grown) ?? 'Object',
+    objectName,
     countsOf: useEntries ? 'entries' : 'retained objects',
     counts: [...counts],
     bytes: c.retained.map(Math.round),
@@ -86,6 +97,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     },
     ...(examples.length > 0 ? { examples } : {}),
     ...(link ? { chainLink: link.steps } : {}),
+    ...(awaitedBy ? { awaitedBy } : {}),
     location: locateLeak(g, path, naming, closure, link),
     ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: naming.owner ?? pathName(g, path, path.nodes.length - 3) } : {}),
     instances: 1,

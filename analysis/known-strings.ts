@@ -26,6 +26,7 @@ const NAMES = {
   systemContext: 'system / Context',
   systemNativeContext: 'system / NativeContext',
   systemCell: 'system / Cell',
+  systemPromiseReaction: 'system / PromiseReaction',
   timersList: 'TimersList',
   promise: 'Promise',
   array: 'Array',

@@ -215,7 +215,10 @@ export function userPathName(g: FinalGraph, path: { nodes: number[]; edges: numb
     if (owned[i - 1] === 'user') {
       const e = path.edges[i];
       const name = userEdgeName(g, e);
-      if (name) return name;
+      // A library's or Node's function kept under a name (`global.clearInterval`) is its API,
+      // not where the developer keeps data: the holder's own name is nearer.
+      const apiFunction = s.nodeType[path.nodes[i]] === s.types.closure && ownerOf(g, path.nodes[i]) === 'library';
+      if (name && !apiFunction) return name;
       if (s.edgeType[e] === s.types.edgeInternal && s.edgeName[e] === k.value && s.nodeName[path.nodes[i - 1]] === k.systemCell) {
         const exported = exportNameOfCell(g, path.nodes[i - 1], i > 1 ? path.nodes[i - 2] : -1);
         if (exported) return exported;

@@ -37,8 +37,10 @@ function prose(l: Leak): string {
         ? anonymousTimers(l.name)
           ? `${l.name} with an anonymous callback are scheduled and never cleared`
           : `timers (callback \`${l.name}\`) are scheduled and never cleared`
-        : `the ${l.kind} held by \`${l.name}\` only ever grows`;
-  const where_ = l.location ? ` ${l.chainLink ? 'The link is made' : 'It is defined'} at \`${where(l.location)}\`.` : '';
+        : l.awaitedBy
+          ? `each call of \`${l.awaitedBy}\` waits for the next one (it awaits or returns a call to itself), so no call's promise settles while the loop runs`
+          : `the ${l.kind} held by \`${l.name}\` only ever grows`;
+  const where_ = l.location ? ` ${l.chainLink ? 'The link is made' : 'It is defined'} at \`${where(l.location)}\`${l.awaitedBy ? ': a loop (`for (;;) { await ... }`) settles each turn' : ''}.` : '';
   const examples = l.examples ? ` Entries added since the first snapshot include ${l.examples.map((x) => `\`${x.replace(/`/g, "'")}\``).join(', ')}.` : '';
   const link = l.chainLink ? ` Each new value keeps the one before it alive through ${linkName(l.chainLink)}, so none is ever freed.` : '';
   const rate =

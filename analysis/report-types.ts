@@ -66,6 +66,12 @@ export interface Leak {
    * to the older one it holds (`context -> prev`), the link to cut.
    */
   chainLink?: PathStep[];
+  /**
+   * When what piles up is a chain of promises: the async function (or generator) that awaits
+   * its newest link, e.g. `poll()` for `async function poll() { await tick(); return poll(); }`,
+   * whose calls each wait for the next, so none settles until the last one does.
+   */
+  awaitedBy?: string;
   location: SourceLocation | null;
   /** Who owns the holder when that helps a reader: the emitter's variable for listeners. */
   owner?: string;

@@ -1,0 +1,60 @@
+import { edgeTarget, nodeNameOf } from './heap-snapshot.ts';
+import type { FinalGraph } from './final-graph.ts';
+import { isInternal } from './leak-location.ts';
+
+/** The function a chain of promises is built by: its node (for the name and location) and name. */
+export interface ChainFunction {
+  fn: number;
+  name: string;
+}
+
+/**
+ * The function that builds a chain of promises that only grows, found at the chain's newest
+ * link, or null. An async function that awaits or returns a call to itself (`return poll()`),
+ * or a `.then()` that returns the next call (`tick().then(poll)`), settles none of its calls
+ * until the last one does; the reactions in between are V8's own resolve functions, so only
+ * the pending call names the function: the suspended async function's frame, or the
+ * developer's function a pending reaction will run. Both are found breadth first from `from`
+ * through objects allocated since the baseline only, so that an older frame reachable some
+ * other way (a module's top-level await) is not taken for the chain's.
+ */
+export function chainFunction(g: FinalGraph, from: number, budget = 20_000): ChainFunction | null {
+  const { s, k } = g;
+  const ty = s.types;
+  const isNew = (v: number) => s.nodeId[v] > g.baselineMaxId;
+  const seen = new Set<number>([from]);
+  const queue = [from];
+  for (let head = 0; head < queue.length && seen.size < budget; head++) {
+    const v = queue[head];
+    const found = v === from ? null : (suspendedFunction(g, v) ?? reactionHandler(g, v));
+    if (found) return found;
+    for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
+      const w = s.edgeTo[e];
+      if (s.edgeType[e] === ty.edgeWeak || s.edgeType[e] === ty.edgeShortcut || seen.has(w) || !isNew(w)) continue;
+      seen.add(w);
+      queue.push(w);
+    }
+  }
+  return null;
+}
+
+/** For V8's object of a suspended async function or generator: that function. */
+function suspendedFunction(g: FinalGraph, v: number): ChainFunction | null {
+  const { s, k } = g;
+  const fn = edgeTarget(s, v, s.types.edgeInternal, k.generatorFunction);
+  if (fn < 0 || s.nodeType[fn] !== s.types.closure || edgeTarget(s, v, s.types.edgeInternal, k.parametersAndRegisters) < 0) return null;
+  return { fn, name: nodeNameOf(s, fn) };
+}
+
+/** For a pending promise reaction: the developer's function it will run (not V8's or Node's). */
+function reactionHandler(g: FinalGraph, v: number): ChainFunction | null {
+  const { s, k } = g;
+  if (s.nodeName[v] !== k.systemPromiseReaction) return null;
+  for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
+    const fn = s.edgeTo[e];
+    if (s.nodeType[fn] !== s.types.closure) continue;
+    const script = g.scripts.scriptName(fn);
+    if (script && !isInternal(script)) return { fn, name: nodeNameOf(s, fn) };
+  }
+  return null;
+}
