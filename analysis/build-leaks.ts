@@ -6,7 +6,7 @@ import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryTargets, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
-import { nameHolder, pathName } from './leak-naming.ts';
+import { isDataKey, nameHolder, pathName } from './leak-naming.ts';
 import { collapseRuns, pathSteps, shownPath } from './path-steps.ts';
 import { pathNodes } from './retainer-paths.ts';
 import type { Leak, PathStep } from './report-types.ts';
@@ -122,8 +122,13 @@ function timerName(g: FinalGraph, list: number, callback: number): string {
 }
 
 /** Same path up to indices and keys: one holder per user, per request id... */
+/**
+ * What holders on "the same path" share: indices and data keys (`perRoute['/r5']`,
+ * `perRoute['/r1']`) are left out, so one dictionary's growing entries are one suspect.
+ */
 function signature(steps: PathStep[]): string {
-  return steps.map((p) => `${p.edgeType}:${/^\[?\d+\]?$/.test(p.edge) ? '#' : p.edge}>${p.nodeType}:${p.nodeType === 'string' ? '' : p.node}`).join('/');
+  const edge = (p: PathStep) => (/^\[?\d+\]?$/.test(p.edge) || (p.edgeType === 'property' && isDataKey(p.edge)) ? '#' : p.edge);
+  return steps.map((p) => `${p.edgeType}:${edge(p)}>${p.nodeType}:${p.nodeType === 'string' ? '' : p.node}`).join('/');
 }
 
 function mergeInto(leak: Leak, c: Candidate): void {

@@ -62,8 +62,28 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
     return { kind: 'closure-context', name: named(last), edgeType, slotTarget: -1 };
   }
   const frame = asyncFrame(g, path);
-  const name = frame ? `local in ${frame.name || 'an async function'}()` : (onFunction(g, path, named) ?? named(last));
+  const name = frame ? `local in ${frame.name || 'an async function'}()` : (onFunction(g, path, named) ?? underKey(g, path, named) ?? named(last));
   return { kind: kindOf(g, holder), name, edgeType, slotTarget: -1, ...(frame ? { frame } : {}) };
+}
+
+/** A property name that is data (`'/r5'`, `'user-42'`, `'10.0.0.1'`), not an identifier (or a symbol) a developer writes. */
+export function isDataKey(name: string): boolean {
+  return !/^(?:[A-Za-z_$#][\w$]*|<symbol.*>)$/s.test(name);
+}
+
+/**
+ * A holder stored under a data key of a dictionary (`byRoute['/search']`): the key is a
+ * value, the dictionary's name is what a developer greps for, so it goes first.
+ */
+function underKey(g: FinalGraph, path: { nodes: number[]; edges: number[] }, named: (upTo: number) => string): string | null {
+  const { s } = g;
+  const last = path.nodes.length - 1;
+  const e = path.edges[last];
+  if (last < 1 || s.edgeType[e] !== s.types.edgeProperty) return null;
+  const key = edgeNameOf(s, e);
+  if (!isDataKey(key) || named(last) !== key) return null;
+  const owner = named(last - 1);
+  return owner ? `${owner}[${JSON.stringify(key).replace(/^"|"$/g, "'")}]` : null;
 }
 
 /**

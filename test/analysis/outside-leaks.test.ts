@@ -153,6 +153,15 @@ describe('diagnose on leaks written outside the lab', () => {
     expect(renderMarkdown(r)).toContain(`each call of \`${fn}()\` waits for the next one`);
   }, 60_000);
 
+  it('per-route-sets: Sets under data keys of one dictionary are one suspect, named with the dictionary', async () => {
+    const r = await diagnoseKind('per-route-sets');
+    expect(r.leaks).toHaveLength(1);
+    const top = r.leaks[0];
+    expect(top.name).toMatch(/^requestIdsByRoute\['\/api\/v1\/r\d'\]$/);
+    expect(top).toMatchObject({ kind: 'set', instances: 7, counts: [3000, 6000, 9000] });
+    expect(top.summary).toContain('(7 holders on the same path)');
+  }, 60_000);
+
   it('growing-properties: each string a property only appends to is named with its object', async () => {
     const r = await diagnoseKind('growing-properties');
     expect(r.leaks.map((l) => l.name).sort()).toEqual(['logsByLevel.error', 'logsByLevel.info', 'logsByLevel.warn']);
