@@ -75,6 +75,13 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const closure = representativeClosure(g, grown);
   if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure);
   const objectName = awaiting ? 'Promise' : ((piled >= 0 ? classOf(g, piled) : null) ?? dominantClass(g, grown) ?? 'Object');
+  const location = locateLeak(g, path, naming, closure, link);
+  // A minified bundle's `i` is what its source map calls `quotesBySku` at the declaration found.
+  const minified = naming.name;
+  if (location?.name && !link && /^[A-Za-z_$][\w$]*$/.test(minified)) {
+    naming.name = location.name;
+    if (naming.holderName === minified) naming.holderName = location.name;
+  }
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
   return {
@@ -98,7 +105,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     ...(examples.length > 0 ? { examples } : {}),
     ...(link ? { chainLink: link.steps } : {}),
     ...(awaitedBy ? { awaitedBy } : {}),
-    location: locateLeak(g, path, naming, closure, link),
+    location,
     ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: naming.owner ?? pathName(g, path, path.nodes.length - 3) } : {}),
     instances: 1,
     score: 0,

@@ -97,7 +97,11 @@ function resolve(g: FinalGraph, site: ClosureSite, name: string): SourceLocation
   const file = displayPath(site.script);
   const text = g.sources.read(site.script);
   const decl = text && name ? findDeclaration(text, name) : null;
-  if (decl) return { file, line: decl.line, column: decl.column };
+  if (decl) return mapped(g, site.script, { file, line: decl.line, column: decl.column }, name);
+  if (site.line > 0 && !/\.(?:ts|tsx|mts|cts|jsx)$/.test(site.script)) {
+    const loc = mapped(g, site.script, { file, line: site.line, column: site.column });
+    if (loc.generated) return loc;
+  }
   // Transpiled sources run as rewritten code, so V8's position is only near the truth.
   const transpiled = /\.(?:ts|tsx|mts|cts|jsx)$/.test(site.script);
   if (site.line === 0) return { file, line: 1, column: 1, approximate: true };
@@ -106,4 +110,16 @@ function resolve(g: FinalGraph, site: ClosureSite, name: string): SourceLocation
 
 export function isInternal(script: string): boolean {
   return script.startsWith('node:') || !/[/\\]/.test(script);
+}
+
+/**
+ * A location in compiled code given in its original source when the code has a source map, the
+ * compiled one kept beside it. At the declaration of `declared`, the map may also give the
+ * name the original source uses for it (a minified bundle's `i` is `quotesBySku`).
+ */
+function mapped(g: FinalGraph, script: string, loc: SourceLocation, declared = ''): SourceLocation {
+  const original = g.sources.original(script, loc.line, loc.column);
+  if (!original) return loc;
+  const renamed = declared && original.name && original.name !== declared ? { name: original.name } : {};
+  return { file: displayPath(original.path), line: original.line, column: original.column, ...renamed, generated: { file: loc.file, line: loc.line, column: loc.column } };
 }

@@ -37,6 +37,10 @@ export interface SourceLocation {
   column: number;
   /** True when only the compiled position was known (code rewritten by a transpiler). */
   approximate?: boolean;
+  /** When the file is the original source, found through the compiled file's source map: the position in the compiled file. */
+  generated?: { file: string; line: number; column: number };
+  /** The original source's name for the holder, when the source map says the compiled code renamed it (minified). */
+  name?: string;
 }
 
 export interface Leak {

@@ -1,6 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { relative, isAbsolute, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TraceMap } from '@jridgewell/trace-mapping';
+import { loadSourceMap, originalPosition, type OriginalPosition } from './source-maps.ts';
 
 /**
  * Script names in a snapshot are paths or file:// URLs of the code the process ran. When that
@@ -31,6 +33,20 @@ export function displayPath(scriptName: string, cwd = process.cwd()): string {
 
 export class SourceFiles {
   private readonly cache = new Map<string, string | null>();
+  private readonly maps = new Map<string, TraceMap | null>();
+
+  /**
+   * Where a 1-based (line, column) of a compiled script on disk came from, through the source
+   * map the script names (path in the original's terms), or null without one.
+   */
+  original(scriptName: string, line: number, column: number): OriginalPosition | null {
+    const path = scriptPath(scriptName);
+    const text = path ? this.read(scriptName) : null;
+    if (!path || !text) return null;
+    if (!this.maps.has(path)) this.maps.set(path, loadSourceMap(path, text));
+    const map = this.maps.get(path);
+    return map ? originalPosition(map, line, column) : null;
+  }
 
   read(scriptName: string): string | null {
     const path = scriptPath(scriptName);

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
+
+/**
+ * Source maps of compiled code on disk (`tsc --sourceMap`, a bundler's `.js.map`, an inline
+ * `data:` map), so that a location in `dist/server.js` is given in `src/server.ts`, the file a
+ * developer edits. Only the map the compiled file itself names (its last `sourceMappingURL`
+ * comment) is used; a map that cannot be read or parsed is as good as none.
+ */
+const MAPPING_URL = /\/[/*][#@]\s*sourceMappingURL=([^\s'"*]+)\s*(?:\*\/)?\s*$/;
+
+export function loadSourceMap(path: string, text: string): TraceMap | null {
+  const tail = text.slice(-64 * 1024).trimEnd();
+  const lastLine = tail.slice(tail.lastIndexOf('\n') + 1);
+  const url = MAPPING_URL.exec(lastLine)?.[1];
+  if (!url) return null;
+  try {
+    if (url.startsWith('data:')) {
+      const comma = url.indexOf(',');
+      const meta = url.slice(5, comma);
+      const body = url.slice(comma + 1);
+      const json = meta.endsWith(';base64') ? Buffer.from(body, 'base64').toString('utf8') : decodeURIComponent(body);
+      return new TraceMap(json, pathToFileURL(path).href);
+    }
+    const mapPath = url.startsWith('file://') ? fileURLToPath(url) : resolvePath(dirname(path), decodeURIComponent(url));
+    return new TraceMap(readFileSync(mapPath, 'utf8'), pathToFileURL(mapPath).href);
+  } catch {
+    return null;
+  }
+}
+
+export interface OriginalPosition {
+  path: string;
+  line: number;
+  column: number;
+  /** The identifier's name in the original, when the map records it (a minifier's `i` is `quotesBySku`). */
+  name: string | null;
+}
+
+/** The original position of a 1-based (line, column) of the compiled file, or null when unmapped. */
+export function originalPosition(map: TraceMap, line: number, column: number): OriginalPosition | null {
+  const pos = originalPositionFor(map, { line, column: column - 1 });
+  if (pos.source === null || pos.line === null || pos.column === null) return null;
+  const path = pos.source.startsWith('file://') ? fileURLToPath(pos.source) : pos.source;
+  // A package that ships its maps but not its sources (`../src/index.ts`): the compiled file is
+  // the one there is to open.
+  if (!existsSync(path)) return null;
+  return { path, line: pos.line, column: pos.column + 1, name: pos.name };
+}

@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diagnose } from '../../analysis/diagnose.ts';
+import { renderText } from '../../analysis/render-text.ts';
+import { REPO } from './fixtures.ts';
+
+/**
+ * Apps ship compiled: `tsc` output with a `.js.map` beside it or inline, or one minified bundle.
+ * The location a developer needs is in the TypeScript they edit, and a minifier's names are
+ * not the ones they grep for; the source map the compiled file names gives both.
+ */
+const run = promisify(execFile);
+const SOURCE = fileURLToPath(new URL('../fixtures/analysis/compiled-app/quote-cache.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'leak-lab-maps-'));
+const src = join(dir, 'src', 'quote-cache.ts');
+const declLine = readFileSync(SOURCE, 'utf8').split('\n').findIndex((l) => l.startsWith('const quotesBySku')) + 1;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const tsc = (outDir: string, mapFlag: string) =>
+  run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '--outDir', join(dir, outDir), mapFlag, '--module', 'commonjs', '--target', 'es2022',
+    '--types', 'node', '--typeRoots', join(REPO, 'node_modules/@types'), src], { timeout: 60_000 });
+
+beforeAll(async () => {
+  mkdirSync(join(dir, 'src'));
+  cpSync(SOURCE, src);
+  await Promise.all([
+    tsc('dist-map', '--sourceMap'),
+    tsc('dist-inline', '--inlineSourceMap'),
+    build({ entryPoints: [src], bundle: true, platform: 'node', minify: true, sourcemap: true, outfile: join(dir, 'dist-min', 'quote-cache.js'), logLevel: 'silent' }),
+  ]);
+  // A package that ships its compiled code and maps but not the sources they name.
+  cpSync(join(dir, 'dist-map'), join(dir, 'shipped', 'dist'), { recursive: true });
+}, 120_000);
+
+async function diagnoseBuild(outDir: string) {
+  const out = join(dir, `${outDir.replace(/\//g, '-')}-snapshots`);
+  mkdirSync(out);
+  await run(process.execPath, ['--expose-gc', '--max-old-space-size=256', join(dir, outDir, 'quote-cache.js'), out], { timeout: 60_000 });
+  return diagnose({ snapshots: [0, 1, 2].map((i) => join(out, `s${i}.heapsnapshot`)) });
+}
+
+describe('locations in compiled code, through source maps', () => {
+  it.each([
+    ['dist-map', 'a .js.map file beside it (tsc --sourceMap)'],
+    ['dist-inline', 'an inline data: map (tsc --inlineSourceMap)'],
+  ])('%s: the holder is located in the TypeScript source, with %s', async (outDir) => {
+    const top = (await diagnoseBuild(outDir)).leaks[0];
+    expect(top.name).toBe('quotesBySku');
+    expect(top.location).toMatchObject({ file: src, line: declLine, generated: { file: join(dir, outDir, 'quote-cache.js') } });
+    expect(top.location?.generated?.line).not.toBe(declLine);
+  }, 60_000);
+
+  it('a minified bundle: the holder gets the name the source map gives its declaration, and the source location', async () => {
+    const report = await diagnoseBuild('dist-min');
+    const top = report.leaks[0];
+    // The heap only knows the minifier's one-letter name.
+    expect(top.retainerPath.at(-1)?.edge).toMatch(/^[A-Za-z_$]{1,2}$/);
+    expect(top).toMatchObject({ name: 'quotesBySku', holder: { name: 'quotesBySku' }, location: { file: src, line: declLine, name: 'quotesBySku' } });
+    expect(top.location?.generated).toMatchObject({ file: join(dir, 'dist-min', 'quote-cache.js'), line: 1 });
+    expect(renderText(report)).toContain(`location: ${src}:${declLine}:7  (compiled: ${join(dir, 'dist-min', 'quote-cache.js')}:1:`);
+  }, 60_000);
+
+  it('a map whose sources are not there: the compiled file is what there is to open', async () => {
+    const top = (await diagnoseBuild('shipped/dist')).leaks[0];
+    expect(top.name).toBe('quotesBySku');
+    expect(top.location).toEqual({ file: join(dir, 'shipped', 'dist', 'quote-cache.js'), line: expect.any(Number), column: 7 });
+  }, 60_000);
+});
