@@ -1,3 +1,4 @@
+import { edgeKind } from '../../analysis/format.ts';
 import { code, list, paragraph, runText, strong, subheading, type Block, type Inline, type Section } from '../document.ts';
 import { bytesPerSecond, count, megabytes } from '../number-format.ts';
 import { formatDuration } from '../time-format.ts';
@@ -49,7 +50,7 @@ function diagnosed(ctx: SectionContext): Block[] {
   if (Number.isFinite(numOrNaN(l.retainedBytes))) items.push([`Retained at the last snapshot: ${megabytes(numOrNaN(l.retainedBytes))}.`]);
   items.push(leak.retainerPath ? ['Retainer path: ', code(leak.retainerPath)] : ['Retainer path: not reported.']);
   if (l.holder?.name) {
-    const about = [l.holder.nodeName ? `a ${l.holder.nodeName}` : null, l.holder.edgeType ? `${l.holder.edgeType} edge` : null]
+    const about = [l.holder.nodeName ? `a ${l.holder.nodeName}` : null, l.holder.edgeType ? keptIn(str(l.holder.edgeType)) : null]
       .filter((d) => d !== null);
     items.push(['Held by: ', code(str(l.holder.name)), about.length > 0 ? ` (${about.join(', ')}).` : '.']);
   }
@@ -120,4 +121,10 @@ function verification(ctx: SectionContext): Block[] {
   ];
   blocks.push({ kind: 'table', head: ['Measure', 'Value'], rows: rows.map(([k, val]) => [[k], [val]]) });
   return blocks;
+}
+
+/** Where the holder is kept, as a developer says it (V8's `context` edge is a closure variable). */
+function keptIn(edgeType: string): string {
+  const kind = edgeKind(edgeType);
+  return `kept in ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
