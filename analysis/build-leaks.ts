@@ -6,13 +6,13 @@ import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryTargets, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
-import { isDataKey, nameHolder, pathName } from './leak-naming.ts';
+import { isDataKey, nameHolder, pathName, type HolderNaming } from './leak-naming.ts';
 import { collapseRuns, pathSteps, shownPath } from './path-steps.ts';
 import { pathNodes } from './retainer-paths.ts';
-import type { Leak, PathStep } from './report-types.ts';
+import type { Leak, PathStep, SourceLocation } from './report-types.ts';
 import { scoreLeak } from './leak-score.ts';
 import { summarizeLeak } from './leak-summary.ts';
-import { chainFunction } from './promise-chain.ts';
+import { awaitedChain } from './promise-chain.ts';
 
 /** Turns surviving candidates into reported leaks, merging holders that share a retainer path. */
 export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: number; heapGrowth: number }): Leak[] {
@@ -61,27 +61,21 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     piled = first;
   }
   const target = naming.slotTarget >= 0 ? naming.slotTarget : c.node;
-  // Promises piling up behind one object that holds the newest (a pending immediate, a
-  // socket's callback) rather than in a collection: the async function awaiting it is what a
-  // developer opens. Promises side by side in an array or in timers are not such a chain.
+  // Promises piling up behind one object (a pending immediate, an emitter's listener) rather
+  // than side by side in a collection or in timers: a chain that a function builds.
   const single = !c.byEntries && (naming.kind === 'object' || naming.kind === 'closure-context');
-  const pile = single ? newRetained(g, target, 20_000) : [];
-  const awaiting = single && dominantClass(g, pile) === 'Promise' ? chainFunction(g, target) : null;
+  const awaiting = single ? awaitedChain(g, target) : null;
   const awaitedBy = awaiting ? `${awaiting.name || '(anonymous)'}()` : '';
-  if (awaiting) Object.assign(naming, { kind: 'promise', name: awaitedBy, frame: { at: -1, ...awaiting } });
+  if (awaiting) Object.assign(naming, { kind: 'promise', name: awaitedBy });
   // Keys are a collection's: a timer list's or a listener list's links are not entries.
   const keyed = naming.kind === 'map' || naming.kind === 'set' || naming.kind === 'array' || naming.kind === 'object';
   const examples = keyed ? entryExamples(g, target) : [];
-  const closure = representativeClosure(g, grown);
+  // The chain's function is where to look, as a listener's or a timer's callback is.
+  const closure = awaiting ? awaiting.fn : representativeClosure(g, grown);
   if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure);
   const objectName = awaiting ? 'Promise' : ((piled >= 0 ? classOf(g, piled) : null) ?? dominantClass(g, grown) ?? 'Object');
   const location = locateLeak(g, path, naming, closure, link);
-  // A minified bundle's `i` is what its source map calls `quotesBySku` at the declaration found.
-  const minified = naming.name;
-  if (location?.name && !link && /^[A-Za-z_$][\w$]*$/.test(minified)) {
-    naming.name = location.name;
-    if (naming.holderName === minified) naming.holderName = location.name;
-  }
+  if (!link) unminify(naming, location);
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
   return {
@@ -113,6 +107,17 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   };
 }
 
+/**
+ * A minified bundle's `i` is what its source map calls `quotesBySku` at the declaration the
+ * location was found at: the holder takes the name the developer wrote.
+ */
+function unminify(naming: HolderNaming, location: SourceLocation | null): void {
+  const minified = naming.name;
+  if (!location?.name || !/^[A-Za-z_$][\w$]*$/.test(minified)) return;
+  naming.name = location.name;
+  if (naming.holderName === minified) naming.holderName = location.name;
+}
+
 /** Timers are grepped by their callback; fall back to the interval they were scheduled with. */
 function timerName(g: FinalGraph, list: number, callback: number): string {
   const { s } = g;
@@ -128,7 +133,6 @@ function timerName(g: FinalGraph, list: number, callback: number): string {
   return 'timers';
 }
 
-/** Same path up to indices and keys: one holder per user, per request id... */
 /**
  * What holders on "the same path" share: indices and data keys (`perRoute['/r5']`,
  * `perRoute['/r1']`) are left out, so one dictionary's growing entries are one suspect.

@@ -1,5 +1,6 @@
 import { edgeTarget, nodeNameOf } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
+import { dominantClass, newRetained } from './holder-contents.ts';
 import { isInternal } from './leak-location.ts';
 
 /** The function a chain of promises is built by: its node (for the name and location) and name. */
@@ -9,8 +10,9 @@ export interface ChainFunction {
 }
 
 /**
- * The function that builds a chain of promises that only grows, found at the chain's newest
- * link, or null. An async function that awaits or returns a call to itself (`return poll()`),
+ * The function that builds the chain of promises piling up under `from` (most of what it
+ * keeps alive that is new since the baseline is promises), found at the chain's newest link,
+ * or null. An async function that awaits or returns a call to itself (`return poll()`),
  * or a `.then()` that returns the next call (`tick().then(poll)`), settles none of its calls
  * until the last one does; the reactions in between are V8's own resolve functions, so only
  * the pending call names the function: the suspended async function's frame, or the
@@ -18,7 +20,11 @@ export interface ChainFunction {
  * through objects allocated since the baseline only, so that an older frame reachable some
  * other way (a module's top-level await) is not taken for the chain's.
  */
-export function chainFunction(g: FinalGraph, from: number, budget = 20_000): ChainFunction | null {
+export function awaitedChain(g: FinalGraph, from: number): ChainFunction | null {
+  return dominantClass(g, newRetained(g, from, 20_000)) === 'Promise' ? chainFunction(g, from) : null;
+}
+
+function chainFunction(g: FinalGraph, from: number, budget = 20_000): ChainFunction | null {
   const { s, k } = g;
   const ty = s.types;
   const isNew = (v: number) => s.nodeId[v] > g.baselineMaxId;
