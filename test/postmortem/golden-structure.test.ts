@@ -120,6 +120,9 @@ describe('postmortem of the recorded run: structure and numbers', () => {
     expect(section).toContain(`${top.counts.map(count).join(' → ')} ${top.countsOf === 'entries' ? 'entries' : 'objects'} over`);
     expect(section).not.toContain('\\`');
     expect(section).toContain(`New entries, for example: ${top.examples.map((x: string) => `\`${x}\``).join(', ')}.`);
+    // Where the holder is kept, in a developer's words: V8's `context` edge is a variable.
+    if (top.holder.edgeType === 'context') expect(section).toContain(`Held by: \`${top.holder.name}\` (a ${top.holder.nodeName}, kept in a variable).`);
+    expect(section).not.toContain('context edge');
   });
 
   it('quotes the leaky and the fixed code from the scenario\'s file, not retyped', () => {
