@@ -66,10 +66,10 @@ export async function diagnose(opts: DiagnoseOptions): Promise<DiagnosisReport> 
   const files = opts.snapshots;
   const maxLeaks = opts.maxLeaks ?? 10;
   if (!Number.isInteger(maxLeaks) || maxLeaks < 1) throw labError('LAB_ERR_BAD_OPTION', `maxLeaks must be a positive integer, not ${maxLeaks}`);
-  if (!Array.isArray(files) || files.length < 2) {
-    throw labError('LAB_ERR_SNAPSHOT_SET', `diagnose needs at least 2 heap snapshots of one process, got ${files?.length ?? 0}`);
-  }
+  if (!Array.isArray(files)) throw labError('LAB_ERR_SNAPSHOT_SET', 'diagnose needs at least 2 heap snapshots of one process, got none');
+  // A mistyped path says so, rather than that one snapshot is too few.
   await assertReadable(files);
+  if (files.length < 2) throw labError('LAB_ERR_SNAPSHOT_SET', `diagnose needs at least 2 heap snapshots of one process, got ${files.length}`);
   const plain = await plainSnapshots(files, opts.onProgress);
   try {
     const say = opts.onProgress;

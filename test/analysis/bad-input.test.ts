@@ -108,6 +108,9 @@ describe('bad snapshot sets', () => {
   it('fewer than two', async () => {
     await expectLabError(diagnose({ snapshots: [real] }), 'LAB_ERR_SNAPSHOT_SET');
     await expectLabError(diagnose({ snapshots: [] }), 'LAB_ERR_SNAPSHOT_SET');
+    // One mistyped path (a folder meant, say) is named as missing, not counted as too few.
+    const typo = join(dir, 'snapshotz');
+    await expectLabError(diagnose({ snapshots: [typo] }), 'LAB_ERR_SNAPSHOT_FILE', typo);
   });
 
   it('out of order', async () => {
