@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { isLabError, labError } from '../lab/errors.ts';
 import { plainSnapshots } from './gunzip-snapshots.ts';
 import { buildLeaks } from './build-leaks.ts';
@@ -69,6 +70,8 @@ export async function diagnose(opts: DiagnoseOptions): Promise<DiagnosisReport> 
   if (!Array.isArray(files)) throw labError('LAB_ERR_SNAPSHOT_SET', 'diagnose needs at least 2 heap snapshots of one process, got none');
   // A mistyped path says so, rather than that one snapshot is too few.
   await assertReadable(files);
+  const twice = files.find((f, i) => files.findIndex((g) => resolve(g) === resolve(f)) !== i);
+  if (twice) throw labError('LAB_ERR_SNAPSHOT_SET', `${twice} is given twice; give snapshots taken at different times`);
   if (files.length < 2) throw labError('LAB_ERR_SNAPSHOT_SET', `diagnose needs at least 2 heap snapshots of one process, got ${files.length}`);
   const plain = await plainSnapshots(files, opts.onProgress);
   try {

@@ -122,6 +122,8 @@ describe('bad snapshot sets', () => {
     const a = older.write(join(dir, 'older.heapsnapshot'));
     const b = newer.write(join(dir, 'newer.heapsnapshot'));
     await expectLabError(diagnose({ snapshots: [b, a] }), 'LAB_ERR_SNAPSHOT_SET', a);
+    // The same snapshot twice shows nothing growing: an error, not a "no leak" verdict.
+    await expectLabError(diagnose({ snapshots: [a, b, join(dir, '.', 'older.heapsnapshot')] }), 'LAB_ERR_SNAPSHOT_SET', `${join(dir, '.', 'older.heapsnapshot')} is given twice`);
   });
 
   it('different processes', async () => {
