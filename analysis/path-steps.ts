@@ -6,7 +6,7 @@ import type { PathStep } from './report-types.ts';
 
 /**
  * A retainer path as the report gives it: one named step per edge (index edges as `[3]`, long
- * node names cut), then the part a developer reads (shownPath) with runs of links folded.
+ * node names cut, scopes as `(module scope)` or `(function scope)`), then the part a developer reads (shownPath) with runs of links folded.
  */
 export function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[] }): PathStep[] {
   const { s } = g;
@@ -16,7 +16,7 @@ export function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[
     return {
       edge: edgeNameIsIndex(s, e) ? `[${name}]` : ephemeronName(name),
       edgeType: s.edgeTypeNames[s.edgeType[e]] ?? '',
-      node: shortName(nodeNameOf(s, v)),
+      node: scopeLabel(g, v) ?? shortName(nodeNameOf(s, v)),
       nodeType: s.nodeTypeNames[s.nodeType[v]] ?? '',
       nodeId: s.nodeId[v],
     };
@@ -36,7 +36,7 @@ export function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[
 export function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[] }, steps: PathStep[]): PathStep[] {
   const { s, k } = g;
   const ty = s.types;
-  const from = (i: number) => ({ ...steps[i], edge: '', edgeType: '', node: scopeLabel(g, path.nodes[i]) ?? steps[i].node });
+  const from = (i: number) => ({ ...steps[i], edge: '', edgeType: '' });
   // A suspended function's frame explains the holder; how the frame is reached (the promise an
   // async function awaits, that promise's reactions) does not, unless a variable names it.
   const frame = asyncFrame(g, path);
@@ -104,7 +104,7 @@ function isModuleScope(g: FinalGraph, v: number): boolean {
   return outer >= 0 && s.nodeName[outer] === k.systemNativeContext;
 }
 
-/** A scope the path starts at, named as a developer knows it rather than as V8's `system / Context`. */
+/** A scope on the path, named as a developer knows it rather than as V8's `system / Context`. */
 function scopeLabel(g: FinalGraph, v: number): string | null {
   if (g.s.nodeName[v] !== g.k.systemContext) return null;
   return isModuleScope(g, v) ? '(module scope)' : '(function scope)';
