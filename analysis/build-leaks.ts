@@ -7,7 +7,7 @@ import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryTargets, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
 import { isDataKey, nameHolder, pathName, type HolderNaming } from './leak-naming.ts';
-import { collapseRuns, pathSteps, shownPath } from './path-steps.ts';
+import { collapseRuns, pathSteps, scopeName, shownPath } from './path-steps.ts';
 import { pathNodes } from './retainer-paths.ts';
 import type { Leak, PathStep, SourceLocation } from './report-types.ts';
 import { scoreLeak } from './leak-score.ts';
@@ -91,7 +91,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     fullRetainerPath: collapseRuns(steps),
     holder: {
       name: naming.holderName || naming.name || nodeNameOf(s, c.node),
-      nodeName: nodeNameOf(s, holderNode),
+      nodeName: scopeName(g, holderNode) ?? nodeNameOf(s, holderNode),
       nodeType: s.nodeTypeNames[s.nodeType[holderNode]] ?? '',
       edgeType: naming.edgeType,
       nodeId: s.nodeId[holderNode],

@@ -104,10 +104,15 @@ function isModuleScope(g: FinalGraph, v: number): boolean {
   return outer >= 0 && s.nodeName[outer] === k.systemNativeContext;
 }
 
-/** A scope on the path, named as a developer knows it rather than as V8's `system / Context`. */
-function scopeLabel(g: FinalGraph, v: number): string | null {
+/** A scope, named as a developer knows it (`module scope`, `function scope`) rather than as V8's `system / Context`; null for anything else. */
+export function scopeName(g: FinalGraph, v: number): string | null {
   if (g.s.nodeName[v] !== g.k.systemContext) return null;
-  return isModuleScope(g, v) ? '(module scope)' : '(function scope)';
+  return isModuleScope(g, v) ? 'module scope' : 'function scope';
+}
+
+function scopeLabel(g: FinalGraph, v: number): string | null {
+  const name = scopeName(g, v);
+  return name && `(${name})`;
 }
 
 /** A run of identical steps (a path down a linked list, thousands of `next` links) as one step with `repeat`. */

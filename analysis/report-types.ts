@@ -25,6 +25,7 @@ export interface PathStep {
 export interface HolderInfo {
   /** What a developer would grep for: the variable or property in their own code that holds the leak (for listeners, the emitter's). */
   name: string;
+  /** The holder's class (`Map`, `Array`), or `module scope` / `function scope` for a variable's scope (V8's `system / Context`). */
   nodeName: string;
   nodeType: string;
   edgeType: string;
