@@ -23,7 +23,17 @@ export function asyncFrame(g: Pick<FinalGraph, 's' | 'k'>, path: { nodes: number
   const e = path.edges[registers];
   if (s.edgeType[e] !== s.types.edgeInternal || s.edgeName[e] !== k.parametersAndRegisters) return null;
   const at = registers - 1;
-  const fn = edgeTarget(s, path.nodes[at], s.types.edgeInternal, k.generatorFunction);
-  if (fn < 0 || s.nodeType[fn] !== s.types.closure) return null;
-  return { at, fn, name: nodeNameOf(s, fn) };
+  const fn = suspendedFunction(g, path.nodes[at]);
+  return fn < 0 ? null : { at, fn, name: nodeNameOf(s, fn) };
+}
+
+/**
+ * For V8's object of a suspended async function or generator (a JSGeneratorObject: its
+ * `function` and its frame's `parameters_and_registers`): that function's closure, else -1.
+ */
+export function suspendedFunction(g: Pick<FinalGraph, 's' | 'k'>, v: number): number {
+  const { s, k } = g;
+  const fn = edgeTarget(s, v, s.types.edgeInternal, k.generatorFunction);
+  if (fn < 0 || s.nodeType[fn] !== s.types.closure || edgeTarget(s, v, s.types.edgeInternal, k.parametersAndRegisters) < 0) return -1;
+  return fn;
 }

@@ -13,6 +13,7 @@ import type { Leak, PathStep, SourceLocation } from './report-types.ts';
 import { scoreLeak } from './leak-score.ts';
 import { summarizeLeak } from './leak-summary.ts';
 import { awaitedChain } from './promise-chain.ts';
+import { isIdentifier } from './source-files.ts';
 
 /** Turns surviving candidates into reported leaks, merging holders that share a retainer path. */
 export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: number; heapGrowth: number }): Leak[] {
@@ -113,7 +114,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
  */
 function unminify(naming: HolderNaming, location: SourceLocation | null): void {
   const minified = naming.name;
-  if (!location?.name || !/^[A-Za-z_$][\w$]*$/.test(minified)) return;
+  if (!location?.name || !isIdentifier(minified)) return;
   naming.name = location.name;
   if (naming.holderName === minified) naming.holderName = location.name;
 }

@@ -98,12 +98,12 @@ function resolve(g: FinalGraph, site: ClosureSite, name: string): SourceLocation
   const text = g.sources.read(site.script);
   const decl = text && name ? findDeclaration(text, name) : null;
   if (decl) return mapped(g, site.script, { file, line: decl.line, column: decl.column }, name);
-  if (site.line > 0 && !/\.(?:ts|tsx|mts|cts|jsx)$/.test(site.script)) {
+  // Transpiled sources run as rewritten code, so V8's position is only near the truth.
+  const transpiled = /\.(?:ts|tsx|mts|cts|jsx)$/.test(site.script);
+  if (site.line > 0 && !transpiled) {
     const loc = mapped(g, site.script, { file, line: site.line, column: site.column });
     if (loc.generated) return loc;
   }
-  // Transpiled sources run as rewritten code, so V8's position is only near the truth.
-  const transpiled = /\.(?:ts|tsx|mts|cts|jsx)$/.test(site.script);
   if (site.line === 0) return { file, line: 1, column: 1, approximate: true };
   return transpiled ? { file, line: site.line, column: site.column, approximate: true } : { file, line: site.line, column: site.column };
 }

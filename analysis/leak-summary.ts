@@ -30,8 +30,11 @@ export function summarizeLeak(leak: Leak): string {
   else if (leak.kind === 'timers') what = anonymousTimers(leak.name) ? capital(leak.name) : `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}`;
   else if (leak.awaitedBy) what = `Promises chained by \`${leak.awaitedBy}\``;
   else what = `${capital(KIND_LABEL[leak.kind])} \`${leak.name}\``;
-  let holding = leak.kind === 'timers' ? ', never cleared' : `, holding ${leak.objectName} values`;
-  if (leak.awaitedBy) holding = `, each call waiting for the next, so none settles until the last one does`;
+  const holding = leak.awaitedBy
+    ? ', each call waiting for the next, so none settles until the last one does'
+    : leak.kind === 'timers'
+      ? ', never cleared'
+      : `, holding ${leak.objectName} values`;
   const link = leak.chainLink ? `; each value keeps the one before it alive through ${linkName(leak.chainLink)}` : '';
   return `${what}${group} ${grew}${holding}${link}${at}.`;
 }

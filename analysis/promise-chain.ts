@@ -1,4 +1,5 @@
-import { edgeTarget, nodeNameOf } from './heap-snapshot.ts';
+import { nodeNameOf } from './heap-snapshot.ts';
+import { suspendedFunction } from './async-frame.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { dominantClass, newRetained } from './holder-contents.ts';
 import { isInternal } from './leak-location.ts';
@@ -25,14 +26,14 @@ export function awaitedChain(g: FinalGraph, from: number): ChainFunction | null 
 }
 
 function chainFunction(g: FinalGraph, from: number, budget = 20_000): ChainFunction | null {
-  const { s, k } = g;
+  const { s } = g;
   const ty = s.types;
   const isNew = (v: number) => s.nodeId[v] > g.baselineMaxId;
   const seen = new Set<number>([from]);
   const queue = [from];
   for (let head = 0; head < queue.length && seen.size < budget; head++) {
     const v = queue[head];
-    const found = v === from ? null : (suspendedFunction(g, v) ?? reactionHandler(g, v));
+    const found = v === from ? null : (frameOf(g, v) ?? reactionHandler(g, v));
     if (found) return found;
     for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
       const w = s.edgeTo[e];
@@ -45,11 +46,9 @@ function chainFunction(g: FinalGraph, from: number, budget = 20_000): ChainFunct
 }
 
 /** For V8's object of a suspended async function or generator: that function. */
-function suspendedFunction(g: FinalGraph, v: number): ChainFunction | null {
-  const { s, k } = g;
-  const fn = edgeTarget(s, v, s.types.edgeInternal, k.generatorFunction);
-  if (fn < 0 || s.nodeType[fn] !== s.types.closure || edgeTarget(s, v, s.types.edgeInternal, k.parametersAndRegisters) < 0) return null;
-  return { fn, name: nodeNameOf(s, fn) };
+function frameOf(g: FinalGraph, v: number): ChainFunction | null {
+  const fn = suspendedFunction(g, v);
+  return fn < 0 ? null : { fn, name: nodeNameOf(g.s, fn) };
 }
 
 /** For a pending promise reaction: the developer's function it will run (not V8's or Node's). */

@@ -63,9 +63,14 @@ export class SourceFiles {
   }
 }
 
+/** A plain JavaScript identifier (`quotesBySku`), the only kind of name a declaration can have. */
+export function isIdentifier(name: string): boolean {
+  return /^[A-Za-z_$][\w$]*$/.test(name);
+}
+
 /** 1-based line and column of the first declaration of `name` in `text`, or null. */
 export function findDeclaration(text: string, name: string): { line: number; column: number } | null {
-  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return null;
+  if (!isIdentifier(name)) return null;
   const n = `(${name.replace(/\$/g, '\\$')})`;
   const patterns = [
     `\\b(?:const|let|var)\\s+${n}(?![\\w$])`,
