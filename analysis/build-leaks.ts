@@ -4,9 +4,9 @@ import { growthOf } from './candidate-selection.ts';
 import { chainLink } from './chain-link.ts';
 import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { classOf, dominantClass, entryTargets, newRetained, representativeClosure } from './holder-contents.ts';
+import { classOf, dominantClass, entryFunction, entryTargets, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
-import { isDataKey, nameHolder, pathName, type HolderNaming } from './leak-naming.ts';
+import { isDataKey, nameHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { collapseRuns, pathSteps, scopeName, shownPath } from './path-steps.ts';
 import { pathNodes } from './retainer-paths.ts';
 import type { Leak, PathStep, SourceLocation } from './report-types.ts';
@@ -75,7 +75,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const closure = awaiting ? awaiting.fn : representativeClosure(g, grown);
   if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure);
   const objectName = awaiting ? 'Promise' : ((piled >= 0 ? classOf(g, piled) : null) ?? dominantClass(g, grown) ?? 'Object');
-  const location = locateLeak(g, path, naming, closure, link);
+  const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown) });
   if (!link) unminify(naming, location);
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
@@ -101,7 +101,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     ...(link ? { chainLink: link.steps } : {}),
     ...(awaitedBy ? { awaitedBy } : {}),
     location,
-    ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: naming.owner ?? pathName(g, path, path.nodes.length - 3) } : {}),
+    ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: naming.owner ?? (userPathName(g, path, path.nodes.length - 3) || pathName(g, path, path.nodes.length - 3)) } : {}),
     instances: 1,
     score: 0,
     summary: '',

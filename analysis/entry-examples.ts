@@ -1,3 +1,4 @@
+import { formatBytes } from './format.ts';
 import { edgeNameOf, isStringType, nodeNameOf } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { isValueNode } from './holder-metrics.ts';
@@ -26,7 +27,8 @@ export function entryExamples(g: Examined, holder: number, max = 3): string[] {
     else if (t === ty.edgeElement && fresh(to) && isStringType(s, s.nodeType[to])) out.push(stringText(g, to));
     else if (t === ty.edgeInternal && s.edgeName[e] === k.table) out.push(...tableKeys(g, to, fresh, max - out.length));
   }
-  return out.reverse().map(cut);
+  // An array of the same string, or of slices of like strings, shows it once.
+  return [...new Set(out.reverse().map(cut))];
 }
 
 /**
@@ -55,10 +57,18 @@ function tableKeys(g: Examined, table: number, fresh: (v: number) => boolean, ma
 /**
  * A string's text. V8 names a concatenation `(concatenated string)` and keeps its halves as
  * `first` and `second`, as built by `${user}|${url}`: they are joined back, up to the shown length.
+ * A slice (`big.slice(0, 20)`, 13 characters or more) is named `(sliced string)` and keeps its
+ * whole parent alive without saying where in it it starts: the parent is what is shown, as the
+ * surprise it usually is.
  */
 function stringText(g: Examined, v: number, budget = MAX_CHARS + 1): string {
   const { s } = g;
-  if (s.nodeTypeNames[s.nodeType[v]] !== 'concatenated string') return nodeNameOf(s, v);
+  const type = s.nodeTypeNames[s.nodeType[v]];
+  if (type === 'sliced string') {
+    const parent = internalTarget(g, v, 'parent');
+    return parent < 0 ? nodeNameOf(s, v) : `(a slice of a ${formatBytes(s.selfSize[parent])} string) ${stringText(g, parent, budget)}`;
+  }
+  if (type !== 'concatenated string') return nodeNameOf(s, v);
   let text = '';
   for (const half of ['first', 'second']) {
     for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1] && text.length < budget; e++) {
@@ -66,6 +76,12 @@ function stringText(g: Examined, v: number, budget = MAX_CHARS + 1): string {
     }
   }
   return text;
+}
+
+function internalTarget(g: Examined, v: number, name: string): number {
+  const { s } = g;
+  for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) if (s.edgeType[e] === s.types.edgeInternal && edgeNameOf(s, e) === name) return s.edgeTo[e];
+  return -1;
 }
 
 function cut(text: string): string {

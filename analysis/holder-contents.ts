@@ -116,3 +116,19 @@ export function representativeClosure(g: FinalGraph, nodes: number[]): number {
   }
   return -1;
 }
+
+/**
+ * A function the first new entries keep as a property: a library's wrapper around the
+ * developer's callback (Express's Layer keeps the middleware as `handle`). -1 when none does.
+ */
+export function entryFunction(g: FinalGraph, nodes: number[], max = 20): number {
+  const { s, k } = g;
+  for (const v of nodes.slice(0, max)) {
+    if (s.nodeType[v] !== s.types.object) continue;
+    for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
+      if (s.edgeType[e] !== s.types.edgeProperty || s.edgeName[e] === k.proto || s.edgeName[e] === k.constructorName) continue;
+      if (s.nodeType[s.edgeTo[e]] === s.types.closure) return boundTarget(g, s.edgeTo[e]);
+    }
+  }
+  return -1;
+}

@@ -12,7 +12,7 @@ export function isHolderCandidate(s: HeapSnapshot, k: KnownStrings, v: number): 
   if (t !== s.types.object && t !== s.types.closure) return false;
   if ((s.nodeId[v] & 1) === 0) return false;
   const name = s.nodeName[v];
-  if (name === k.weakMap || name === k.weakSet || name === k.weakRef || name === k.finalizationRegistry) return false;
+  if (name === k.weakMap || name === k.weakSet || name === k.weakRef) return false;
   return name === k.systemContext || !s.strings.get(name).startsWith('system / ');
 }
 
@@ -30,6 +30,11 @@ export function isValueNode(s: HeapSnapshot, v: number): boolean {
 export function entriesOf(s: HeapSnapshot, k: KnownStrings, v: number): number {
   const { firstEdge, edgeType, edgeName, edgeTo } = s;
   const ty = s.types;
+  // Some holders keep what they gain in a linked list of V8's own: a pending promise, one
+  // reaction per `then`, `await` or `Promise.race` on it; a FinalizationRegistry, one cell per
+  // `register()`, held until its target is collected.
+  if (s.nodeName[v] === k.promise) return listLinks(s, v, k.systemPromiseReaction);
+  if (s.nodeName[v] === k.finalizationRegistry) return listLinks(s, v, k.systemWeakCell);
   let count = 0;
   for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) {
     const t = edgeType[e];
@@ -39,6 +44,30 @@ export function entriesOf(s: HeapSnapshot, k: KnownStrings, v: number): number {
       if (edgeName[e] !== k.proto && isValueNode(s, edgeTo[e])) count++;
     } else if (t === ty.edgeInternal && edgeName[e] === k.table) {
       count += tableEntries(s, edgeTo[e]);
+    }
+  }
+  return count;
+}
+
+/**
+ * The links (nodes named `link`) of the lists that start at `holder`. A link may point back to
+ * the one before it (a doubly linked list): each step goes on to a link it did not come from.
+ */
+function listLinks(s: HeapSnapshot, holder: number, link: number): number {
+  const { firstEdge, edgeTo, nodeName } = s;
+  let count = 0;
+  for (let e = firstEdge[holder]; e < firstEdge[holder + 1]; e++) {
+    let from = holder;
+    let at = edgeTo[e];
+    while (at >= 0 && nodeName[at] === link && count < s.nodeCount) {
+      count++;
+      let next = -1;
+      for (let f = firstEdge[at]; f < firstEdge[at + 1] && next < 0; f++) {
+        const to = edgeTo[f];
+        if (to !== from && to !== at && nodeName[to] === link) next = to;
+      }
+      from = at;
+      at = next;
     }
   }
   return count;

@@ -27,6 +27,7 @@ const NAMES = {
   systemNativeContext: 'system / NativeContext',
   systemCell: 'system / Cell',
   systemPromiseReaction: 'system / PromiseReaction',
+  systemWeakCell: 'system / WeakCell',
   timersList: 'TimersList',
   promise: 'Promise',
   array: 'Array',

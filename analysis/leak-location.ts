@@ -13,53 +13,63 @@ import { displayPath, findDeclaration } from './source-files.ts';
  * otherwise the closure whose context holds the holder's variable. Refined to the variable's
  * declaration when the script is on disk.
  */
-export function locateLeak(
-  g: FinalGraph,
-  path: { nodes: number[]; edges: number[] },
-  naming: HolderNaming,
-  closure: number,
-  link: ChainLink | null = null,
-): SourceLocation | null {
-  const { s, k } = g;
-  // A chain of values is cut where one value captures the one before it.
-  if (link && link.context >= 0) {
-    const loc = fromContext(g, link.context, link.variable);
-    if (loc) return loc;
+export function locateLeak(g: FinalGraph, path: { nodes: number[]; edges: number[] }, naming: HolderNaming, made: MadeBy): SourceLocation | null {
+  // A library's own variable (Express's `router`, behind `app.use()` called per request) is not
+  // what a developer changes: a place in their own code, found further down the list, is.
+  let library: SourceLocation | null = null;
+  for (const loc of places(g, path, naming, made)) {
+    if (!loc) continue;
+    if (!/(?:^|[/\\])node_modules[/\\]/.test(loc.file)) return loc;
+    library ??= loc;
   }
+  return library;
+}
+
+/** The functions that made what piles up, as far as the entries say. */
+export interface MadeBy {
+  /** The entries' own callback (a listener's, a timer's, a function pushed), or -1. */
+  closure: number;
+  /** For a chain of values: the link from one to the one before it. */
+  link: ChainLink | null;
+  /** A function the entries keep as a property (a library's wrapper around a callback), or -1. */
+  entryFunction: number;
+}
+
+/** Where the leak may be looked at, best first; computed only as far as they are read. */
+function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, naming: HolderNaming, made: MadeBy): Generator<SourceLocation | null> {
+  const { s, k } = g;
+  const { closure, link, entryFunction } = made;
+  // A chain of values is cut where one value captures the one before it.
+  if (link && link.context >= 0) yield fromContext(g, link.context, link.variable);
   // A local of a suspended async function: the function, whose variables V8 does not name.
   const frameSite = naming.frame ? g.scripts.site(naming.frame.fn) : null;
-  if (frameSite && naming.frame) return resolve(g, frameSite, naming.frame.name);
+  if (frameSite && naming.frame) yield resolve(g, frameSite, naming.frame.name);
   const callback = closure >= 0 ? g.scripts.site(closure) : null;
   // A named callback (or any listener/timer callback) is where the leak is created; an
   // anonymous function pushed into a collection says less than the collection's declaration.
   const callbackFirst = naming.kind === 'listeners' || naming.kind === 'timers' || (closure >= 0 && nodeNameOf(s, closure) !== '');
-  if (callback && callbackFirst && !isInternal(callback.script)) return resolve(g, callback, nodeNameOf(s, closure));
+  if (callback && callbackFirst && !isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));
   const last = path.nodes.length - 1;
-  if (naming.edgeType === 'context' && s.nodeName[path.nodes[last]] === k.systemContext) {
-    const loc = fromContext(g, path.nodes[last], naming.name);
-    if (loc) return loc;
-  }
+  if (naming.edgeType === 'context' && s.nodeName[path.nodes[last]] === k.systemContext) yield fromContext(g, path.nodes[last], naming.name);
   for (let i = last; i >= 1; i--) {
     const from = path.nodes[i - 1];
     const e = path.edges[i];
-    if (s.edgeType[e] === s.types.edgeContext && s.nodeName[from] === k.systemContext) {
-      const loc = fromContext(g, from, edgeNameOf(s, e));
-      if (loc) return loc;
-    }
-    if (s.nodeName[from] === k.systemCell && s.edgeName[e] === k.value) {
-      const loc = fromModuleCell(g, path, i - 1);
-      if (loc) return loc;
-    }
+    if (s.edgeType[e] === s.types.edgeContext && s.nodeName[from] === k.systemContext) yield fromContext(g, from, edgeNameOf(s, e));
+    if (s.nodeName[from] === k.systemCell && s.edgeName[e] === k.value) yield fromModuleCell(g, path, i - 1);
   }
+  // A callback of the developer's kept in a library's collection, bare or inside the library's
+  // entries (Express's Layer keeps the middleware as `handle`), is the code to change.
+  if (callback && !isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));
+  const inEntry = entryFunction >= 0 ? g.scripts.site(entryFunction) : null;
+  if (inEntry && !isInternal(inEntry.script)) yield resolve(g, inEntry, nodeNameOf(s, entryFunction));
   // Named after a variable beside the path (a library's registry reached the holder first,
   // the developer's code keeps it in `httpRequests`): that variable's scope.
   const name = naming.holderName || naming.name;
   for (let i = last; i >= 1 && name; i--) {
     const context = contextHolding(g, path.nodes[i], name);
-    const loc = context >= 0 ? fromContext(g, context, name) : null;
-    if (loc) return loc;
+    if (context >= 0) yield fromContext(g, context, name);
   }
-  return callback ? resolve(g, callback, nodeNameOf(s, closure)) : null;
+  if (callback) yield resolve(g, callback, nodeNameOf(s, closure));
 }
 
 /** A scope (Context) that keeps `v` in a variable called `name`, or -1. */

@@ -94,6 +94,18 @@ function onFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }, n
   const { s } = g;
   const last = path.nodes.length - 1;
   if (last < 1 || s.edgeType[path.edges[last]] !== s.types.edgeProperty || s.nodeType[path.nodes[last - 1]] !== s.types.closure) return null;
+  // A library's function kept inside the developer's object (Express keeps its router behind
+  // the app's `router` getter): the properties in between make the name an expression that
+  // exists in the code, `app.router.stack`, not `app.stack`.
+  const user = userPathNameAt(g, path, last - 1);
+  if (user.name && user.at < last - 1) {
+    const between: string[] = [];
+    for (let i = user.at + 1; i <= last - 1; i++) {
+      const name = userEdgeName(g, path.edges[i]);
+      if (name && s.edgeType[path.edges[i]] === s.types.edgeProperty) between.push(name.replace(/^[gs]et /, ''));
+    }
+    if (between.length > 0) return [user.name, ...between, edgeNameOf(s, path.edges[last])].join('.');
+  }
   return withOwner(g, path, named);
 }
 
@@ -223,6 +235,11 @@ type Owner = 'user' | 'library' | 'plain';
  * developer greps for. '' when the path has no such name.
  */
 export function userPathName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, upTo: number): string {
+  return userPathNameAt(g, path, upTo).name;
+}
+
+/** userPathName, and the path position of the node that the name is the name of. */
+function userPathNameAt(g: FinalGraph, path: { nodes: number[]; edges: number[] }, upTo: number): { name: string; at: number } {
   const { s, k } = g;
   const owned: Owner[] = [];
   let up: Owner = 'user';
@@ -238,19 +255,19 @@ export function userPathName(g: FinalGraph, path: { nodes: number[]; edges: numb
       // A library's or Node's function kept under a name (`global.clearInterval`) is its API,
       // not where the developer keeps data: the holder's own name is nearer.
       const apiFunction = s.nodeType[path.nodes[i]] === s.types.closure && ownerOf(g, path.nodes[i]) === 'library';
-      if (name && !apiFunction) return name;
+      if (name && !apiFunction) return { name, at: i };
       if (s.edgeType[e] === s.types.edgeInternal && s.edgeName[e] === k.value && s.nodeName[path.nodes[i - 1]] === k.systemCell) {
         const exported = exportNameOfCell(g, path.nodes[i - 1], i > 1 ? path.nodes[i - 2] : -1);
-        if (exported) return exported;
+        if (exported) return { name: exported, at: i };
       }
       continue;
     }
     // The shortest path can reach a library object through the library's own closures (a
     // middleware's `store`); the variable the developer's code keeps it in is another retainer.
     const beside = userRetainerName(g, path.nodes[i]);
-    if (beside) return beside;
+    if (beside) return { name: beside, at: i };
   }
-  return '';
+  return { name: '', at: -1 };
 }
 
 function userEdgeName(g: FinalGraph, e: number): string {

@@ -13,10 +13,31 @@ const KIND_LABEL: Record<Leak['kind'], string> = {
   promise: 'promise',
 };
 
+/**
+ * Holders whose entries V8 keeps in a list of its own (holder-metrics.ts): what one entry is,
+ * and why it stays.
+ */
+const LISTED: Record<string, { unit: string; why: string }> = {
+  Promise: { unit: 'reactions', why: 'it never settles, and each `then`, `await` or `Promise.race` on it adds a reaction that it keeps until it does' },
+  FinalizationRegistry: { unit: 'registrations', why: 'each `register()` keeps its held value until the target is collected, and the targets stay alive' },
+};
+
+/** What one of a leak's counts is: 'entries', 'reactions' (of a pending promise), 'objects'... */
+export function countUnit(leak: Leak, retained = 'objects'): string {
+  if (leak.countsOf !== 'entries') return retained;
+  return listedHolder(leak)?.unit ?? 'entries';
+}
+
+/** Why a promise or a FinalizationRegistry keeps what it gained, or null for other holders. */
+export function listedHolder(leak: Leak): { unit: string; why: string } | null {
+  return leak.countsOf === 'entries' && Object.hasOwn(LISTED, leak.holder.nodeName) ? LISTED[leak.holder.nodeName] : null;
+}
+
 /** One sentence a developer can act on: what grows, by how much, holding what, defined where. */
 export function summarizeLeak(leak: Leak): string {
   const last = leak.counts.length - 1;
-  const unit = leak.countsOf === 'entries' ? 'entries' : 'objects';
+  const unit = countUnit(leak);
+  const listed = listedHolder(leak);
   const span = `over ${leak.counts.length} snapshots without ever shrinking`;
   // One buffer or string that gets longer keeps its object count: its bytes are the growth.
   const grew =
@@ -29,12 +50,14 @@ export function summarizeLeak(leak: Leak): string {
   if (leak.kind === 'listeners') what = `"${leak.name}" listeners${leak.owner ? ` on \`${leak.owner}\`` : ''}`;
   else if (leak.kind === 'timers') what = anonymousTimers(leak.name) ? capital(leak.name) : `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}`;
   else if (leak.awaitedBy) what = `Promises chained by \`${leak.awaitedBy}\``;
-  else what = `${capital(KIND_LABEL[leak.kind])} \`${leak.name}\``;
+  else what = `${holderLabel(leak)} \`${leak.name}\``;
   const holding = leak.awaitedBy
     ? ', each call waiting for the next, so none settles until the last one does'
     : leak.kind === 'timers'
       ? ', never cleared'
-      : `, holding ${leak.objectName} values`;
+      : listed
+        ? `: ${listed.why}`
+        : `, holding ${leak.objectName} values`;
   const link = leak.chainLink ? `; each value keeps the one before it alive through ${linkName(leak.chainLink)}` : '';
   return `${what}${group} ${grew}${holding}${link}${at}.`;
 }
@@ -48,6 +71,13 @@ export function linkName(steps: PathStep[]): string {
 /** Timers named by their interval ('timers every 60000 ms') because their callback has no name. */
 export function anonymousTimers(name: string): boolean {
   return name === 'timers' || name.startsWith('timers every ');
+}
+
+/** `Map`, `Set`, or an object's own class when it has one (`Buffer`, `FinalizationRegistry`), not just `Object`. */
+function holderLabel(leak: Leak): string {
+  const cls = leak.holder.nodeName;
+  if (leak.kind === 'object' && cls !== 'Object' && /^[A-Z][\w$]*$/.test(cls)) return cls;
+  return capital(KIND_LABEL[leak.kind]);
 }
 
 function capital(s: string): string {

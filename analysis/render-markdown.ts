@@ -1,5 +1,5 @@
 import { formatBytes, stepText, where } from './format.ts';
-import { anonymousTimers, linkName } from './leak-summary.ts';
+import { anonymousTimers, countUnit, linkName, listedHolder } from './leak-summary.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
@@ -39,14 +39,16 @@ function prose(l: Leak): string {
           : `timers (callback \`${l.name}\`) are scheduled and never cleared`
         : l.awaitedBy
           ? `each call of \`${l.awaitedBy}\` waits for the next one (it awaits or returns a call to itself), so no call's promise settles while the loop runs`
-          : `the ${l.kind} held by \`${l.name}\` only ever grows`;
+          : listedHolder(l)
+            ? `the ${l.holder.nodeName} \`${l.name}\` only ever gains ${countUnit(l)} (${listedHolder(l)?.why})`
+            : `the ${l.kind} held by \`${l.name}\` only ever grows`;
   const where_ = l.location ? ` ${l.chainLink ? 'The link is made' : 'It is defined'} at \`${where(l.location)}\`${l.awaitedBy ? ': a loop (`for (;;) { await ... }`) settles each turn' : ''}.` : '';
   const examples = l.examples ? ` Entries added since the first snapshot include ${l.examples.map((x) => `\`${x.replace(/`/g, "'")}\``).join(', ')}.` : '';
   const link = l.chainLink ? ` Each new value keeps the one before it alive through ${linkName(l.chainLink)}, so none is ever freed.` : '';
   const rate =
     per === 0
-      ? `about ${perBytes} per snapshot interval, from ${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained (${l.counts[last]} ${l.countsOf} throughout), `
-      : `about ${per} ${l.countsOf} (${perBytes}) per snapshot interval, from ${l.counts[0]} to ${l.counts[last]} (${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained), `;
+      ? `about ${perBytes} per snapshot interval, from ${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained (${l.counts[last]} ${countUnit(l, l.countsOf)} throughout), `
+      : `about ${per} ${countUnit(l, l.countsOf)} (${perBytes}) per snapshot interval, from ${l.counts[0]} to ${l.counts[last]} (${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained), `;
   return (
     `Memory grows because ${what}: ${rate}` +
     `with no interval in which it shrank. The objects piling up are mostly \`${l.objectName}\`.${examples}${link}${where_}`

@@ -1,5 +1,6 @@
 import { formatBytes, signed, stepText, where } from './format.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
+import { countUnit } from './leak-summary.ts';
 
 /** The human report printed by the CLI. */
 export function renderText(report: DiagnosisReport): string {
@@ -20,7 +21,7 @@ export function renderText(report: DiagnosisReport): string {
 }
 
 function leakLines(leak: Leak, rank: number): string[] {
-  const unit = leak.countsOf === 'entries' ? 'entries' : 'retained objects';
+  const unit = countUnit(leak, 'retained objects');
   return [
     `#${rank} ${leak.name}  [${leak.kind}]  score ${leak.score.toFixed(2)}`,
     `   ${leak.summary}`,

@@ -20,7 +20,9 @@ import { REPO } from './fixtures.ts';
  *   a local of an async consumer loop that never ends, a memoizer's cache on its function;
  * - replaced values: an array replaced by a longer copy (`list = list.concat(x)`), one Buffer that
  *   only gets longer, strings that properties only append to, Meteor's `theThing` chain.
- * And healthy heaps: the dictionary with each array capped, a growing chain of promises that
+ * - lists V8 keeps itself: a never-settling promise raced on every call, a FinalizationRegistry
+ *   whose target never dies; and short ids sliced from big strings.
+ * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
 const run = promisify(execFile);
@@ -162,6 +164,29 @@ describe('diagnose on leaks written outside the lab', () => {
     expect(top.summary).toContain('(7 holders on the same path)');
   }, 60_000);
 
+  it.each([
+    ['race-shutdown', 'shutdownRequested', 'promise', 'Promise', 'reactions', 'const shutdownRequested ='],
+    ['live-registrations', 'releaseLater', 'object', 'FinalizationRegistry', 'registrations', 'const releaseLater ='],
+  ])('%s: what V8 keeps in a list of its own behind %s is counted, one entry per call', async (kind, holder, leakKind, cls, unit, declaration) => {
+    const r = await diagnoseKind(kind);
+    expect(r.leaks).toHaveLength(1);
+    const top = r.leaks[0];
+    // A pending promise's reactions and a registry's cells are linked lists, not properties.
+    expect(top).toMatchObject({ name: holder, kind: leakKind, countsOf: 'entries', counts: [3000, 6000, 9000], location: { line: lineOf(declaration) } });
+    expect(top.holder.nodeName).toBe(cls);
+    expect(top.summary.startsWith(`${cls} \`${holder}\` grew from 3000 to 9000 ${unit} `)).toBe(true);
+    expect(renderMarkdown(r)).toContain(`the ${cls} \`${holder}\` only ever gains ${unit}`);
+  }, 60_000);
+
+  it('sliced-ids: a short id sliced from a big string shows the string it keeps alive', async () => {
+    const r = await diagnoseKind('sliced-ids');
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'recentIds', kind: 'array', objectName: 'string' });
+    // V8 names every slice '(sliced string)'; the parent it pins is the surprise worth showing.
+    expect(top.examples?.length).toBeGreaterThan(0);
+    for (const x of top.examples ?? []) expect(x).toMatch(/^\(a slice of a 1\.\d KB string\) \d+\|bbbb/);
+  }, 60_000);
+
   it('growing-properties: each string a property only appends to is named with its object', async () => {
     const r = await diagnoseKind('growing-properties');
     expect(r.leaks.map((l) => l.name).sort()).toEqual(['logsByLevel.error', 'logsByLevel.info', 'logsByLevel.warn']);
@@ -173,6 +198,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['dropped-promise-chain', 'a promise chain that nothing holds, however long it got'],
     ['capped-history', 'an array replaced by a copy of its last 500 entries on every request'],
     ['async-while-loop', 'a poll loop written as a loop, awaiting a tick on every turn'],
+    ['dead-registrations', 'a FinalizationRegistry whose targets die, so it lets their held values go'],
   ])('%s: no leak found in %s', async (kind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('no-leak');
@@ -198,6 +224,23 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/express-cjs-leaks.cjs', line: lineOf(`${holder} =`, EXPRESS) });
     // A string replaced by a longer one is held by its variable's scope, named as such.
     if (kind === 'log-string') expect(top.holder.nodeName).toBe('module scope');
+  }, 60_000);
+
+  it('middleware-per-request: app.use() in a handler is named by the expression that grows, located at the call', async () => {
+    const r = await diagnoseKind('middleware-per-request', EXPRESS);
+    const top = r.leaks[0];
+    // The router is Express's, kept behind the app's `router` getter: the name is the
+    // expression a developer can evaluate, the location their own middleware, not Express's code.
+    expect(top).toMatchObject({ name: 'app.router.stack', kind: 'array', objectName: 'Layer' });
+    expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/express-cjs-leaks.cjs', line: lineOf('app.use((later', EXPRESS) });
+    expect(top.growth.perSnapshot).toEqual([400, 400]);
+  }, 60_000);
+
+  it('app-listeners: listeners added to the app are on `app`, not on the event the server calls it for', async () => {
+    const r = await diagnoseKind('app-listeners', EXPRESS);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'settings-changed', kind: 'listeners', owner: 'app', location: { line: lineOf("app.on('settings-changed'", EXPRESS) } });
+    expect(top.summary.startsWith('"settings-changed" listeners on `app` grew from 400 to 1200 entries')).toBe(true);
   }, 60_000);
 
   it('pollers: an interval armed per user is found by its callback, located in the class that arms it', async () => {
