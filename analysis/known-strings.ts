@@ -23,6 +23,7 @@ const NAMES = {
   listener: 'listener',
   boundFunction: 'bound_function',
   constructorName: 'constructor',
+  prototype: 'prototype',
   systemContext: 'system / Context',
   systemNativeContext: 'system / NativeContext',
   systemCell: 'system / Cell',

@@ -62,7 +62,7 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
     return { kind: 'closure-context', name: named(last), edgeType, slotTarget: -1 };
   }
   const frame = asyncFrame(g, path);
-  const name = frame ? `local in ${frame.name || 'an async function'}()` : (onFunction(g, path, named) ?? underKey(g, path, named) ?? named(last));
+  const name = frame ? `local in ${frame.name || 'an async function'}()` : (onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? named(last));
   return { kind: kindOf(g, holder), name, edgeType, slotTarget: -1, ...(frame ? { frame } : {}) };
 }
 
@@ -107,6 +107,21 @@ function onFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }, n
     if (between.length > 0) return [user.name, ...between, edgeNameOf(s, path.edges[last])].join('.');
   }
   return withOwner(g, path, named);
+}
+
+/**
+ * A holder on a class's prototype (`Catalog.prototype.cache = new Map()`) is one object that
+ * every instance shares, reached through whichever instance came first: the class names it.
+ */
+function onPrototype(g: FinalGraph, path: { nodes: number[]; edges: number[] }): string | null {
+  const { s, k } = g;
+  const last = path.nodes.length - 1;
+  if (last < 1 || s.edgeType[path.edges[last]] !== s.types.edgeProperty) return null;
+  const proto = path.nodes[last - 1];
+  const cls = edgeTarget(s, proto, s.types.edgeProperty, k.constructorName);
+  if (cls < 0 || s.nodeType[cls] !== s.types.closure || edgeTarget(s, cls, s.types.edgeProperty, k.prototype) !== proto) return null;
+  const name = nodeNameOf(s, cls);
+  return name ? `${name}.prototype.${edgeNameOf(s, path.edges[last])}` : null;
 }
 
 /** The holder's property name after its owner's (`owner.prop`), or null when the owner has no name. */

@@ -21,7 +21,7 @@ import { REPO } from './fixtures.ts';
  * - replaced values: an array replaced by a longer copy (`list = list.concat(x)`), one Buffer that
  *   only gets longer, strings that properties only append to, Meteor's `theThing` chain.
  * - lists V8 keeps itself: a never-settling promise raced on every call, a FinalizationRegistry
- *   whose target never dies; and short ids sliced from big strings.
+ *   whose target never dies; short ids sliced from big strings; a Map on a class's prototype.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -62,6 +62,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['scope-behind-plumbing', 'pagesByUrl', 'map'],
     ['async-consumer', 'local in consumeOrders()', 'array'],
     ['memoized-function', 'priceFor.cache', 'map'],
+    ['prototype-cache', 'PriceList.prototype.quotes', 'map'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
