@@ -7,7 +7,7 @@ import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
 import { isDataKey, nameHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
-import { collapseRuns, pathSteps, scopeName, shownPath } from './path-steps.ts';
+import { collapseRuns, pathSteps, scopeName, shownPath, withoutMapTables } from './path-steps.ts';
 import { pathNodes } from './retainer-paths.ts';
 import type { Leak, PathStep, SourceLocation } from './report-types.ts';
 import { scoreLeak } from './leak-score.ts';
@@ -88,8 +88,8 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     bytes: c.retained.map(Math.round),
     retainedBytes: Math.round(c.retained[c.retained.length - 1]),
     growth: { perSnapshot: deltas(counts), bytesPerSnapshot: deltas(c.retained).map(Math.round) },
-    retainerPath: collapseRuns(shownPath(g, path, steps)),
-    fullRetainerPath: collapseRuns(steps),
+    retainerPath: collapseRuns(withoutMapTables(shownPath(g, path, steps))),
+    fullRetainerPath: collapseRuns(withoutMapTables(steps)),
     holder: {
       name: naming.holderName || naming.name || nodeNameOf(s, c.node),
       nodeName: scopeName(g, holderNode) ?? nodeNameOf(s, holderNode),
@@ -135,11 +135,11 @@ function timerName(g: FinalGraph, list: number, callback: number): string {
 }
 
 /**
- * What holders on "the same path" share: indices and data keys (`perRoute['/r5']`,
+ * What holders on "the same path" share: indices, data keys and Map keys (`perRoute['/r5']`,
  * `perRoute['/r1']`) are left out, so one dictionary's growing entries are one suspect.
  */
 function signature(steps: PathStep[]): string {
-  const edge = (p: PathStep) => (/^\[?\d+\]?$/.test(p.edge) || (p.edgeType === 'property' && isDataKey(p.edge)) ? '#' : p.edge);
+  const edge = (p: PathStep) => (/^\[?\d+\]?$/.test(p.edge) || (p.edgeType === 'property' && isDataKey(p.edge)) || p.edgeType === 'map value' ? '#' : p.edge);
   return steps.map((p) => `${p.edgeType}:${edge(p)}>${p.nodeType}:${p.nodeType === 'string' ? '' : p.node}`).join('/');
 }
 

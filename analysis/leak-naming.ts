@@ -62,7 +62,7 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
     return { kind: 'closure-context', name: named(last), edgeType, slotTarget: -1 };
   }
   const frame = asyncFrame(g, path);
-  const name = frame ? `local in ${frame.name || 'an async function'}()` : (onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? named(last));
+  const name = frame ? `local in ${frame.name || 'an async function'}()` : (onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? underMapKey(g, path, named) ?? named(last));
   return { kind: kindOf(g, holder), name, edgeType, slotTarget: -1, ...(frame ? { frame } : {}) };
 }
 
@@ -83,7 +83,38 @@ function underKey(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nam
   const key = edgeNameOf(s, e);
   if (!isDataKey(key) || named(last) !== key) return null;
   const owner = named(last - 1);
-  return owner ? `${owner}[${JSON.stringify(key).replace(/^"|"$/g, "'")}]` : null;
+  return owner ? `${owner}[${quoteKey(key)}]` : null;
+}
+
+/**
+ * A holder stored as a Map's value under a string key (`eventsByType.get('all')`, one of
+ * `sessionsByTenant`'s Maps): the Map's name alone says which Map, not which of its values.
+ */
+function underMapKey(g: FinalGraph, path: { nodes: number[]; edges: number[] }, named: (upTo: number) => string): string | null {
+  const last = path.nodes.length - 1;
+  const key = mapKeyAt(g, path, last);
+  const map = key === null ? '' : named(last - 2);
+  return map ? `${map}.get(${quoteKey(key as string)})` : null;
+}
+
+/**
+ * The string key under which path step `i` is a Map's value: V8 keeps a Map's entries in a
+ * hash table behind the internal `table` edge, each value in the slot after its key. null when
+ * the step is anything else, or the key is not a string (an object, a number).
+ */
+export function mapKeyAt(g: FinalGraph, path: { nodes: number[]; edges: number[] }, i: number): string | null {
+  const { s, k } = g;
+  if (i < 2) return null;
+  const e = path.edges[i];
+  const toTable = path.edges[i - 1];
+  if (s.edgeType[e] !== s.types.edgeInternal || s.edgeType[toTable] !== s.types.edgeInternal || s.edgeName[toTable] !== k.table) return null;
+  if (s.nodeName[path.nodes[i - 2]] !== k.mapClass) return null;
+  return keyBefore(g, path.nodes[i - 1], s.strings.asIndex(s.edgeName[e]));
+}
+
+/** A key as a developer writes it in code: `'all'`. */
+export function quoteKey(key: string): string {
+  return `'${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { edgeNameIsIndex, edgeNameOf, edgeTarget, nodeNameOf } from './heap-snapshot.ts';
 import { asyncFrame } from './async-frame.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { exportNameOfCell } from './leak-naming.ts';
+import { exportNameOfCell, mapKeyAt, quoteKey } from './leak-naming.ts';
 import type { PathStep } from './report-types.ts';
 
 /**
@@ -13,9 +13,10 @@ export function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[
   return path.nodes.map((v, i) => {
     const e = path.edges[i];
     const name = edgeNameOf(s, e);
+    const key = mapKeyAt(g, path, i);
     return {
-      edge: edgeNameIsIndex(s, e) ? `[${name}]` : ephemeronName(name),
-      edgeType: s.edgeTypeNames[s.edgeType[e]] ?? '',
+      edge: key !== null ? `get(${quoteKey(key)})` : edgeNameIsIndex(s, e) ? `[${name}]` : ephemeronName(name),
+      edgeType: key !== null ? 'map value' : (s.edgeTypeNames[s.edgeType[e]] ?? ''),
       node: scopeLabel(g, v) ?? shortName(nodeNameOf(s, v)),
       nodeType: s.nodeTypeNames[s.nodeType[v]] ?? '',
       nodeId: s.nodeId[v],
@@ -113,6 +114,11 @@ export function scopeName(g: FinalGraph, v: number): string | null {
 function scopeLabel(g: FinalGraph, v: number): string | null {
   const name = scopeName(g, v);
   return name && `(${name})`;
+}
+
+/** A Map's hash table (`table`, V8's) between the Map and a value shown as `get('key')` says nothing: left out. */
+export function withoutMapTables(steps: PathStep[]): PathStep[] {
+  return steps.filter((p, i) => !(p.edge === 'table' && p.edgeType === 'internal' && steps[i + 1]?.edgeType === 'map value'));
 }
 
 /** A run of identical steps (a path down a linked list, thousands of `next` links) as one step with `repeat`. */

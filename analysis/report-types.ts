@@ -13,7 +13,10 @@ export type LeakKind =
 export interface PathStep {
   /** Variable, property, index (`[3]`) or internal slot name; '' for the root. */
   edge: string;
-  /** V8's edge type (context, property, element, internal...), or `export` for an ESM export held by its module's Cell. */
+  /**
+   * V8's edge type (context, property, element, internal...), or `export` for an ESM export held
+   * by its module's Cell, or `map value` for a Map's value under a string key (edge `get('key')`).
+   */
   edgeType: string;
   node: string;
   nodeType: string;

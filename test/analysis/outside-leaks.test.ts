@@ -21,7 +21,8 @@ import { REPO } from './fixtures.ts';
  * - replaced values: an array replaced by a longer copy (`list = list.concat(x)`), one Buffer that
  *   only gets longer, strings that properties only append to, Meteor's `theThing` chain.
  * - lists V8 keeps itself: a never-settling promise raced on every call, a FinalizationRegistry
- *   whose target never dies; short ids sliced from big strings; a Map on a class's prototype.
+ *   whose target never dies; short ids sliced from big strings; a Map on a class's prototype;
+ *   an array and Maps stored as a Map's values.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -177,6 +178,24 @@ describe('diagnose on leaks written outside the lab', () => {
     expect(top.holder.nodeName).toBe(cls);
     expect(top.summary.startsWith(`${cls} \`${holder}\` grew from 3000 to 9000 ${unit} `)).toBe(true);
     expect(renderMarkdown(r)).toContain(`the ${cls} \`${holder}\` only ever gains ${unit}`);
+  }, 60_000);
+
+  it.each([
+    ['map-value-array', "auditByLevel.get('info')", 'array', 1],
+    ['map-of-maps', "sessionsByTenant.get('", 'map', 3],
+  ])("%s: a holder that is a Map's value is named by its key, %s...", async (kind, name, leakKind, instances) => {
+    const r = await diagnoseKind(kind);
+    expect(r.leaks).toHaveLength(1);
+    const top = r.leaks[0];
+    // One suspect however many of the Map's values grow, as for a dictionary's data keys.
+    expect(top).toMatchObject({ kind: leakKind, instances, counts: [3000, 6000, 9000] });
+    expect(top.name.startsWith(name)).toBe(true);
+    // The Map's hash table is V8's: the step reads as the code does.
+    expect(top.retainerPath.map((p) => [p.edge, p.edgeType])).toEqual([
+      ['', ''],
+      [name.split('.')[0], 'context'],
+      [top.name.slice(name.split('.')[0].length + 1), 'map value'],
+    ]);
   }, 60_000);
 
   it('sliced-ids: a short id sliced from a big string shows the string it keeps alive', async () => {
