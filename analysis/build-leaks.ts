@@ -11,7 +11,7 @@ import { collapseRuns, pathSteps, scopeName, shownPath, withoutMapTables } from 
 import { pathNodes } from './retainer-paths.ts';
 import type { Leak, PathStep, SourceLocation } from './report-types.ts';
 import { scoreLeak } from './leak-score.ts';
-import { summarizeLeak } from './leak-summary.ts';
+import { eventTable, summarizeLeak } from './leak-summary.ts';
 import { awaitedChain } from './promise-chain.ts';
 import { isIdentifier } from './source-files.ts';
 
@@ -69,7 +69,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const awaitedBy = awaiting ? `${awaiting.name || '(anonymous)'}()` : '';
   if (awaiting) Object.assign(naming, { kind: 'promise', name: awaitedBy });
   // Keys are a collection's: a timer list's or a listener list's links are not entries.
-  const keyed = naming.kind === 'map' || naming.kind === 'set' || naming.kind === 'array' || naming.kind === 'object';
+  const keyed = naming.kind === 'map' || naming.kind === 'set' || naming.kind === 'array' || naming.kind === 'object' || eventTable(naming.name);
   const examples = keyed ? entryExamples(g, target) : [];
   // The chain's function is where to look, as a listener's or a timer's callback is.
   const closure = awaiting ? awaiting.fn : representativeClosure(g, grown);

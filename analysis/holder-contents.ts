@@ -108,11 +108,12 @@ export function dominantClass(g: FinalGraph, nodes: number[]): string | null {
 export function representativeClosure(g: FinalGraph, nodes: number[]): number {
   const { s, k } = g;
   for (const v of nodes) {
+    // `once()` wraps the listener in Node's own function and keeps it as that one's `listener`.
+    const wrapped = edgeTarget(s, v, s.types.edgeProperty, k.listener);
+    if (wrapped >= 0 && s.nodeType[wrapped] === s.types.closure) return boundTarget(g, wrapped);
     if (s.nodeType[v] === s.types.closure) return boundTarget(g, v);
     const cb = edgeTarget(s, v, s.types.edgeProperty, k.onTimeout);
     if (cb >= 0 && s.nodeType[cb] === s.types.closure) return cb;
-    const wrapped = edgeTarget(s, v, s.types.edgeProperty, k.listener);
-    if (wrapped >= 0 && s.nodeType[wrapped] === s.types.closure) return wrapped;
   }
   return -1;
 }

@@ -51,7 +51,8 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
     if (parentEdge >= 0 && s.edgeName[parentEdge] === k.events && s.edgeType[parentEdge] === s.types.edgeProperty) {
       return { kind: 'listeners', name: edgeNameOf(s, inEdge), edgeType, slotTarget: -1 };
     }
-    if (s.edgeName[inEdge] === k.events) return { kind: 'listeners', name: `${named(last - 1)}._events`, edgeType, slotTarget: -1 };
+    // The emitter's table itself grows: a listener under a new event name each time (`once(`done:${id}`)`).
+    if (s.edgeName[inEdge] === k.events) return { kind: 'listeners', name: `${named(last - 1)}._events`, owner: named(last - 1), edgeType, slotTarget: -1 };
   }
   if (s.nodeName[holder] === k.systemContext) {
     const slot = growthSlot(g, holder, s.types.edgeContext);

@@ -47,7 +47,8 @@ export function summarizeLeak(leak: Leak): string {
   const group = leak.instances > 1 ? ` (${leak.instances} holders on the same path)` : '';
   const at = leak.location ? `; see ${where(leak.location)}` : '';
   let what: string;
-  if (leak.kind === 'listeners') what = `"${leak.name}" listeners${leak.owner ? ` on \`${leak.owner}\`` : ''}`;
+  if (leak.kind === 'listeners' && eventTable(leak.name)) what = `Event names with listeners on \`${leak.owner ?? leak.name.slice(0, -'._events'.length)}\``;
+  else if (leak.kind === 'listeners') what = `"${leak.name}" listeners${leak.owner ? ` on \`${leak.owner}\`` : ''}`;
   else if (leak.kind === 'timers') what = anonymousTimers(leak.name) ? capital(leak.name) : `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}`;
   else if (leak.awaitedBy) what = `Promises chained by \`${leak.awaitedBy}\``;
   else what = `${holderLabel(leak)} \`${leak.name}\``;
@@ -66,6 +67,11 @@ export function summarizeLeak(leak: Leak): string {
 export function linkName(steps: PathStep[]): string {
   const named = steps.filter((p) => p.edgeType === 'context' || p.edgeType === 'property').map((p) => p.edge);
   return named.length > 0 ? `\`${named.join(' -> ')}\`` : 'a variable of its closure whose name the snapshot did not keep';
+}
+
+/** An emitter's whole event table (`bus._events`) that grows by event names, not one event's listeners. */
+export function eventTable(name: string): boolean {
+  return name.endsWith('._events');
 }
 
 /** Timers named by their interval ('timers every 60000 ms') because their callback has no name. */

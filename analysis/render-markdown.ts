@@ -1,5 +1,5 @@
 import { formatBytes, stepText, where } from './format.ts';
-import { anonymousTimers, countUnit, linkName, listedHolder } from './leak-summary.ts';
+import { anonymousTimers, countUnit, eventTable, linkName, listedHolder } from './leak-summary.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
@@ -31,7 +31,9 @@ function prose(l: Leak): string {
   const per = Math.round((l.counts[last] - l.counts[0]) / last);
   const perBytes = formatBytes((l.bytes[last] - l.bytes[0]) / last);
   const what =
-    l.kind === 'listeners'
+    l.kind === 'listeners' && eventTable(l.name)
+      ? `listeners are added to \`${l.owner ?? l.name}\` under a new event name each time, and never removed`
+      : l.kind === 'listeners'
       ? `listeners for the \`${l.name}\` event${l.owner ? ` on \`${l.owner}\`` : ''} are added and never removed`
       : l.kind === 'timers'
         ? anonymousTimers(l.name)

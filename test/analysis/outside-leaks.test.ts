@@ -22,7 +22,7 @@ import { REPO } from './fixtures.ts';
  *   only gets longer, strings that properties only append to, Meteor's `theThing` chain.
  * - lists V8 keeps itself: a never-settling promise raced on every call, a FinalizationRegistry
  *   whose target never dies; short ids sliced from big strings; a Map on a class's prototype;
- *   an array and Maps stored as a Map's values.
+ *   an array and Maps stored as a Map's values; once() listeners under a new event name each.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -196,6 +196,18 @@ describe('diagnose on leaks written outside the lab', () => {
       [name.split('.')[0], 'context'],
       [top.name.slice(name.split('.')[0].length + 1), 'map value'],
     ]);
+  }, 60_000);
+
+  it('once-per-job: a listener under a new event name each time is the emitter\'s table growing, located at the listener', async () => {
+    const r = await diagnoseKind('once-per-job');
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'jobEvents._events', owner: 'jobEvents', kind: 'listeners', counts: [3000, 6000, 9000] });
+    expect(top.summary.startsWith('Event names with listeners on `jobEvents` grew from 3000 to 9000 entries')).toBe(true);
+    // The event names are the key space; once() wraps the listener, whose line is where to look.
+    for (const x of top.examples ?? []) expect(x).toMatch(/^job:\d+:done$/);
+    expect(top.examples?.length).toBeGreaterThan(0);
+    expect(top.location).toMatchObject({ line: lineOf('jobEvents.once(') });
+    expect(renderMarkdown(r)).toContain('listeners are added to `jobEvents` under a new event name each time');
   }, 60_000);
 
   it('sliced-ids: a short id sliced from a big string shows the string it keeps alive', async () => {
