@@ -6,7 +6,7 @@ import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
-import { isDataKey, nameHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
+import { isDataKey, libraryObjectOf, nameHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { collapseRuns, pathSteps, scopeName, shownPath, withoutMapTables } from './path-steps.ts';
 import { pathNodes } from './retainer-paths.ts';
 import type { Leak, PathStep, SourceLocation } from './report-types.ts';
@@ -17,7 +17,7 @@ import { isIdentifier } from './source-files.ts';
 
 /** Turns surviving candidates into reported leaks, merging holders that share a retainer path. */
 export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: number; heapGrowth: number }): Leak[] {
-  const groups = new Map<string, { leak: Leak; growth: number }>();
+  const groups = new Map<string, { leak: Leak; node: number }>();
   const totalGrowth = Math.max(ctx.heapGrowth, cands.reduce((a, c) => a + Math.max(0, growthOf(c)), 0), 1);
   for (const c of [...cands].sort((a, b) => growthOf(b) - growthOf(a) || a.id - b.id)) {
     const path = pathNodes(g.paths, c.node);
@@ -27,20 +27,51 @@ export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: n
     const prev = groups.get(key);
     if (prev) {
       mergeInto(prev.leak, c);
-      prev.growth += growthOf(c);
       continue;
     }
-    groups.set(key, { leak: describe(g, c, path, steps), growth: growthOf(c) });
+    // A variable replaced by a bigger value is the developer's, whatever the value's class.
+    groups.set(key, { leak: describe(g, c, path, steps), node: c.slot ? -1 : c.node });
   }
-  const leaks: Leak[] = [];
-  for (const { leak } of groups.values()) {
-    leak.score = scoreLeak(leak, { minBytes: ctx.minBytes, totalGrowth });
-    leak.summary = summarizeLeak(leak);
-    leaks.push(leak);
-  }
-  return leaks.sort(
-    (a, b) => b.score - a.score || totalOf(b.growth.bytesPerSnapshot) - totalOf(a.growth.bytesPerSnapshot) || a.holder.nodeId - b.holder.nodeId,
+  const scored = [...groups.values()];
+  for (const { leak } of scored) leak.score = scoreLeak(leak, { minBytes: ctx.minBytes, totalGrowth });
+  scored.sort(
+    (a, b) =>
+      b.leak.score - a.leak.score ||
+      totalOf(b.leak.growth.bytesPerSnapshot) - totalOf(a.leak.growth.bytesPerSnapshot) ||
+      a.leak.holder.nodeId - b.leak.holder.nodeId,
   );
+  const leaks = foldLibraryObjects(g, scored);
+  for (const leak of leaks) leak.summary = summarizeLeak(leak);
+  return leaks;
+}
+
+/**
+ * Collections inside one library object (an LRU cache without a bound grows its Map and its
+ * key and value lists at once) are one suspect to the developer who keeps the object: the best
+ * ranked stands for them, naming the others.
+ */
+function foldLibraryObjects(g: FinalGraph, ranked: { leak: Leak; node: number }[]): Leak[] {
+  const out: Leak[] = [];
+  const byObject = new Map<number, Leak>();
+  for (const { leak, node } of ranked) {
+    const collection = leak.kind === 'map' || leak.kind === 'set' || leak.kind === 'array' || leak.kind === 'object' || leak.kind === 'string';
+    const object = collection && node >= 0 ? libraryObjectOf(g, node) : -1;
+    if (object < 0) {
+      out.push(leak);
+      continue;
+    }
+    const first = byObject.get(object);
+    const self = object === node;
+    if (first?.library) {
+      const step = leak.retainerPath[leak.retainerPath.length - 1];
+      first.library.alsoGrowing.push(self ? 'the object itself' : `${step.edge} (${step.node})`);
+      continue;
+    }
+    leak.library = { className: nodeNameOf(g.s, object), alsoGrowing: [] };
+    byObject.set(object, leak);
+    out.push(leak);
+  }
+  return out;
 }
 
 function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: number[] }, steps: PathStep[]): Leak {

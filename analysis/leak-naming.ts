@@ -371,6 +371,26 @@ function ownerOf(g: FinalGraph, v: number): Owner {
   return owner;
 }
 
+/**
+ * The object of a library's class (an installed package's or Node's) that owns `v`: `v` itself,
+ * or the nearest one above it in the dominator tree through built-in objects only (its Maps,
+ * arrays, plain objects). An LRU cache kept without a bound grows in several of its own
+ * collections at once; they are one thing to the developer who keeps the cache. -1 when `v`
+ * belongs to the developer's own code (or to a scope) first.
+ */
+export function libraryObjectOf(g: FinalGraph, v: number): number {
+  const { s, k } = g;
+  for (let hops = 0; hops < 8 && v >= 0; hops++) {
+    const owner = ownerOf(g, v);
+    if (owner === 'library') return s.nodeType[v] === s.types.object ? v : -1;
+    if (owner === 'user' || s.nodeName[v] === k.systemContext || s.nodeType[v] === s.types.closure || s.nodeType[v] === s.types.synthetic) return -1;
+    const up = g.dom.idom[v];
+    if (up === v) return -1;
+    v = up;
+  }
+  return -1;
+}
+
 /** Node.js's own modules and installed packages, as opposed to the application's code. */
 export function isLibraryScript(script: string): boolean {
   return script.startsWith('node:') || /[/\\]node_modules[/\\]/.test(script) || !/[/\\]/.test(script);

@@ -51,6 +51,7 @@ export function summarizeLeak(leak: Leak): string {
   else if (leak.kind === 'listeners') what = `"${leak.name}" listeners${leak.owner ? ` on \`${leak.owner}\`` : ''}`;
   else if (leak.kind === 'timers') what = anonymousTimers(leak.name) ? capital(leak.name) : `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}`;
   else if (leak.awaitedBy) what = `Promises chained by \`${leak.awaitedBy}\``;
+  else if (insideLibrary(leak)) what = `${capital(KIND_LABEL[leak.kind])} inside \`${leak.name}\` (${libraryClass(leak)})`;
   else what = `${holderLabel(leak)} \`${leak.name}\``;
   const holding = leak.awaitedBy
     ? ', each call waiting for the next, so none settles until the last one does'
@@ -60,13 +61,31 @@ export function summarizeLeak(leak: Leak): string {
         ? `: ${listed.why}`
         : `, holding ${leak.objectName} values`;
   const link = leak.chainLink ? `; each value keeps the one before it alive through ${linkName(leak.chainLink)}` : '';
-  return `${what}${group} ${grew}${holding}${link}${at}.`;
+  const also = leak.library?.alsoGrowing.length ? `; ${alsoGrowing(leak)} grow with it` : '';
+  return `${what}${group} ${grew}${holding}${link}${also}${at}.`;
 }
 
 /** The developer's names in a chain link: `someMethod -> originalThing`, V8's internal steps left out. */
 export function linkName(steps: PathStep[]): string {
   const named = steps.filter((p) => p.edgeType === 'context' || p.edgeType === 'property').map((p) => p.edge);
   return named.length > 0 ? `\`${named.join(' -> ')}\`` : 'a variable of its closure whose name the snapshot did not keep';
+}
+
+/** A collection of a library's object (its Map, its list), not the object itself. */
+export function insideLibrary(leak: Leak): boolean {
+  return leak.library !== undefined && leak.holder.nodeName !== leak.library.className;
+}
+
+/** `a library's MemoryStore`, or, for a minified bundle's class `d`, `a library's object`. */
+export function libraryClass(leak: Leak): string {
+  const name = leak.library?.className ?? '';
+  return `a library's ${name.length > 2 ? name : 'object'}`;
+}
+
+/** The other growing holders inside the same library object: `#s (Map) and #i (Array)`. */
+export function alsoGrowing(leak: Leak): string {
+  const list = leak.library?.alsoGrowing ?? [];
+  return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
 }
 
 /** An emitter's whole event table (`bus._events`) that grows by event names, not one event's listeners. */

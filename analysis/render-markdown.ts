@@ -1,5 +1,5 @@
 import { formatBytes, stepText, where } from './format.ts';
-import { anonymousTimers, countUnit, eventTable, linkName, listedHolder } from './leak-summary.ts';
+import { alsoGrowing, anonymousTimers, libraryClass, countUnit, eventTable, insideLibrary, linkName, listedHolder } from './leak-summary.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
@@ -43,7 +43,9 @@ function prose(l: Leak): string {
           ? `each call of \`${l.awaitedBy}\` waits for the next one (it awaits or returns a call to itself), so no call's promise settles while the loop runs`
           : listedHolder(l)
             ? `the ${l.holder.nodeName} \`${l.name}\` only ever gains ${countUnit(l)} (${listedHolder(l)?.why})`
-            : `the ${l.kind} held by \`${l.name}\` only ever grows`;
+            : l.library
+              ? `${insideLibrary(l) ? `the ${l.kind} inside \`${l.name}\`` : `\`${l.name}\``} (${libraryClass(l)}) only ever grows${l.library.alsoGrowing.length ? ` (and so do ${alsoGrowing(l)})` : ''}; a library's object that grows without end is usually kept without a bound on its size or age, or given a new key on every request`
+              : `the ${l.kind} held by \`${l.name}\` only ever grows`;
   const where_ = l.location ? ` ${l.chainLink ? 'The link is made' : 'It is defined'} at \`${where(l.location)}\`${l.awaitedBy ? ': a loop (`for (;;) { await ... }`) settles each turn' : ''}.` : '';
   const examples = l.examples ? ` Entries added since the first snapshot include ${l.examples.map((x) => `\`${x.replace(/`/g, "'")}\``).join(', ')}.` : '';
   const link = l.chainLink ? ` Each new value keeps the one before it alive through ${linkName(l.chainLink)}, so none is ever freed.` : '';

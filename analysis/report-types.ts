@@ -81,6 +81,12 @@ export interface Leak {
    */
   awaitedBy?: string;
   location: SourceLocation | null;
+  /**
+   * When the holder is inside an object of a library's class that the developer keeps (an LRU
+   * cache, a session store, a metric): its class, and the other holders inside it that grow
+   * too, folded into this suspect (`#s (Map)`, or `the object itself`).
+   */
+  library?: { className: string; alsoGrowing: string[] };
   /** Who owns the holder when that helps a reader: the emitter's variable for listeners. */
   owner?: string;
   /** How many holders with the same retainer path this leak groups (e.g. one array per user). */

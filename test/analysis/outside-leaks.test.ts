@@ -22,7 +22,8 @@ import { REPO } from './fixtures.ts';
  *   only gets longer, strings that properties only append to, Meteor's `theThing` chain.
  * - lists V8 keeps itself: a never-settling promise raced on every call, a FinalizationRegistry
  *   whose target never dies; short ids sliced from big strings; a Map on a class's prototype;
- *   an array and Maps stored as a Map's values; once() listeners under a new event name each.
+ *   an array and Maps stored as a Map's values; once() listeners under a new event name each;
+ *   lru-cache given a ttl and no max (one suspect for its several growing collections).
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -210,6 +211,18 @@ describe('diagnose on leaks written outside the lab', () => {
     expect(renderMarkdown(r)).toContain('listeners are added to `jobEvents` under a new event name each time');
   }, 60_000);
 
+  it("lru-ttl-only: a library's object growing in several collections is one suspect, named by the developer's variable", async () => {
+    const r = await diagnoseKind('lru-ttl-only');
+    expect(r.leaks).toHaveLength(1);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'pageCache', location: { line: lineOf('const pageCache =') } });
+    expect(top.growth.perSnapshot).toEqual([3000, 3000]);
+    // Its Map and its key and value lists grow together: one cache kept without a bound.
+    expect(top.library?.alsoGrowing.length).toBeGreaterThanOrEqual(2);
+    expect(top.summary).toMatch(/^\w+ inside `pageCache` \(a library's \w+\) grew from 3000 to 9000 entries/);
+    expect(renderMarkdown(r)).toContain('usually kept without a bound on its size or age');
+  }, 60_000);
+
   it('sliced-ids: a short id sliced from a big string shows the string it keeps alive', async () => {
     const r = await diagnoseKind('sliced-ids');
     const top = r.leaks[0];
@@ -231,6 +244,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['capped-history', 'an array replaced by a copy of its last 500 entries on every request'],
     ['async-while-loop', 'a poll loop written as a loop, awaiting a tick on every turn'],
     ['dead-registrations', 'a FinalizationRegistry whose targets die, so it lets their held values go'],
+    ['lru-bounded', 'an LRU cache with a max, keyed per request'],
   ])('%s: no leak found in %s', async (kind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('no-leak');
