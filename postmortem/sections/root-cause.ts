@@ -50,7 +50,10 @@ function diagnosed(ctx: SectionContext): Block[] {
   if (Number.isFinite(numOrNaN(l.retainedBytes))) items.push([`Retained at the last snapshot: ${megabytes(numOrNaN(l.retainedBytes))}.`]);
   items.push(leak.retainerPath ? ['Retainer path: ', code(leak.retainerPath)] : ['Retainer path: not reported.']);
   if (l.holder?.name) {
-    const about = [l.holder.nodeName ? `a ${l.holder.nodeName}` : null, l.holder.edgeType ? keptIn(str(l.holder.edgeType)) : null]
+    // A library's object the holder is part of (a session store, a cache) is what the reader knows.
+    const owner = typeof l.library?.className === 'string' ? l.library.className : '';
+    const library = owner && owner !== l.holder.nodeName ? ` inside ${owner.length > 2 ? `${article(owner)} ${owner}` : 'an object'} of a library` : '';
+    const about = [l.holder.nodeName ? `${article(str(l.holder.nodeName))} ${l.holder.nodeName}${library}` : null, l.holder.edgeType ? keptIn(str(l.holder.edgeType)) : null]
       .filter((d) => d !== null);
     items.push(['Held by: ', code(str(l.holder.name)), about.length > 0 ? ` (${about.join(', ')}).` : '.']);
   }
@@ -126,5 +129,9 @@ function verification(ctx: SectionContext): Block[] {
 /** Where the holder is kept, as a developer says it (V8's `context` edge is a closure variable). */
 function keptIn(edgeType: string): string {
   const kind = edgeKind(edgeType);
-  return `kept in ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
+  return `kept in ${article(kind)} ${kind}`;
+}
+
+function article(word: string): string {
+  return /^[aeiouAEIOU]/.test(word) ? 'an' : 'a';
 }

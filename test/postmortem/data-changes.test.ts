@@ -95,6 +95,16 @@ describe('postmortem numbers follow the data', () => {
     expect(mdSection(md, 'Metrics')).toContain(`users.json: ${count(users.failed)} failed of ${count(users.requests)} requests`);
   });
 
+  it('says what holds the leak as the diagnosis does, a library\'s object included', async () => {
+    const dir = copyRun();
+    const diagnosis = readJson(dir, 'diagnosis.json');
+    const top = diagnosis.leaks[0];
+    diagnosis.leaks[0] = { ...top, holder: { ...top.holder, name: 'sessionStore', nodeName: 'Object', edgeType: 'context' }, library: { className: 'MemoryStore', alsoGrowing: [] } };
+    writeJson(dir, 'diagnosis.json', diagnosis);
+    const md = await markdownOf(dir);
+    expect(mdSection(md, 'Root cause and resolution in detail')).toContain('Held by: `sessionStore` (an Object inside a MemoryStore of a library, kept in a variable).');
+  });
+
   it('changes the error budget when the SLO target changes', async () => {
     const dir = copyRun();
     const settings = readJson(dir, 'settings.json');
