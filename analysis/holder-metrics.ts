@@ -34,7 +34,8 @@ export function entriesOf(s: HeapSnapshot, k: KnownStrings, v: number): number {
   // reaction per `then`, `await` or `Promise.race` on it; a FinalizationRegistry, one cell per
   // `register()`, held until its target is collected.
   if (s.nodeName[v] === k.promise) return listLinks(s, v, k.systemPromiseReaction);
-  if (s.nodeName[v] === k.finalizationRegistry) return listLinks(s, v, k.systemWeakCell);
+  // A cell whose target died waits, targetless, for the cleanup callback: not kept for ever.
+  if (s.nodeName[v] === k.finalizationRegistry) return listLinks(s, v, k.systemWeakCell, (cell) => hasWeakEdge(s, cell));
   let count = 0;
   for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) {
     const t = edgeType[e];
@@ -53,14 +54,15 @@ export function entriesOf(s: HeapSnapshot, k: KnownStrings, v: number): number {
  * The links (nodes named `link`) of the lists that start at `holder`. A link may point back to
  * the one before it (a doubly linked list): each step goes on to a link it did not come from.
  */
-function listLinks(s: HeapSnapshot, holder: number, link: number): number {
+function listLinks(s: HeapSnapshot, holder: number, link: number, counted: (v: number) => boolean = () => true): number {
   const { firstEdge, edgeTo, nodeName } = s;
   let count = 0;
+  let steps = 0;
   for (let e = firstEdge[holder]; e < firstEdge[holder + 1]; e++) {
     let from = holder;
     let at = edgeTo[e];
-    while (at >= 0 && nodeName[at] === link && count < s.nodeCount) {
-      count++;
+    while (at >= 0 && nodeName[at] === link && steps++ < s.nodeCount) {
+      if (counted(at)) count++;
       let next = -1;
       for (let f = firstEdge[at]; f < firstEdge[at + 1] && next < 0; f++) {
         const to = edgeTo[f];
@@ -71,6 +73,11 @@ function listLinks(s: HeapSnapshot, holder: number, link: number): number {
     }
   }
   return count;
+}
+
+function hasWeakEdge(s: HeapSnapshot, v: number): boolean {
+  for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) if (s.edgeType[e] === s.types.edgeWeak) return true;
+  return false;
 }
 
 /**

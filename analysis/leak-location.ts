@@ -64,7 +64,8 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   if (inEntry && !isInternal(inEntry.script)) yield resolve(g, inEntry, nodeNameOf(s, entryFunction));
   // Named after a variable beside the path (a library's registry reached the holder first,
   // the developer's code keeps it in `httpRequests`): that variable's scope.
-  const name = naming.holderName || naming.name;
+  // `app.locals.recentSearches` is kept in `app`.
+  const name = /^[\w$]+/.exec(naming.holderName || naming.name)?.[0] ?? '';
   for (let i = last; i >= 1 && name; i--) {
     const context = contextHolding(g, path.nodes[i], name);
     if (context >= 0) yield fromContext(g, context, name);

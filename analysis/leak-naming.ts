@@ -63,7 +63,7 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
     return { kind: 'closure-context', name: named(last), edgeType, slotTarget: -1 };
   }
   const frame = asyncFrame(g, path);
-  const name = frame ? `local in ${frame.name || 'an async function'}()` : (onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? underMapKey(g, path, named) ?? named(last));
+  const name = frame ? `local in ${frame.name || 'an async function'}()` : (underFunction(g, path) ?? onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? underMapKey(g, path, named) ?? named(last));
   return { kind: kindOf(g, holder), name, edgeType, slotTarget: -1, ...(frame ? { frame } : {}) };
 }
 
@@ -126,19 +126,27 @@ function onFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }, n
   const { s } = g;
   const last = path.nodes.length - 1;
   if (last < 1 || s.edgeType[path.edges[last]] !== s.types.edgeProperty || s.nodeType[path.nodes[last - 1]] !== s.types.closure) return null;
-  // A library's function kept inside the developer's object (Express keeps its router behind
-  // the app's `router` getter): the properties in between make the name an expression that
-  // exists in the code, `app.router.stack`, not `app.stack`.
-  const user = userPathNameAt(g, path, last - 1);
-  if (user.name && user.at < last - 1) {
-    const between: string[] = [];
-    for (let i = user.at + 1; i <= last - 1; i++) {
-      const name = userEdgeName(g, path.edges[i]);
-      if (name && s.edgeType[path.edges[i]] === s.types.edgeProperty) between.push(name.replace(/^[gs]et /, ''));
-    }
-    if (between.length > 0) return [user.name, ...between, edgeNameOf(s, path.edges[last])].join('.');
-  }
   return withOwner(g, path, named);
+}
+
+/**
+ * A holder under the properties of a library's function that the developer keeps (Express's
+ * `app`: `app.locals.recentSearches`, `app.settings.cache` after `app.set('cache', ...)`, the
+ * router behind the `router` getter): the properties from the developer's name down make an
+ * expression that exists in the code, not `app` alone. A library's object (a session store, a
+ * cache) keeps the developer's name only: its fields are its own business.
+ */
+function underFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }): string | null {
+  const { s } = g;
+  const last = path.nodes.length - 1;
+  const user = userPathNameAt(g, path, last);
+  if (!user.name || user.at >= last || s.nodeType[path.nodes[user.at]] !== s.types.closure) return null;
+  const between: string[] = [];
+  for (let i = user.at + 1; i <= last; i++) {
+    const name = userEdgeName(g, path.edges[i]);
+    if (name && s.edgeType[path.edges[i]] === s.types.edgeProperty) between.push(name.replace(/^[gs]et /, ''));
+  }
+  return between.length > 0 && s.edgeType[path.edges[last]] === s.types.edgeProperty ? [user.name, ...between].join('.') : null;
 }
 
 /**

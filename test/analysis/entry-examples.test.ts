@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { entryExamples } from '../../analysis/entry-examples.ts';
 import { entryTargets } from '../../analysis/holder-contents.ts';
+import { entriesOf } from '../../analysis/holder-metrics.ts';
 import { knownStrings } from '../../analysis/known-strings.ts';
 import { readSnapshot } from '../../analysis/read-snapshot.ts';
 import { SnapshotBuilder } from './snapshot-builder.ts';
@@ -55,5 +56,28 @@ describe('entries of a holder', () => {
     // What the entries hold: a Map's values, not its keys; a Set's keys, which are its entries.
     expect(entryTargets(g, map)).toEqual([oldValue, value, lonely]);
     expect(entryTargets(g, set)).toEqual([a, bb, oldMember]);
+  });
+
+  it("counts what V8 keeps in lists of its own: a pending promise's reactions, a registry's cells whose target lives", async () => {
+    const b = new SnapshotBuilder();
+    const promise = b.node('object', 'Promise', 24);
+    const registry = b.node('object', 'FinalizationRegistry', 40);
+    b.edge(b.gcRoots, 'element', 1, promise).edge(b.gcRoots, 'element', 2, registry);
+    // Reactions: a singly linked list, each `next` the older one.
+    const reactions = [0, 1, 2].map(() => b.node('hidden', 'system / PromiseReaction', 40));
+    b.edge(promise, 'internal', 'reactions_or_result', reactions[0]);
+    b.edge(reactions[0], 'hidden', 0, reactions[1]).edge(reactions[1], 'hidden', 0, reactions[2]);
+    // Cells: doubly linked, active ones (target alive, a weak edge) and a cleared one without.
+    const pool = b.node('object', 'Object', 16);
+    b.edge(b.gcRoots, 'element', 3, pool);
+    const cells = [0, 1, 2].map(() => b.node('hidden', 'system / WeakCell', 72));
+    b.edge(registry, 'hidden', 4, cells[0]).edge(registry, 'hidden', 5, cells[2]);
+    b.edge(cells[0], 'weak', 'target', pool).edge(cells[0], 'hidden', 0, registry).edge(cells[0], 'hidden', 5, cells[1]);
+    b.edge(cells[1], 'weak', 'target', pool).edge(cells[1], 'hidden', 4, cells[0]).edge(cells[1], 'hidden', 0, registry);
+    b.edge(cells[2], 'hidden', 0, registry);
+    const s = await readSnapshot(b.write(join(dir, 'lists.heapsnapshot')));
+    const k = knownStrings(s);
+    expect(entriesOf(s, k, promise)).toBe(3);
+    expect(entriesOf(s, k, registry)).toBe(2);
   });
 });

@@ -272,13 +272,16 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     if (kind === 'log-string') expect(top.holder.nodeName).toBe('module scope');
   }, 60_000);
 
-  it('middleware-per-request: app.use() in a handler is named by the expression that grows, located at the call', async () => {
-    const r = await diagnoseKind('middleware-per-request', EXPRESS);
+  it.each([
+    ['middleware-per-request', 'app.router.stack', 'array', 'Layer', 'app.use((later'],
+    ['app-locals', 'app.locals.recentSearches', 'array', 'string', 'const app = express()'],
+  ])("%s: a holder under the app's properties is named by the expression that grows, %s", async (kind, name, leakKind, objectName, line) => {
+    const r = await diagnoseKind(kind, EXPRESS);
     const top = r.leaks[0];
     // The router is Express's, kept behind the app's `router` getter: the name is the
-    // expression a developer can evaluate, the location their own middleware, not Express's code.
-    expect(top).toMatchObject({ name: 'app.router.stack', kind: 'array', objectName: 'Layer' });
-    expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/express-cjs-leaks.cjs', line: lineOf('app.use((later', EXPRESS) });
+    // expression a developer can evaluate, the location their own code, not Express's.
+    expect(top).toMatchObject({ name, kind: leakKind, objectName });
+    expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/express-cjs-leaks.cjs', line: lineOf(line, EXPRESS) });
     expect(top.growth.perSnapshot).toEqual([400, 400]);
   }, 60_000);
 
