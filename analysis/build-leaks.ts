@@ -17,7 +17,7 @@ import { isIdentifier } from './source-files.ts';
 
 /** Turns surviving candidates into reported leaks, merging holders that share a retainer path. */
 export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: number; heapGrowth: number }): Leak[] {
-  const groups = new Map<string, { leak: Leak; node: number }>();
+  const groups = new Map<string, { leak: Leak; node: number; emitter: number }>();
   const totalGrowth = Math.max(ctx.heapGrowth, cands.reduce((a, c) => a + Math.max(0, growthOf(c)), 0), 1);
   for (const c of [...cands].sort((a, b) => growthOf(b) - growthOf(a) || a.id - b.id)) {
     const path = pathNodes(g.paths, c.node);
@@ -30,7 +30,7 @@ export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: n
       continue;
     }
     // A variable replaced by a bigger value is the developer's, whatever the value's class.
-    groups.set(key, { leak: describe(g, c, path, steps), node: c.slot ? -1 : c.node });
+    groups.set(key, { leak: describe(g, c, path, steps), node: c.slot ? -1 : c.node, emitter: emitterOf(g, path) });
   }
   const scored = [...groups.values()];
   for (const { leak } of scored) leak.score = scoreLeak(leak, { minBytes: ctx.minBytes, totalGrowth });
@@ -40,38 +40,45 @@ export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: n
       totalOf(b.leak.growth.bytesPerSnapshot) - totalOf(a.leak.growth.bytesPerSnapshot) ||
       a.leak.holder.nodeId - b.leak.holder.nodeId,
   );
-  const leaks = foldLibraryObjects(g, scored);
+  const leaks = foldSameObject(g, scored);
   for (const leak of leaks) leak.summary = summarizeLeak(leak);
   return leaks;
 }
 
 /**
- * Collections inside one library object (an LRU cache without a bound grows its Map and its
- * key and value lists at once) are one suspect to the developer who keeps the object: the best
- * ranked stands for them, naming the others.
+ * Holders that grow inside one object are one suspect to the developer who keeps it: an LRU
+ * cache without a bound grows its Map and its key and value lists at once; a stream piped into
+ * a long-lived writable and never unpiped adds its close, finish, error and unpipe listeners.
+ * The best ranked stands for them, naming the others.
  */
-function foldLibraryObjects(g: FinalGraph, ranked: { leak: Leak; node: number }[]): Leak[] {
+function foldSameObject(g: FinalGraph, ranked: { leak: Leak; node: number; emitter: number }[]): Leak[] {
   const out: Leak[] = [];
-  const byObject = new Map<number, Leak>();
-  for (const { leak, node } of ranked) {
+  const byObject = new Map<string, Leak>();
+  for (const { leak, node, emitter } of ranked) {
     const collection = leak.kind === 'map' || leak.kind === 'set' || leak.kind === 'array' || leak.kind === 'object' || leak.kind === 'string';
     const object = collection && node >= 0 ? libraryObjectOf(g, node) : -1;
-    if (object < 0) {
-      out.push(leak);
-      continue;
-    }
-    const first = byObject.get(object);
-    const self = object === node;
-    if (first?.library) {
+    const key = leak.kind === 'listeners' ? (emitter >= 0 ? `emitter ${emitter}` : '') : object >= 0 ? `object ${object}` : '';
+    const first = key ? byObject.get(key) : undefined;
+    if (first) {
       const step = leak.retainerPath[leak.retainerPath.length - 1];
-      first.library.alsoGrowing.push(self ? 'the object itself' : `${step.edge} (${step.node})`);
+      const what = leak.kind === 'listeners' ? (eventTable(leak) ? 'listeners under new event names' : `"${leak.name}" listeners`) : object === node ? 'the object itself' : `${step.edge} (${step.node})`;
+      (first.alsoGrowing ??= []).push(what);
       continue;
     }
-    leak.library = { className: nodeNameOf(g.s, object), alsoGrowing: [] };
-    byObject.set(object, leak);
+    if (object >= 0) leak.library = { className: nodeNameOf(g.s, object) };
+    if (key) byObject.set(key, leak);
     out.push(leak);
   }
   return out;
+}
+
+/** The emitter whose `_events` a listener holder hangs from, or -1. */
+function emitterOf(g: FinalGraph, path: { nodes: number[]; edges: number[] }): number {
+  const { s, k } = g;
+  for (let i = path.edges.length - 1; i >= 1; i--) {
+    if (s.edgeType[path.edges[i]] === s.types.edgeProperty && s.edgeName[path.edges[i]] === k.events) return path.nodes[i - 1];
+  }
+  return -1;
 }
 
 function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: number[] }, steps: PathStep[]): Leak {
@@ -100,7 +107,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const awaitedBy = awaiting ? `${awaiting.name || '(anonymous)'}()` : '';
   if (awaiting) Object.assign(naming, { kind: 'promise', name: awaitedBy });
   // Keys are a collection's: a timer list's or a listener list's links are not entries.
-  const keyed = naming.kind === 'map' || naming.kind === 'set' || naming.kind === 'array' || naming.kind === 'object' || eventTable(naming.name);
+  const keyed = naming.kind === 'map' || naming.kind === 'set' || naming.kind === 'array' || naming.kind === 'object' || eventTable({ kind: naming.kind, name: naming.name, countsOf: c.byEntries ? 'entries' : 'retained objects' });
   const examples = keyed ? entryExamples(g, target) : [];
   // The chain's function is where to look, as a listener's or a timer's callback is.
   const closure = awaiting ? awaiting.fn : representativeClosure(g, grown);

@@ -47,7 +47,10 @@ export function summarizeLeak(leak: Leak): string {
   const group = leak.instances > 1 ? ` (${leak.instances} holders on the same path)` : '';
   const at = leak.location ? `; see ${where(leak.location)}` : '';
   let what: string;
-  if (leak.kind === 'listeners' && eventTable(leak.name)) what = `Event names with listeners on \`${leak.owner ?? leak.name.slice(0, -'._events'.length)}\``;
+  if (leak.kind === 'listeners' && leak.name.endsWith('._events')) {
+    const emitter = leak.owner ?? leak.name.slice(0, -'._events'.length);
+    what = eventTable(leak) ? `Event names with listeners on \`${emitter}\`` : `Listeners on \`${emitter}\``;
+  }
   else if (leak.kind === 'listeners') what = `"${leak.name}" listeners${leak.owner ? ` on \`${leak.owner}\`` : ''}`;
   else if (leak.kind === 'timers') what = anonymousTimers(leak.name) ? capital(leak.name) : `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}`;
   else if (leak.awaitedBy) what = `Promises chained by \`${leak.awaitedBy}\``;
@@ -61,7 +64,7 @@ export function summarizeLeak(leak: Leak): string {
         ? `: ${listed.why}`
         : `, holding ${leak.objectName} values`;
   const link = leak.chainLink ? `; each value keeps the one before it alive through ${linkName(leak.chainLink)}` : '';
-  const also = leak.library?.alsoGrowing.length ? `; ${alsoGrowing(leak)} grow with it` : '';
+  const also = leak.alsoGrowing?.length ? `; ${alsoGrowing(leak)} grow with it` : '';
   return `${what}${group} ${grew}${holding}${link}${also}${at}.`;
 }
 
@@ -82,15 +85,15 @@ export function libraryClass(leak: Leak): string {
   return `a library's ${name.length > 2 ? name : 'object'}`;
 }
 
-/** The other growing holders inside the same library object: `#s (Map) and #i (Array)`. */
+/** The other growing holders in the same object: `#s (Map) and #i (Array)`. */
 export function alsoGrowing(leak: Leak): string {
-  const list = leak.library?.alsoGrowing ?? [];
+  const list = leak.alsoGrowing ?? [];
   return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
 }
 
 /** An emitter's whole event table (`bus._events`) that grows by event names, not one event's listeners. */
-export function eventTable(name: string): boolean {
-  return name.endsWith('._events');
+export function eventTable(leak: Pick<Leak, 'kind' | 'name' | 'countsOf'>): boolean {
+  return leak.kind === 'listeners' && leak.name.endsWith('._events') && leak.countsOf === 'entries';
 }
 
 /** Timers named by their interval ('timers every 60000 ms') because their callback has no name. */

@@ -31,8 +31,10 @@ function prose(l: Leak): string {
   const per = Math.round((l.counts[last] - l.counts[0]) / last);
   const perBytes = formatBytes((l.bytes[last] - l.bytes[0]) / last);
   const what =
-    l.kind === 'listeners' && eventTable(l.name)
+    l.kind === 'listeners' && eventTable(l)
       ? `listeners are added to \`${l.owner ?? l.name}\` under a new event name each time, and never removed`
+      : l.kind === 'listeners' && l.name.endsWith('._events')
+      ? `listeners added to \`${l.owner ?? l.name}\` and never removed keep ever more objects alive${l.alsoGrowing?.length ? ` (${alsoGrowing(l)} grow)` : ''}`
       : l.kind === 'listeners'
       ? `listeners for the \`${l.name}\` event${l.owner ? ` on \`${l.owner}\`` : ''} are added and never removed`
       : l.kind === 'timers'
@@ -44,7 +46,7 @@ function prose(l: Leak): string {
           : listedHolder(l)
             ? `the ${l.holder.nodeName} \`${l.name}\` only ever gains ${countUnit(l)} (${listedHolder(l)?.why})`
             : l.library
-              ? `${insideLibrary(l) ? `the ${l.kind} inside \`${l.name}\`` : `\`${l.name}\``} (${libraryClass(l)}) only ever grows${l.library.alsoGrowing.length ? ` (and so do ${alsoGrowing(l)})` : ''}; a library's object that grows without end is usually kept without a bound on its size or age, or given a new key on every request`
+              ? `${insideLibrary(l) ? `the ${l.kind} inside \`${l.name}\`` : `\`${l.name}\``} (${libraryClass(l)}) only ever grows${l.alsoGrowing?.length ? ` (and so do ${alsoGrowing(l)})` : ''}; a library's object that grows without end is usually kept without a bound on its size or age, or given a new key on every request`
               : `the ${l.kind} held by \`${l.name}\` only ever grows`;
   const where_ = l.location ? ` ${l.chainLink ? 'The link is made' : 'It is defined'} at \`${where(l.location)}\`${l.awaitedBy ? ': a loop (`for (;;) { await ... }`) settles each turn' : ''}.` : '';
   const examples = l.examples ? ` Entries added since the first snapshot include ${l.examples.map((x) => `\`${x.replace(/`/g, "'")}\``).join(', ')}.` : '';

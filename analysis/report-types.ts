@@ -81,12 +81,14 @@ export interface Leak {
    */
   awaitedBy?: string;
   location: SourceLocation | null;
+  /** When the holder is inside an object of a library's class that the developer keeps (an LRU cache, a session store, a metric): that object's class. */
+  library?: { className: string };
   /**
-   * When the holder is inside an object of a library's class that the developer keeps (an LRU
-   * cache, a session store, a metric): its class, and the other holders inside it that grow
-   * too, folded into this suspect (`#s (Map)`, or `the object itself`).
+   * Other holders that grow in the same object, folded into this suspect: the rest of a library
+   * object's collections (`#s (Map)`, `the object itself`), or an emitter's other events'
+   * listeners (`"finish" listeners`).
    */
-  library?: { className: string; alsoGrowing: string[] };
+  alsoGrowing?: string[];
   /** Who owns the holder when that helps a reader: the emitter's variable for listeners. */
   owner?: string;
   /** How many holders with the same retainer path this leak groups (e.g. one array per user). */

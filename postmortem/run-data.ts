@@ -34,7 +34,8 @@ export interface DiagnosedLeak {
   growth?: { perSnapshot?: number[]; bytesPerSnapshot?: number[] };
   retainerPath?: { edge?: string; edgeType?: string; node?: string; nodeType?: string; repeat?: number }[];
   holder?: { name?: string; nodeName?: string; nodeType?: string; edgeType?: string };
-  library?: { className?: string; alsoGrowing?: string[] };
+  library?: { className?: string };
+  alsoGrowing?: string[];
   /** Keys of a few entries added since the baseline. */
   examples?: string[];
   location?: { file?: string; line?: number; column?: number } | null;

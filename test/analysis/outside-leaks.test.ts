@@ -23,7 +23,8 @@ import { REPO } from './fixtures.ts';
  * - lists V8 keeps itself: a never-settling promise raced on every call, a FinalizationRegistry
  *   whose target never dies; short ids sliced from big strings; a Map on a class's prototype;
  *   an array and Maps stored as a Map's values; once() listeners under a new event name each;
- *   lru-cache given a ttl and no max (one suspect for its several growing collections).
+ *   lru-cache given a ttl and no max (one suspect for its several growing collections); streams
+ *   piped into a long-lived writable and never unpiped (one suspect for its events' listeners).
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -218,9 +219,20 @@ describe('diagnose on leaks written outside the lab', () => {
     expect(top).toMatchObject({ name: 'pageCache', location: { line: lineOf('const pageCache =') } });
     expect(top.growth.perSnapshot).toEqual([3000, 3000]);
     // Its Map and its key and value lists grow together: one cache kept without a bound.
-    expect(top.library?.alsoGrowing.length).toBeGreaterThanOrEqual(2);
+    expect(top.alsoGrowing?.length).toBeGreaterThanOrEqual(2);
     expect(top.summary).toMatch(/^\w+ inside `pageCache` \(a library's \w+\) grew from 3000 to 9000 entries/);
     expect(renderMarkdown(r)).toContain('usually kept without a bound on its size or age');
+  }, 60_000);
+
+  it('pipe-never-ends: the listeners that pipe() adds to one writable are one suspect, on that writable', async () => {
+    const r = await diagnoseKind('pipe-never-ends');
+    expect(r.leaks).toHaveLength(1);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ kind: 'listeners', owner: 'requestLog' });
+    expect(top.growth.perSnapshot.every((x) => x > 0)).toBe(true);
+    // close, finish, error and unpipe each gain one listener per pipe: folded, named.
+    expect(top.alsoGrowing).toEqual(expect.arrayContaining(['"close" listeners', '"unpipe" listeners']));
+    expect(top.location).toMatchObject({ line: lineOf('const requestLog =') });
   }, 60_000);
 
   it('sliced-ids: a short id sliced from a big string shows the string it keeps alive', async () => {

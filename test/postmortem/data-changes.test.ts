@@ -99,7 +99,7 @@ describe('postmortem numbers follow the data', () => {
     const dir = copyRun();
     const diagnosis = readJson(dir, 'diagnosis.json');
     const top = diagnosis.leaks[0];
-    diagnosis.leaks[0] = { ...top, holder: { ...top.holder, name: 'sessionStore', nodeName: 'Object', edgeType: 'context' }, library: { className: 'MemoryStore', alsoGrowing: [] } };
+    diagnosis.leaks[0] = { ...top, holder: { ...top.holder, name: 'sessionStore', nodeName: 'Object', edgeType: 'context' }, library: { className: 'MemoryStore' } };
     writeJson(dir, 'diagnosis.json', diagnosis);
     const md = await markdownOf(dir);
     expect(mdSection(md, 'Root cause and resolution in detail')).toContain('Held by: `sessionStore` (an Object inside a MemoryStore of a library, kept in a variable).');
