@@ -9,11 +9,14 @@ import { locateLeak } from './leak-location.ts';
 import { isDataKey, libraryObjectOf, nameHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { collapseRuns, pathSteps, scopeName, shownPath, withoutMapTables } from './path-steps.ts';
 import { pathNodes } from './retainer-paths.ts';
-import type { Leak, PathStep, SourceLocation } from './report-types.ts';
+import type { Leak, LeakKind, PathStep, SourceLocation } from './report-types.ts';
 import { scoreLeak } from './leak-score.ts';
 import { eventTable, summarizeLeak } from './leak-summary.ts';
 import { awaitedChain } from './promise-chain.ts';
 import { isIdentifier } from './source-files.ts';
+
+/** Holders whose entries are keyed values a developer put there, not links or listeners. */
+const COLLECTIONS: ReadonlySet<LeakKind> = new Set(['map', 'set', 'array', 'object']);
 
 /** Turns surviving candidates into reported leaks, merging holders that share a retainer path. */
 export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: number; heapGrowth: number }): Leak[] {
@@ -55,7 +58,7 @@ function foldSameObject(g: FinalGraph, ranked: { leak: Leak; node: number; emitt
   const out: Leak[] = [];
   const byObject = new Map<string, Leak>();
   for (const { leak, node, emitter } of ranked) {
-    const collection = leak.kind === 'map' || leak.kind === 'set' || leak.kind === 'array' || leak.kind === 'object' || leak.kind === 'string';
+    const collection = COLLECTIONS.has(leak.kind) || leak.kind === 'string';
     const object = collection && node >= 0 ? libraryObjectOf(g, node) : -1;
     const key = leak.kind === 'listeners' ? (emitter >= 0 ? `emitter ${emitter}` : '') : object >= 0 ? `object ${object}` : '';
     const first = key ? byObject.get(key) : undefined;
@@ -107,7 +110,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const awaitedBy = awaiting ? `${awaiting.name || '(anonymous)'}()` : '';
   if (awaiting) Object.assign(naming, { kind: 'promise', name: awaitedBy });
   // Keys are a collection's: a timer list's or a listener list's links are not entries.
-  const keyed = naming.kind === 'map' || naming.kind === 'set' || naming.kind === 'array' || naming.kind === 'object' || eventTable({ kind: naming.kind, name: naming.name, countsOf: c.byEntries ? 'entries' : 'retained objects' });
+  const keyed = COLLECTIONS.has(naming.kind) || eventTable({ kind: naming.kind, name: naming.name, countsOf: c.byEntries ? 'entries' : 'retained objects' });
   const examples = keyed ? entryExamples(g, target) : [];
   // The chain's function is where to look, as a listener's or a timer's callback is.
   const closure = awaiting ? awaiting.fn : representativeClosure(g, grown);

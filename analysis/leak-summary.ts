@@ -47,7 +47,7 @@ export function summarizeLeak(leak: Leak): string {
   const group = leak.instances > 1 ? ` (${leak.instances} holders on the same path)` : '';
   const at = leak.location ? `; see ${where(leak.location)}` : '';
   let what: string;
-  if (leak.kind === 'listeners' && leak.name.endsWith('._events')) {
+  if (onEmitterTable(leak)) {
     const emitter = leak.owner ?? leak.name.slice(0, -'._events'.length);
     what = eventTable(leak) ? `Event names with listeners on \`${emitter}\`` : `Listeners on \`${emitter}\``;
   }
@@ -91,9 +91,14 @@ export function alsoGrowing(leak: Leak): string {
   return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
 }
 
-/** An emitter's whole event table (`bus._events`) that grows by event names, not one event's listeners. */
+/** An emitter's whole event table (`bus._events`) as the holder, not one event's listeners. */
+export function onEmitterTable(leak: Pick<Leak, 'kind' | 'name'>): boolean {
+  return leak.kind === 'listeners' && leak.name.endsWith('._events');
+}
+
+/** An emitter's event table that grows by event names (a listener under a new name each time). */
 export function eventTable(leak: Pick<Leak, 'kind' | 'name' | 'countsOf'>): boolean {
-  return leak.kind === 'listeners' && leak.name.endsWith('._events') && leak.countsOf === 'entries';
+  return onEmitterTable(leak) && leak.countsOf === 'entries';
 }
 
 /** Timers named by their interval ('timers every 60000 ms') because their callback has no name. */

@@ -1,5 +1,5 @@
 import { formatBytes, stepText, where } from './format.ts';
-import { alsoGrowing, anonymousTimers, libraryClass, countUnit, eventTable, insideLibrary, linkName, listedHolder } from './leak-summary.ts';
+import { alsoGrowing, anonymousTimers, countUnit, eventTable, insideLibrary, libraryClass, linkName, listedHolder, onEmitterTable } from './leak-summary.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
@@ -30,33 +30,36 @@ function prose(l: Leak): string {
   const last = l.counts.length - 1;
   const per = Math.round((l.counts[last] - l.counts[0]) / last);
   const perBytes = formatBytes((l.bytes[last] - l.bytes[0]) / last);
-  const what =
-    l.kind === 'listeners' && eventTable(l)
-      ? `listeners are added to \`${l.owner ?? l.name}\` under a new event name each time, and never removed`
-      : l.kind === 'listeners' && l.name.endsWith('._events')
-      ? `listeners added to \`${l.owner ?? l.name}\` and never removed keep ever more objects alive${l.alsoGrowing?.length ? ` (${alsoGrowing(l)} grow)` : ''}`
-      : l.kind === 'listeners'
-      ? `listeners for the \`${l.name}\` event${l.owner ? ` on \`${l.owner}\`` : ''} are added and never removed`
-      : l.kind === 'timers'
-        ? anonymousTimers(l.name)
-          ? `${l.name} with an anonymous callback are scheduled and never cleared`
-          : `timers (callback \`${l.name}\`) are scheduled and never cleared`
-        : l.awaitedBy
-          ? `each call of \`${l.awaitedBy}\` waits for the next one (it awaits or returns a call to itself), so no call's promise settles while the loop runs`
-          : listedHolder(l)
-            ? `the ${l.holder.nodeName} \`${l.name}\` only ever gains ${countUnit(l)} (${listedHolder(l)?.why})`
-            : l.library
-              ? `${insideLibrary(l) ? `the ${l.kind} inside \`${l.name}\`` : `\`${l.name}\``} (${libraryClass(l)}) only ever grows${l.alsoGrowing?.length ? ` (and so do ${alsoGrowing(l)})` : ''}; a library's object that grows without end is usually kept without a bound on its size or age, or given a new key on every request`
-              : `the ${l.kind} held by \`${l.name}\` only ever grows`;
+  const what = cause(l);
   const where_ = l.location ? ` ${l.chainLink ? 'The link is made' : 'It is defined'} at \`${where(l.location)}\`${l.awaitedBy ? ': a loop (`for (;;) { await ... }`) settles each turn' : ''}.` : '';
   const examples = l.examples ? ` Entries added since the first snapshot include ${l.examples.map((x) => `\`${x.replace(/`/g, "'")}\``).join(', ')}.` : '';
   const link = l.chainLink ? ` Each new value keeps the one before it alive through ${linkName(l.chainLink)}, so none is ever freed.` : '';
+  const also = l.alsoGrowing?.length ? ` Growing with it in the same object: ${alsoGrowing(l)}.` : '';
   const rate =
     per === 0
       ? `about ${perBytes} per snapshot interval, from ${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained (${l.counts[last]} ${countUnit(l, l.countsOf)} throughout), `
       : `about ${per} ${countUnit(l, l.countsOf)} (${perBytes}) per snapshot interval, from ${l.counts[0]} to ${l.counts[last]} (${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained), `;
   return (
     `Memory grows because ${what}: ${rate}` +
-    `with no interval in which it shrank. The objects piling up are mostly \`${l.objectName}\`.${examples}${link}${where_}`
+    `with no interval in which it shrank. The objects piling up are mostly \`${l.objectName}\`.${examples}${link}${also}${where_}`
   );
+}
+
+/** Why memory grows, in words, for the kind of holder the leak is. */
+function cause(l: Leak): string {
+  const owner = l.owner ?? l.name;
+  if (eventTable(l)) return `listeners are added to \`${owner}\` under a new event name each time, and never removed`;
+  if (onEmitterTable(l)) return `listeners added to \`${owner}\` and never removed keep ever more objects alive`;
+  if (l.kind === 'listeners') return `listeners for the \`${l.name}\` event${l.owner ? ` on \`${l.owner}\`` : ''} are added and never removed`;
+  if (l.kind === 'timers') {
+    return anonymousTimers(l.name) ? `${l.name} with an anonymous callback are scheduled and never cleared` : `timers (callback \`${l.name}\`) are scheduled and never cleared`;
+  }
+  if (l.awaitedBy) return `each call of \`${l.awaitedBy}\` waits for the next one (it awaits or returns a call to itself), so no call's promise settles while the loop runs`;
+  const listed = listedHolder(l);
+  if (listed) return `the ${l.holder.nodeName} \`${l.name}\` only ever gains ${countUnit(l)} (${listed.why})`;
+  if (l.library) {
+    const which = insideLibrary(l) ? `the ${l.kind} inside \`${l.name}\`` : `\`${l.name}\``;
+    return `${which} (${libraryClass(l)}) only ever grows; a library's object that grows without end is usually kept without a bound on its size or age, or given a new key on every request`;
+  }
+  return `the ${l.kind} held by \`${l.name}\` only ever grows`;
 }
