@@ -57,14 +57,15 @@ export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: n
 function foldSameObject(g: FinalGraph, ranked: { leak: Leak; node: number; emitter: number }[]): Leak[] {
   const out: Leak[] = [];
   const byObject = new Map<string, Leak>();
+  const growing = new Set(ranked.map((r) => r.node));
   for (const { leak, node, emitter } of ranked) {
     const collection = COLLECTIONS.has(leak.kind) || leak.kind === 'string';
-    const object = collection && node >= 0 ? libraryObjectOf(g, node) : -1;
+    const object = collection && node >= 0 ? libraryObjectOf(g, node, growing) : -1;
     const key = leak.kind === 'listeners' ? (emitter >= 0 ? `emitter ${emitter}` : '') : object >= 0 ? `object ${object}` : '';
     const first = key ? byObject.get(key) : undefined;
     if (first) {
       const step = leak.retainerPath[leak.retainerPath.length - 1];
-      const what = leak.kind === 'listeners' ? (eventTable(leak) ? 'listeners under new event names' : `"${leak.name}" listeners`) : object === node ? 'the object itself' : `${step.edge} (${step.node})`;
+      const what = leak.kind === 'listeners' ? (eventTable(leak) ? 'listeners under new event names' : `"${leak.name}" listeners`) : object === node ? 'the object itself' : `${cut(step.edge)} (${step.node})`;
       (first.alsoGrowing ??= []).push(what);
       continue;
     }
@@ -73,6 +74,10 @@ function foldSameObject(g: FinalGraph, ranked: { leak: Leak; node: number; emitt
     out.push(leak);
   }
   return out;
+}
+
+function cut(text: string, max = 48): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
 /** The emitter whose `_events` a listener holder hangs from, or -1. */

@@ -109,7 +109,8 @@ export function mapKeyAt(g: FinalGraph, path: { nodes: number[]; edges: number[]
   const e = path.edges[i];
   const toTable = path.edges[i - 1];
   if (s.edgeType[e] !== s.types.edgeInternal || s.edgeType[toTable] !== s.types.edgeInternal || s.edgeName[toTable] !== k.table) return null;
-  if (s.nodeName[path.nodes[i - 2]] !== k.mapClass) return null;
+  // Map subclasses too (Node's own SafeMap, a LoadCache): a Set's keys have no key before them.
+  if (s.nodeName[path.nodes[i - 2]] === k.setClass) return null;
   return keyBefore(g, path.nodes[i - 1], s.strings.asIndex(s.edgeName[e]));
 }
 
@@ -383,20 +384,28 @@ function ownerOf(g: FinalGraph, v: number): Owner {
  * The object of a library's class (an installed package's or Node's) that owns `v`: `v` itself,
  * or the nearest one above it in the dominator tree through built-in objects only (its Maps,
  * arrays, plain objects). An LRU cache kept without a bound grows in several of its own
- * collections at once; they are one thing to the developer who keeps the cache. -1 when `v`
- * belongs to the developer's own code (or to a scope) first.
+ * collections at once; they are one thing to the developer who keeps the cache. Further up,
+ * a library object that is itself one of the `growing` holders owns it instead: Node's ESM
+ * loader grows in its load cache, its resolve cache and itself. -1 when `v` belongs to the
+ * developer's own code (or to a scope) first.
  */
-export function libraryObjectOf(g: FinalGraph, v: number): number {
+export function libraryObjectOf(g: FinalGraph, v: number, growing: ReadonlySet<number> = new Set()): number {
   const { s, k } = g;
-  for (let hops = 0; hops < 8 && v >= 0; hops++) {
+  let nearest = -1;
+  let outer = -1;
+  for (let hops = 0; hops < 16 && v >= 0; hops++) {
     const owner = ownerOf(g, v);
-    if (owner === 'library') return s.nodeType[v] === s.types.object ? v : -1;
-    if (owner === 'user' || s.nodeName[v] === k.systemContext || s.nodeType[v] === s.types.closure || s.nodeType[v] === s.types.synthetic) return -1;
+    if (owner === 'user' || s.nodeName[v] === k.systemContext || s.nodeType[v] === s.types.closure || s.nodeType[v] === s.types.synthetic) break;
+    if (owner === 'library') {
+      if (s.nodeType[v] !== s.types.object) break;
+      if (nearest < 0) nearest = v;
+      if (growing.has(v)) outer = v;
+    }
     const up = g.dom.idom[v];
-    if (up === v) return -1;
+    if (up === v) break;
     v = up;
   }
-  return -1;
+  return outer >= 0 ? outer : nearest;
 }
 
 /** Node.js's own modules and installed packages, as opposed to the application's code. */

@@ -24,7 +24,8 @@ import { REPO } from './fixtures.ts';
  *   whose target never dies; short ids sliced from big strings; a Map on a class's prototype;
  *   an array and Maps stored as a Map's values; once() listeners under a new event name each;
  *   lru-cache given a ttl and no max (one suspect for its several growing collections); streams
- *   piped into a long-lived writable and never unpiped (one suspect for its events' listeners).
+ *   piped into a long-lived writable and never unpiped (one suspect for its events' listeners);
+ *   a module imported under a new URL per request (Node's loader caches: one suspect).
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -233,6 +234,17 @@ describe('diagnose on leaks written outside the lab', () => {
     // close, finish, error and unpipe each gain one listener per pipe: folded, named.
     expect(top.alsoGrowing).toEqual(expect.arrayContaining(['"close" listeners', '"unpipe" listeners']));
     expect(top.location).toMatchObject({ line: lineOf('const requestLog =') });
+  }, 60_000);
+
+  it("import-per-request: Node's module loader, growing in several caches, is one suspect whose examples are the URLs", async () => {
+    const r = await diagnoseKind('import-per-request');
+    expect(r.leaks).toHaveLength(1);
+    const top = r.leaks[0];
+    expect(top.growth.perSnapshot).toEqual([3000, 3000]);
+    // The loader is Node's: what the developer's code does is give it a new URL every time.
+    expect(top.examples?.length).toBeGreaterThan(0);
+    for (const x of top.examples ?? []) expect(x).toMatch(/^data:text\/javascript,export const rule = \d+;/);
+    expect(top.alsoGrowing?.length).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
   it('sliced-ids: a short id sliced from a big string shows the string it keeps alive', async () => {
