@@ -1,3 +1,4 @@
+import { shorten } from './format.ts';
 import { edgeTarget, nodeNameOf } from './heap-snapshot.ts';
 import type { Candidate } from './growth-candidates.ts';
 import { growthOf } from './candidate-selection.ts';
@@ -65,7 +66,7 @@ function foldSameObject(g: FinalGraph, ranked: { leak: Leak; node: number; emitt
     const first = key ? byObject.get(key) : undefined;
     if (first) {
       const step = leak.retainerPath[leak.retainerPath.length - 1];
-      const what = leak.kind === 'listeners' ? (eventTable(leak) ? 'listeners under new event names' : `"${leak.name}" listeners`) : object === node ? 'the object itself' : `${cut(step.edge)} (${step.node})`;
+      const what = leak.kind === 'listeners' ? (eventTable(leak) ? 'listeners under new event names' : `"${leak.name}" listeners`) : object === node ? 'the object itself' : `${shorten(step.edge, 48)} (${step.node})`;
       (first.alsoGrowing ??= []).push(what);
       continue;
     }
@@ -74,10 +75,6 @@ function foldSameObject(g: FinalGraph, ranked: { leak: Leak; node: number; emitt
     out.push(leak);
   }
   return out;
-}
-
-function cut(text: string, max = 48): string {
-  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
 /** The emitter whose `_events` a listener holder hangs from, or -1. */

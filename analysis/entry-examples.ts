@@ -1,5 +1,5 @@
-import { formatBytes } from './format.ts';
-import { edgeNameOf, isStringType, nodeNameOf } from './heap-snapshot.ts';
+import { formatBytes, shorten } from './format.ts';
+import { edgeNameOf, edgeTarget, isStringType, nodeNameOf } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { isValueNode } from './holder-metrics.ts';
 
@@ -62,10 +62,10 @@ function tableKeys(g: Examined, table: number, fresh: (v: number) => boolean, ma
  * surprise it usually is.
  */
 function stringText(g: Examined, v: number, budget = MAX_CHARS + 1): string {
-  const { s } = g;
+  const { s, k } = g;
   const type = s.nodeTypeNames[s.nodeType[v]];
   if (type === 'sliced string') {
-    const parent = internalTarget(g, v, 'parent');
+    const parent = edgeTarget(s, v, s.types.edgeInternal, k.parent);
     return parent < 0 ? nodeNameOf(s, v) : `(a slice of a ${formatBytes(s.selfSize[parent])} string) ${stringText(g, parent, budget)}`;
   }
   if (type !== 'concatenated string') return nodeNameOf(s, v);
@@ -78,13 +78,6 @@ function stringText(g: Examined, v: number, budget = MAX_CHARS + 1): string {
   return text;
 }
 
-function internalTarget(g: Examined, v: number, name: string): number {
-  const { s } = g;
-  for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) if (s.edgeType[e] === s.types.edgeInternal && edgeNameOf(s, e) === name) return s.edgeTo[e];
-  return -1;
-}
-
 function cut(text: string): string {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length > MAX_CHARS ? `${flat.slice(0, MAX_CHARS - 3)}...` : flat;
+  return shorten(text, MAX_CHARS);
 }

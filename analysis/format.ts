@@ -8,6 +8,12 @@ export function formatBytes(n: number): string {
   return `${sign}${(abs / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
 
+/** Text on one line, cut to `max` characters with an ellipsis. */
+export function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
+}
+
 export function signed(n: number, fmt: (x: number) => string = String): string {
   return n >= 0 ? `+${fmt(n)}` : fmt(n);
 }

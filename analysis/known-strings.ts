@@ -9,6 +9,7 @@ const NAMES = {
   proto: '__proto__',
   context: 'context',
   previous: 'previous',
+  parent: 'parent',
   parametersAndRegisters: 'parameters_and_registers',
   generatorFunction: 'function',
   shared: 'shared',

@@ -59,7 +59,7 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   }
   // A callback of the developer's kept in a library's collection, bare or inside the library's
   // entries (Express's Layer keeps the middleware as `handle`), is the code to change.
-  if (callback && !isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));
+  if (callback && !callbackFirst && !isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));
   const inEntry = entryFunction >= 0 ? g.scripts.site(entryFunction) : null;
   if (inEntry && !isInternal(inEntry.script)) yield resolve(g, inEntry, nodeNameOf(s, entryFunction));
   // Named after a variable beside the path (a library's registry reached the holder first,
@@ -70,7 +70,8 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
     const context = contextHolding(g, path.nodes[i], name);
     if (context >= 0) yield fromContext(g, context, name);
   }
-  if (callback) yield resolve(g, callback, nodeNameOf(s, closure));
+  // Node's own callback, when nothing of the developer's was found.
+  if (callback && isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));
 }
 
 /** A scope (Context) that keeps `v` in a variable called `name`, or -1. */

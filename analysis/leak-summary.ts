@@ -47,10 +47,7 @@ export function summarizeLeak(leak: Leak): string {
   const group = leak.instances > 1 ? ` (${leak.instances} holders on the same path)` : '';
   const at = leak.location ? `; see ${where(leak.location)}` : '';
   let what: string;
-  if (onEmitterTable(leak)) {
-    const emitter = leak.owner ?? leak.name.slice(0, -'._events'.length);
-    what = eventTable(leak) ? `Event names with listeners on \`${emitter}\`` : `Listeners on \`${emitter}\``;
-  }
+  if (onEmitterTable(leak)) what = `${eventTable(leak) ? 'Event names with listeners' : 'Listeners'} on \`${emitterName(leak)}\``;
   else if (leak.kind === 'listeners') what = `"${leak.name}" listeners${leak.owner ? ` on \`${leak.owner}\`` : ''}`;
   else if (leak.kind === 'timers') what = anonymousTimers(leak.name) ? capital(leak.name) : `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}`;
   else if (leak.awaitedBy) what = `Promises chained by \`${leak.awaitedBy}\``;
@@ -94,6 +91,11 @@ export function alsoGrowing(leak: Leak): string {
 /** An emitter's whole event table (`bus._events`) as the holder, not one event's listeners. */
 export function onEmitterTable(leak: Pick<Leak, 'kind' | 'name'>): boolean {
   return leak.kind === 'listeners' && leak.name.endsWith('._events');
+}
+
+/** The emitter whose table is the holder: `bus` for `bus._events`. */
+export function emitterName(leak: Pick<Leak, 'name' | 'owner'>): string {
+  return leak.owner ?? leak.name.slice(0, -'._events'.length);
 }
 
 /** An emitter's event table that grows by event names (a listener under a new name each time). */

@@ -1,3 +1,4 @@
+import { shorten } from './format.ts';
 import { edgeNameIsIndex, edgeNameOf, edgeTarget, nodeNameOf } from './heap-snapshot.ts';
 import { asyncFrame } from './async-frame.ts';
 import type { FinalGraph } from './final-graph.ts';
@@ -149,6 +150,5 @@ function ephemeronName(name: string): string {
 }
 
 function shortName(name: string): string {
-  const flat = name.replace(/\s+/g, ' ');
-  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
+  return shorten(name, 60);
 }

@@ -1,5 +1,5 @@
 import { formatBytes, stepText, where } from './format.ts';
-import { alsoGrowing, anonymousTimers, countUnit, eventTable, insideLibrary, libraryClass, linkName, listedHolder, onEmitterTable } from './leak-summary.ts';
+import { alsoGrowing, anonymousTimers, countUnit, emitterName, eventTable, insideLibrary, libraryClass, linkName, listedHolder, onEmitterTable } from './leak-summary.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
@@ -47,9 +47,8 @@ function prose(l: Leak): string {
 
 /** Why memory grows, in words, for the kind of holder the leak is. */
 function cause(l: Leak): string {
-  const owner = l.owner ?? l.name;
-  if (eventTable(l)) return `listeners are added to \`${owner}\` under a new event name each time, and never removed`;
-  if (onEmitterTable(l)) return `listeners added to \`${owner}\` and never removed keep ever more objects alive`;
+  if (eventTable(l)) return `listeners are added to \`${emitterName(l)}\` under a new event name each time, and never removed`;
+  if (onEmitterTable(l)) return `listeners added to \`${emitterName(l)}\` and never removed keep ever more objects alive`;
   if (l.kind === 'listeners') return `listeners for the \`${l.name}\` event${l.owner ? ` on \`${l.owner}\`` : ''} are added and never removed`;
   if (l.kind === 'timers') {
     return anonymousTimers(l.name) ? `${l.name} with an anonymous callback are scheduled and never cleared` : `timers (callback \`${l.name}\`) are scheduled and never cleared`;
