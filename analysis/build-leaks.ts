@@ -111,8 +111,9 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const awaiting = single ? awaitedChain(g, target) : null;
   const awaitedBy = awaiting ? `${awaiting.name || '(anonymous)'}()` : '';
   if (awaiting) Object.assign(naming, { kind: 'promise', name: awaitedBy });
-  // Keys are a collection's: a timer list's or a listener list's links are not entries.
-  const keyed = COLLECTIONS.has(naming.kind) || eventTable({ kind: naming.kind, name: naming.name, countsOf: c.byEntries ? 'entries' : 'retained objects' });
+  // Keys are a collection's: a timer list's or a listener list's links are not entries, nor
+  // are a chain head's fields (`previous`, `body`).
+  const keyed = !link && COLLECTIONS.has(naming.kind) || eventTable({ kind: naming.kind, name: naming.name, countsOf: c.byEntries ? 'entries' : 'retained objects' });
   const examples = keyed ? entryExamples(g, target) : [];
   // The chain's function is where to look, as a listener's or a timer's callback is.
   const closure = awaiting ? awaiting.fn : representativeClosure(g, grown);

@@ -1,4 +1,4 @@
-import { formatBytes, shorten } from './format.ts';
+import { formatBytes, quoteKey, shorten } from './format.ts';
 import { edgeNameOf, edgeTarget, isStringType, nodeNameOf } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { isValueNode } from './holder-metrics.ts';
@@ -27,8 +27,54 @@ export function entryExamples(g: Examined, holder: number, max = 3): string[] {
     else if (t === ty.edgeElement && fresh(to) && isStringType(s, s.nodeType[to])) out.push(stringText(g, to));
     else if (t === ty.edgeInternal && s.edgeName[e] === k.table) out.push(...tableKeys(g, to, fresh, max - out.length));
   }
+  if (out.length === 0) out.push(...objectEntries(g, holder, fresh, max));
   // An array of the same string, or of slices of like strings, shows it once.
   return [...new Set(out.reverse().map(cut))];
+}
+
+/** How many of the newest entries are looked at for objects with text in them. */
+const OBJECT_SCAN = 1000;
+
+/**
+ * When no entry has a string key, the newest entries that are objects, by their first string
+ * fields (`Module { id: '/srv/plugins/rules.js', ... }`, `{ ip: '10.0.3.7' }`): a request log's
+ * URL or a re-required module's file says what piles up as a key would.
+ */
+function objectEntries(g: Examined, holder: number, fresh: (v: number) => boolean, max: number): string[] {
+  const { s, k } = g;
+  const ty = s.types;
+  const out: string[] = [];
+  const look = (from: number, to: number) => {
+    for (let e = to - 1, seen = 0; e >= from && out.length < max && seen < OBJECT_SCAN; e--) {
+      const t = s.edgeType[e];
+      if (t !== ty.edgeElement && t !== ty.edgeInternal) continue;
+      seen++;
+      const text = fresh(s.edgeTo[e]) ? objectText(g, s.edgeTo[e]) : null;
+      if (text) out.push(text);
+    }
+  };
+  look(s.firstEdge[holder], s.firstEdge[holder + 1]);
+  const table = edgeTarget(s, holder, ty.edgeInternal, k.table);
+  if (out.length === 0 && table >= 0) look(s.firstEdge[table], s.firstEdge[table + 1]);
+  return out;
+}
+
+/** An object by its class and first two string fields, or null when it has none. */
+function objectText(g: Examined, v: number): string | null {
+  const { s, k } = g;
+  if (s.nodeType[v] !== s.types.object) return null;
+  const name = nodeNameOf(s, v);
+  if (name.startsWith('system / ')) return null;
+  const fields: string[] = [];
+  for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1] && fields.length < 2; e++) {
+    const to = s.edgeTo[e];
+    // A slice's own text is not in the snapshot, only its parent's.
+    const text = isStringType(s, s.nodeType[to]) && s.nodeTypeNames[s.nodeType[to]] !== 'sliced string';
+    if (s.edgeType[e] === s.types.edgeProperty && s.edgeName[e] !== k.proto && text) {
+      fields.push(`${edgeNameOf(s, e)}: ${quoteKey(shorten(stringText(g, to), MAX_CHARS))}`);
+    }
+  }
+  return fields.length === 0 ? null : `${name === 'Object' ? '' : `${name} `}{ ${fields.join(', ')} }`;
 }
 
 /**

@@ -14,6 +14,11 @@ export function shorten(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }
 
+/** A key or text as a developer writes it in code: `'all'`. */
+export function quoteKey(key: string): string {
+  return `'${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
 export function signed(n: number, fmt: (x: number) => string = String): string {
   return n >= 0 ? `+${fmt(n)}` : fmt(n);
 }

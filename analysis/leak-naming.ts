@@ -2,6 +2,7 @@ import { edgeNameIsIndex, edgeNameOf, edgeTarget, isStringType, nodeNameOf } fro
 import type { FinalGraph } from './final-graph.ts';
 import type { LeakKind } from './report-types.ts';
 import { asyncFrame, type AsyncFrame } from './async-frame.ts';
+import { quoteKey } from './format.ts';
 
 export interface HolderNaming {
   kind: LeakKind;
@@ -114,10 +115,6 @@ export function mapKeyAt(g: FinalGraph, path: { nodes: number[]; edges: number[]
   return keyBefore(g, path.nodes[i - 1], s.strings.asIndex(s.edgeName[e]));
 }
 
-/** A key as a developer writes it in code: `'all'`. */
-export function quoteKey(key: string): string {
-  return `'${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
 
 /**
  * A holder kept as a property of a function (a memoizer's `memo.cache`): `cache` alone is what
@@ -312,6 +309,9 @@ function userPathNameAt(g: FinalGraph, path: { nodes: number[]; edges: number[] 
       // not where the developer keeps data: the holder's own name is nearer.
       const apiFunction = s.nodeType[path.nodes[i]] === s.types.closure && ownerOf(g, path.nodes[i]) === 'library';
       if (name && !apiFunction) return { name, at: i };
+      // Names further up hold the API function, not the data: the shortest path can reach a
+      // module's scope (and its `require`) through any closure of that module.
+      if (apiFunction) return { name: '', at: -1 };
       if (s.edgeType[e] === s.types.edgeInternal && s.edgeName[e] === k.value && s.nodeName[path.nodes[i - 1]] === k.systemCell) {
         const exported = exportNameOfCell(g, path.nodes[i - 1], i > 1 ? path.nodes[i - 2] : -1);
         if (exported) return { name: exported, at: i };

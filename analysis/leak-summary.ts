@@ -33,6 +33,17 @@ export function listedHolder(leak: Leak): { unit: string; why: string } | null {
   return leak.countsOf === 'entries' && Object.hasOwn(LISTED, leak.holder.nodeName) ? LISTED[leak.holder.nodeName] : null;
 }
 
+/**
+ * Node's CommonJS loader pushes every Module it loads into its parent's `children` and never
+ * takes it out: a file required again after `delete require.cache[file]` (a hot reload, a
+ * test's fresh require) piles up one copy per load.
+ */
+export function reloadedModules(leak: Pick<Leak, 'objectName' | 'countsOf'>): boolean {
+  return leak.objectName === 'Module' && leak.countsOf === 'entries';
+}
+
+const RELOADED = 'each `require()` of a file deleted from `require.cache` loads a new copy, and Node keeps every copy in its parent module\'s `children`';
+
 /** One sentence a developer can act on: what grows, by how much, holding what, defined where. */
 export function summarizeLeak(leak: Leak): string {
   const last = leak.counts.length - 1;
@@ -59,9 +70,9 @@ export function summarizeLeak(leak: Leak): string {
       ? ', never cleared'
       : listed
         ? `: ${listed.why}`
-        : `, holding ${leak.objectName} values`;
+        : `, holding ${leak.objectName} values${reloadedModules(leak) ? `: ${RELOADED}` : ''}`;
   const link = leak.chainLink ? `; each value keeps the one before it alive through ${linkName(leak.chainLink)}` : '';
-  const also = leak.alsoGrowing?.length ? `; ${alsoGrowing(leak)} grow with it` : '';
+  const also = leak.alsoGrowing?.length ? `; ${alsoGrowing(leak)} ${leak.alsoGrowing.length === 1 ? 'grows' : 'grow'} with it` : '';
   return `${what}${group} ${grew}${holding}${link}${also}${at}.`;
 }
 

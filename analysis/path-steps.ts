@@ -1,8 +1,8 @@
-import { shorten } from './format.ts';
+import { quoteKey, shorten } from './format.ts';
 import { edgeNameIsIndex, edgeNameOf, edgeTarget, nodeNameOf } from './heap-snapshot.ts';
 import { asyncFrame } from './async-frame.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { exportNameOfCell, mapKeyAt, quoteKey } from './leak-naming.ts';
+import { exportNameOfCell, mapKeyAt } from './leak-naming.ts';
 import type { PathStep } from './report-types.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { formatBytes, stepText, where } from './format.ts';
-import { alsoGrowing, anonymousTimers, countUnit, emitterName, eventTable, insideLibrary, libraryClass, linkName, listedHolder, onEmitterTable } from './leak-summary.ts';
+import { alsoGrowing, anonymousTimers, countUnit, emitterName, eventTable, insideLibrary, libraryClass, linkName, listedHolder, onEmitterTable, reloadedModules } from './leak-summary.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
@@ -56,6 +56,9 @@ function cause(l: Leak): string {
   if (l.awaitedBy) return `each call of \`${l.awaitedBy}\` waits for the next one (it awaits or returns a call to itself), so no call's promise settles while the loop runs`;
   const listed = listedHolder(l);
   if (listed) return `the ${l.holder.nodeName} \`${l.name}\` only ever gains ${countUnit(l)} (${listed.why})`;
+  if (reloadedModules(l)) {
+    return `files are required again after being deleted from \`require.cache\` (a hot reload, a test's fresh require): each load makes a new Module, and Node keeps every one in the parent module's \`children\`, which it never empties`;
+  }
   if (l.library) {
     const which = insideLibrary(l) ? `the ${l.kind} inside \`${l.name}\`` : `\`${l.name}\``;
     return `${which} (${libraryClass(l)}) only ever grows; a library's object that grows without end is usually kept without a bound on its size or age, or given a new key on every request`;

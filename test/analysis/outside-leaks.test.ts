@@ -25,7 +25,8 @@ import { REPO } from './fixtures.ts';
  *   an array and Maps stored as a Map's values; once() listeners under a new event name each;
  *   lru-cache given a ttl and no max (one suspect for its several growing collections); streams
  *   piped into a long-lived writable and never unpiped (one suspect for its events' listeners);
- *   a module imported under a new URL per request (Node's loader caches: one suspect).
+ *   a module imported under a new URL per request (Node's loader caches: one suspect); a file
+ *   required again after deleting it from require.cache; a linked list of events.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -67,6 +68,8 @@ describe('diagnose on leaks written outside the lab', () => {
     ['async-consumer', 'local in consumeOrders()', 'array'],
     ['memoized-function', 'priceFor.cache', 'map'],
     ['prototype-cache', 'PriceList.prototype.quotes', 'map'],
+    ['require-reload', 'children', 'array'],
+    ['linked-list', 'newestEvent', 'object'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -86,6 +89,23 @@ describe('diagnose on leaks written outside the lab', () => {
       // The key space in plain sight: one entry per client address and port.
       expect(top.examples).toHaveLength(3);
       for (const key of top.examples ?? []) expect(key).toMatch(/^10\.0\.\d+\.\d+:\d+$/);
+    }
+    if (kind === 'static-field') {
+      // Entries with no string key are shown by their text fields.
+      expect(top.examples?.length).toBeGreaterThan(0);
+      for (const x of top.examples ?? []) expect(x).toMatch(/^\{ path: '\/items\/\d+' \}$/);
+    }
+    if (kind === 'require-reload') {
+      // Node's loader keeps each copy in the parent module's children; which file, the entries say.
+      expect(top.summary).toContain('holding Module values: each `require()` of a file deleted from `require.cache` loads a new copy');
+      expect(top.examples?.length).toBeGreaterThan(0);
+      for (const x of top.examples ?? []) expect(x).toMatch(/^Module \{ id: '.*rules-plugin\.cjs'/);
+      expect(renderMarkdown(r)).toContain('files are required again after being deleted from `require.cache`');
+    }
+    if (kind === 'linked-list') {
+      // A chain's head has fields, not entries: `previous` is the link, not an example.
+      expect(top.chainLink?.map((p) => p.edge)).toEqual(['previous']);
+      expect(top.examples).toBeUndefined();
     }
     if (kind === 'replace-thing') {
       // The variable only names the chain's head; the link is what a developer cuts.
