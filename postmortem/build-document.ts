@@ -50,7 +50,11 @@ function subtitle({ run, clock, facts }: DocumentInput): Inline[] {
   if (s.scenario?.name) parts.push(', scenario ', code(s.scenario.name));
   if (s.profile) parts.push(`, profile ${s.profile}`);
   if (s.seed !== undefined) parts.push(`, seed ${s.seed}`);
-  if (first !== undefined) parts.push(`. ${clock.date(first)}; times are ${clock.tz} time, ${clock.zone(first)}.`);
+  if (first !== undefined) {
+    const zone = clock.zone(first);
+    // `UTC time, UTC (UTC+00:00)` says it twice.
+    parts.push(`. ${clock.date(first)}; times are ${zone.startsWith(clock.tz) ? '' : `${clock.tz} time, `}${zone}.`);
+  }
   parts.push(' Blameless: it describes what the system and the people saw and did, not who is at fault.');
   return parts;
 }

@@ -16,7 +16,8 @@ const EVENT_TYPES = new Set<string>([
  * about (LAB_ERR_RUN_FILES); anything else missing or corrupt is recorded and the rest is kept.
  */
 export async function readRun(runDir: string): Promise<RunData> {
-  const dir = path.resolve(runDir);
+  // `runs/latest` is a link: the run is named by the folder it points at.
+  const dir = await fs.realpath(runDir).catch(() => path.resolve(runDir));
   const problems: RunProblem[] = [];
   const absentFiles: string[] = [];
 

@@ -97,8 +97,12 @@ function users(ctx: SectionContext): Block[] {
 function rootCause(ctx: SectionContext): Block[] {
   const text = str(ctx.run.settings.scenario?.rootCause, '');
   const leak = ctx.leak;
+  const holder = str(leak?.leak.holder?.name, '');
+  const gains = leak?.perSnapshot.map(count) ?? [];
+  const gained = gains.length > 1 ? `${gains.slice(0, -1).join(', ')} and ${gains.at(-1)}` : (gains[0] ?? '');
+  const unit = leak?.leak.countsOf === 'entries' ? 'entries' : 'objects';
   const found = leak
-    ? ` The heap diagnosis found ${leak.name} objects growing by ${leak.perSnapshot.map(count).join(', ')} per snapshot, held by ${str(leak.leak.holder?.name, 'an unnamed holder')}.`
+    ? ` The heap diagnosis found ${leak.name} gaining ${gained} ${unit} from one snapshot to the next${holder && holder !== leak.name ? `, held by ${holder}` : ''}.`
     : '';
   if (!text && !found) return [paragraph(strong('Root cause:'), ' not known from this run (no scenario description and no diagnosis).')];
   return [paragraph(strong('Root cause:'), ' ', ...runText(text), found)];

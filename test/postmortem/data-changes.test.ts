@@ -83,6 +83,14 @@ describe('postmortem numbers follow the data', () => {
     expect(mdSection(md, 'Issue Summary')).toContain(`(${utcOffset(outageStartMs(dir), tz)})`);
   });
 
+  it('names a zone once when its name is its abbreviation (UTC)', async () => {
+    const dir = copyRun();
+    writeJson(dir, 'settings.json', { ...readJson(dir, 'settings.json'), tz: 'UTC' });
+    const md = await markdownOf(dir);
+    expect(md).toContain('; times are UTC (UTC+00:00).');
+    expect(md).not.toContain('UTC time');
+  });
+
   it('reads users.json in the load generator\'s shape too (no totals, epoch-ms first failures)', async () => {
     const dir = copyRun();
     const users = readJson(dir, 'users.json');

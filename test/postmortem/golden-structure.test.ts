@@ -124,6 +124,10 @@ describe('postmortem of the recorded run: structure and numbers', () => {
     const a = /^[AEIOU]/i.test(top.holder.nodeName) ? 'an' : 'a';
     if (top.holder.edgeType === 'context' && !top.library) expect(section).toContain(`Held by: \`${top.holder.name}\` (${a} ${top.holder.nodeName}, kept in a variable).`);
     expect(section).not.toContain('context edge');
+    // The summary's root cause in the same numbers, as gains between snapshots.
+    const gains = top.growth.perSnapshot.map(count);
+    const unit = top.countsOf === 'entries' ? 'entries' : 'objects';
+    expect(mdSection(md, 'Issue Summary')).toContain(`The heap diagnosis found ${top.name} gaining ${gains.slice(0, -1).join(', ')} and ${gains.at(-1)} ${unit} from one snapshot to the next`);
   });
 
   it('quotes the leaky and the fixed code from the scenario\'s file, not retyped', () => {
