@@ -8,7 +8,8 @@ import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
 import { isDataKey, libraryObjectOf, nameHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
-import { collapseRuns, pathSteps, scopeName, shownPath, withoutMapTables } from './path-steps.ts';
+import { collapseRuns, pathSteps, shownPath, withoutMapTables } from './path-steps.ts';
+import { scopeName } from './scopes.ts';
 import { pathNodes } from './retainer-paths.ts';
 import type { Leak, LeakKind, PathStep, SourceLocation } from './report-types.ts';
 import { scoreLeak } from './leak-score.ts';
@@ -112,8 +113,9 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const awaitedBy = awaiting ? `${awaiting.name || '(anonymous)'}()` : '';
   if (awaiting) Object.assign(naming, { kind: 'promise', name: awaitedBy });
   // Keys are a collection's: a timer list's or a listener list's links are not entries, nor
-  // are a chain head's fields (`previous`, `body`).
-  const keyed = !link && COLLECTIONS.has(naming.kind) || eventTable({ kind: naming.kind, name: naming.name, countsOf: c.byEntries ? 'entries' : 'retained objects' });
+  // are a chain head's fields (`previous`, `body`), nor an object's whose own fields do not
+  // grow (a linked queue's `tail`, replaced on every push).
+  const keyed = !link && (c.byEntries || naming.kind !== 'object') && COLLECTIONS.has(naming.kind) || eventTable({ kind: naming.kind, name: naming.name, countsOf: c.byEntries ? 'entries' : 'retained objects' });
   const examples = keyed ? entryExamples(g, target) : [];
   // The chain's function is where to look, as a listener's or a timer's callback is.
   const closure = awaiting ? awaiting.fn : representativeClosure(g, grown);

@@ -68,11 +68,13 @@ function objectText(g: Examined, v: number): string | null {
   const fields: string[] = [];
   for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1] && fields.length < 2; e++) {
     const to = s.edgeTo[e];
+    if (s.edgeType[e] !== s.types.edgeProperty || s.edgeName[e] === k.proto || !isStringType(s, s.nodeType[to])) continue;
     // A slice's own text is not in the snapshot, only its parent's.
-    const text = isStringType(s, s.nodeType[to]) && s.nodeTypeNames[s.nodeType[to]] !== 'sliced string';
-    if (s.edgeType[e] === s.types.edgeProperty && s.edgeName[e] !== k.proto && text) {
-      fields.push(`${edgeNameOf(s, e)}: ${quoteKey(shorten(stringText(g, to), MAX_CHARS))}`);
-    }
+    if (s.nodeTypeNames[s.nodeType[to]] === 'sliced string') continue;
+    const field = edgeNameOf(s, e);
+    const text = stringText(g, to);
+    // `_header`, `_pendingEncoding`: a library's internals say less than its public fields.
+    if (text !== '' && !field.startsWith('_')) fields.push(`${field}: ${quoteKey(shorten(text, MAX_CHARS))}`);
   }
   return fields.length === 0 ? null : `${name === 'Object' ? '' : `${name} `}{ ${fields.join(', ')} }`;
 }

@@ -3,6 +3,7 @@ import type { FinalGraph } from './final-graph.ts';
 import type { LeakKind } from './report-types.ts';
 import { asyncFrame, type AsyncFrame } from './async-frame.ts';
 import { quoteKey } from './format.ts';
+import { isModuleScope } from './scopes.ts';
 
 export interface HolderNaming {
   kind: LeakKind;
@@ -130,8 +131,9 @@ function onFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }, n
 /**
  * A holder under the properties of a library's function that the developer keeps (Express's
  * `app`: `app.locals.recentSearches`, `app.settings.cache` after `app.set('cache', ...)`, the
- * router behind the `router` getter): the properties from the developer's name down make an
- * expression that exists in the code, not `app` alone. A library's object (a session store, a
+ * router behind the `router` getter; lodash's `memoize(fn)`: `quote.cache`): the properties from
+ * the developer's name down, short of the library's private fields, make an expression that
+ * exists in the code, not `app` alone. A library's object (a session store, a
  * cache) keeps the developer's name only: its fields are its own business.
  */
 function underFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }): string | null {
@@ -142,6 +144,8 @@ function underFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }
   const between: string[] = [];
   for (let i = user.at + 1; i <= last; i++) {
     const name = userEdgeName(g, path.edges[i]);
+    // A library's private fields (`_router`, lodash's `__data__`) are not in the developer's code.
+    if (/^[_#]/.test(name)) break;
     if (name && s.edgeType[path.edges[i]] === s.types.edgeProperty) between.push(name.replace(/^[gs]et /, ''));
   }
   return between.length > 0 && s.edgeType[path.edges[last]] === s.types.edgeProperty ? [user.name, ...between].join('.') : null;
@@ -307,7 +311,7 @@ function userPathNameAt(g: FinalGraph, path: { nodes: number[]; edges: number[] 
       const name = userEdgeName(g, e);
       // A library's or Node's function kept under a name (`global.clearInterval`) is its API,
       // not where the developer keeps data: the holder's own name is nearer.
-      const apiFunction = s.nodeType[path.nodes[i]] === s.types.closure && ownerOf(g, path.nodes[i]) === 'library';
+      const apiFunction = libraryApiFunction(g, path.nodes[i]);
       if (name && !apiFunction) return { name, at: i };
       // Names further up hold the API function, not the data: the shortest path can reach a
       // module's scope (and its `require`) through any closure of that module.
@@ -335,6 +339,20 @@ function userEdgeName(g: FinalGraph, e: number): string {
     if (!/^\d+$/.test(name) && !name.startsWith('<symbol')) return name;
   }
   return '';
+}
+
+/**
+ * A function of Node's (`clearInterval`, a `require`), or one that a package defines at its
+ * module's top level, one for every caller: what it keeps is Node's or the package's. A function
+ * a package's factory made for the caller (`memoize(fn)`, `express()`) closes over that call's
+ * scope instead, and is the caller's object, named by the caller's variable.
+ */
+function libraryApiFunction(g: FinalGraph, v: number): boolean {
+  const { s, k } = g;
+  if (s.nodeType[v] !== s.types.closure || ownerOf(g, v) !== 'library') return false;
+  if (g.scripts.scriptName(v)?.startsWith('node:')) return true;
+  const scope = edgeTarget(s, v, s.types.edgeInternal, k.context);
+  return scope < 0 || s.nodeName[scope] !== k.systemContext || isModuleScope(g, scope);
 }
 
 /** A variable or property naming `v` in a scope or object of the developer's own code, or ''. */

@@ -4,6 +4,7 @@ import { asyncFrame } from './async-frame.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { exportNameOfCell, mapKeyAt } from './leak-naming.ts';
 import type { PathStep } from './report-types.ts';
+import { isModuleScope, scopeName } from './scopes.ts';
 
 /**
  * A retainer path as the report gives it: one named step per edge (index edges as `[3]`, long
@@ -90,26 +91,6 @@ function enclosingScope(g: FinalGraph, path: { nodes: number[]; edges: number[] 
   if (j < 2 || !internal(j, k.context) || s.nodeType[path.nodes[j - 1]] !== s.types.closure) return -1;
   for (let i = j - 2; i >= 0; i--) if (isContext(i)) return i;
   return -1;
-}
-
-/**
- * A module's top-level Context: an ES module's `extension` is its module record; a CommonJS
- * module's scope is that of the wrapper function Node compiles it into, a function with no
- * outer scope but the realm's (`previous` is the NativeContext).
- */
-function isModuleScope(g: FinalGraph, v: number): boolean {
-  const { s, k } = g;
-  if (s.nodeName[v] !== k.systemContext) return false;
-  const module = edgeTarget(s, v, s.types.edgeInternal, k.extension);
-  if (module >= 0 && nodeNameOf(s, module) === 'system / SourceTextModule') return true;
-  const outer = edgeTarget(s, v, s.types.edgeInternal, k.previous);
-  return outer >= 0 && s.nodeName[outer] === k.systemNativeContext;
-}
-
-/** A scope, named as a developer knows it (`module scope`, `function scope`) rather than as V8's `system / Context`; null for anything else. */
-export function scopeName(g: FinalGraph, v: number): string | null {
-  if (g.s.nodeName[v] !== g.k.systemContext) return null;
-  return isModuleScope(g, v) ? 'module scope' : 'function scope';
 }
 
 function scopeLabel(g: FinalGraph, v: number): string | null {

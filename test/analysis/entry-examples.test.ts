@@ -80,4 +80,28 @@ describe('entries of a holder', () => {
     expect(entriesOf(s, k, promise)).toBe(3);
     expect(entriesOf(s, k, registry)).toBe(2);
   });
+  it('shows entries with no string key by their class and first two public, non-empty string fields', async () => {
+    const b = new SnapshotBuilder();
+    const log = b.node('object', 'Array', 32);
+    const numbers = b.node('object', 'Array', 32);
+    const old = b.node('object', 'IncomingMessage', 64);
+    const baselineMaxId = b.idOf(old);
+    const req = b.node('object', 'IncomingMessage', 64);
+    const plain = b.node('object', 'Object', 32);
+    const bare = b.node('object', 'Object', 32);
+    const text = (v: string) => b.node('string', v, 24);
+    for (const h of [log, numbers]) b.edge(b.gcRoots, 'element', h + 10, h);
+    b.edge(log, 'element', 0, old).edge(log, 'element', 1, req).edge(log, 'element', 2, plain);
+    b.edge(old, 'property', 'url', text('/old'));
+    // Library internals (`_header`) and empty strings say nothing; a third field is not needed.
+    b.edge(req, 'property', '_header', text('HTTP/1.1 200 OK')).edge(req, 'property', 'method', text(''));
+    b.edge(req, 'property', 'httpVersion', text('1.1')).edge(req, 'property', 'url', text('/cart?id=9')).edge(req, 'property', 'host', text('shop'));
+    b.edge(plain, 'property', 'line', text("GET /x 'quoted'"));
+    // Entries with no text at all give no example.
+    b.edge(numbers, 'element', 0, bare);
+    const s = await readSnapshot(b.write(join(dir, 'objects.heapsnapshot')));
+    const g = { s, k: knownStrings(s), baselineMaxId };
+    expect(entryExamples(g, log)).toEqual(["IncomingMessage { httpVersion: '1.1', url: '/cart?id=9' }", "{ line: 'GET /x \\'quoted\\'' }"]);
+    expect(entryExamples(g, numbers)).toEqual([]);
+  });
 });

@@ -26,7 +26,8 @@ import { REPO } from './fixtures.ts';
  *   lru-cache given a ttl and no max (one suspect for its several growing collections); streams
  *   piped into a long-lived writable and never unpiped (one suspect for its events' listeners);
  *   a module imported under a new URL per request (Node's loader caches: one suspect); a file
- *   required again after deleting it from require.cache; a linked list of events.
+ *   required again after deleting it from require.cache; a linked list of events; lodash's
+ *   memoize; a hand-rolled linked queue.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -70,6 +71,8 @@ describe('diagnose on leaks written outside the lab', () => {
     ['prototype-cache', 'PriceList.prototype.quotes', 'map'],
     ['require-reload', 'children', 'array'],
     ['linked-list', 'newestEvent', 'object'],
+    ['lodash-memoize', 'shippingQuote.cache', 'object'],
+    ['linked-queue', 'head', 'object'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -106,6 +109,17 @@ describe('diagnose on leaks written outside the lab', () => {
       // A chain's head has fields, not entries: `previous` is the link, not an example.
       expect(top.chainLink?.map((p) => p.edge)).toEqual(['previous']);
       expect(top.examples).toBeUndefined();
+    }
+    if (kind === 'lodash-memoize') {
+      // A function lodash's factory made for the caller is the caller's: named by its variable, down to the documented `cache`.
+      expect(top.summary.startsWith('Object inside `shippingQuote.cache` (a library')).toBe(true);
+      expect(top.location).toMatchObject({ line: lineOf('const shippingQuote =') });
+      for (const x of top.examples ?? []) expect(x).toMatch(/^NBO-\d+-LHR$/);
+    }
+    if (kind === 'linked-queue') {
+      // The queue's `tail` is replaced on every push: a field, not a new entry.
+      expect(top.examples).toBeUndefined();
+      expect(top.countsOf).toBe('retained objects');
     }
     if (kind === 'replace-thing') {
       // The variable only names the chain's head; the link is what a developer cuts.

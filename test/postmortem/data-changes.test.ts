@@ -85,7 +85,8 @@ describe('postmortem numbers follow the data', () => {
 
   it('names a zone once when its name is its abbreviation (UTC)', async () => {
     const dir = copyRun();
-    writeJson(dir, 'settings.json', { ...readJson(dir, 'settings.json'), tz: 'UTC' });
+    const settings = readJson(dir, 'settings.json');
+    writeJson(dir, 'settings.json', { ...settings, tz: 'UTC' });
     const md = await markdownOf(dir);
     expect(md).toContain('; times are UTC (UTC+00:00).');
     expect(md).not.toContain('UTC time');
