@@ -115,7 +115,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   // Keys are a collection's: a timer list's or a listener list's links are not entries, nor
   // are a chain head's fields (`previous`, `body`), nor an object's whose own fields do not
   // grow (a linked queue's `tail`, replaced on every push).
-  const keyed = !link && (c.byEntries || naming.kind !== 'object') && COLLECTIONS.has(naming.kind) || eventTable({ kind: naming.kind, name: naming.name, countsOf: c.byEntries ? 'entries' : 'retained objects' });
+  const keyed = (!link && (c.byEntries || naming.kind !== 'object') && COLLECTIONS.has(naming.kind)) || eventTable({ kind: naming.kind, name: naming.name, countsOf: c.byEntries ? 'entries' : 'retained objects' });
   const examples = keyed ? entryExamples(g, target) : [];
   // The chain's function is where to look, as a listener's or a timer's callback is.
   const closure = awaiting ? awaiting.fn : representativeClosure(g, grown);

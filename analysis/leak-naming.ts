@@ -116,7 +116,6 @@ export function mapKeyAt(g: FinalGraph, path: { nodes: number[]; edges: number[]
   return keyBefore(g, path.nodes[i - 1], s.strings.asIndex(s.edgeName[e]));
 }
 
-
 /**
  * A holder kept as a property of a function (a memoizer's `memo.cache`): `cache` alone is what
  * every memoized function has, so the function's name goes with it (`priceFor.cache`).
@@ -310,12 +309,11 @@ function userPathNameAt(g: FinalGraph, path: { nodes: number[]; edges: number[] 
       const e = path.edges[i];
       const name = userEdgeName(g, e);
       // A library's or Node's function kept under a name (`global.clearInterval`) is its API,
-      // not where the developer keeps data: the holder's own name is nearer.
-      const apiFunction = libraryApiFunction(g, path.nodes[i]);
-      if (name && !apiFunction) return { name, at: i };
-      // Names further up hold the API function, not the data: the shortest path can reach a
-      // module's scope (and its `require`) through any closure of that module.
-      if (apiFunction) return { name: '', at: -1 };
+      // not where the developer keeps data: the holder's own name is nearer. Names further up
+      // are no better: the shortest path can reach a module's scope (and its `require`)
+      // through any closure of that module.
+      if (libraryApiFunction(g, path.nodes[i])) return { name: '', at: -1 };
+      if (name) return { name, at: i };
       if (s.edgeType[e] === s.types.edgeInternal && s.edgeName[e] === k.value && s.nodeName[path.nodes[i - 1]] === k.systemCell) {
         const exported = exportNameOfCell(g, path.nodes[i - 1], i > 1 ? path.nodes[i - 2] : -1);
         if (exported) return { name: exported, at: i };

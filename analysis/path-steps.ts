@@ -1,5 +1,5 @@
 import { quoteKey, shorten } from './format.ts';
-import { edgeNameIsIndex, edgeNameOf, edgeTarget, nodeNameOf } from './heap-snapshot.ts';
+import { edgeNameIsIndex, edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import { asyncFrame } from './async-frame.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { exportNameOfCell, mapKeyAt } from './leak-naming.ts';
