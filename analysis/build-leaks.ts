@@ -5,7 +5,7 @@ import { growthOf } from './candidate-selection.ts';
 import { chainLink } from './chain-link.ts';
 import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { classOf, dominantClass, entryFunction, entryTargets, newRetained, representativeClosure } from './holder-contents.ts';
+import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
 import { isDataKey, libraryObjectOf, nameHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { collapseRuns, pathSteps, shownPath, withoutMapTables } from './path-steps.ts';
@@ -120,7 +120,8 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   // The chain's function is where to look, as a listener's or a timer's callback is.
   const closure = awaiting ? awaiting.fn : representativeClosure(g, grown);
   if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure);
-  const objectName = awaiting ? 'Promise' : ((piled >= 0 ? classOf(g, piled) : null) ?? dominantClass(g, grown) ?? 'Object');
+  const numbers = !awaiting && piled < 0 && COLLECTIONS.has(naming.kind) && holdsNumbers(g, target);
+  const objectName = awaiting ? 'Promise' : numbers ? 'number' : ((piled >= 0 ? classOf(g, piled) : null) ?? dominantClass(g, grown) ?? 'Object');
   const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown) });
   if (!link) unminify(naming, location);
   const useEntries = c.byEntries;

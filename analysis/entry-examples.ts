@@ -27,9 +27,29 @@ export function entryExamples(g: Examined, holder: number, max = 3): string[] {
     else if (t === ty.edgeElement && fresh(to) && isStringType(s, s.nodeType[to])) out.push(stringText(g, to));
     else if (t === ty.edgeInternal && s.edgeName[e] === k.table) out.push(...tableKeys(g, to, fresh, max - out.length));
   }
+  if (out.length === 0) out.push(...dictionaryKeys(g, holder, fresh, max));
   if (out.length === 0) out.push(...objectEntries(g, holder, fresh, max));
   // An array of the same string, or of slices of like strings, shows it once.
   return [...new Set(out.reverse().map(cut))];
+}
+
+/**
+ * A dictionary whose values are numbers (`hitsByIp[ip] += 1`) has no property edges: its keys
+ * are in its `properties` store, beside any values that are objects (those are its property
+ * edges' targets too, and are left out).
+ */
+function dictionaryKeys(g: Examined, holder: number, fresh: (v: number) => boolean, max: number): string[] {
+  const { s, k } = g;
+  const store = edgeTarget(s, holder, s.types.edgeInternal, k.properties);
+  if (store < 0) return [];
+  const values = new Set<number>();
+  for (let e = s.firstEdge[holder]; e < s.firstEdge[holder + 1]; e++) if (s.edgeType[e] === s.types.edgeProperty) values.add(s.edgeTo[e]);
+  const keys: string[] = [];
+  for (let e = s.firstEdge[store + 1] - 1; e >= s.firstEdge[store] && keys.length < max; e--) {
+    const to = s.edgeTo[e];
+    if (fresh(to) && isStringType(s, s.nodeType[to]) && !values.has(to)) keys.push(stringText(g, to));
+  }
+  return keys;
 }
 
 /** How many of the newest entries are looked at for objects with text in them. */

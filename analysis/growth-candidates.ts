@@ -1,7 +1,8 @@
 import type { HeapSnapshot } from './heap-snapshot.ts';
 import type { DominatorTree } from './dominators.ts';
 import type { EarlierView, WatchList } from './earlier-map.ts';
-import { entriesOf, isHolderCandidate } from './holder-metrics.ts';
+import { entriesOf, isHolderCandidate, tableEntries } from './holder-metrics.ts';
+import { edgeTarget } from './heap-snapshot.ts';
 import type { KnownStrings } from './known-strings.ts';
 import { forEachSlot } from './snapshot-summary.ts';
 
@@ -97,7 +98,10 @@ export function findCandidates(
     retained.push(retainedNow);
     count.push(dom.retainedCount[v]);
     const c = { entries, retained, count };
-    const byEntries = rising(entries) && entries[steps] - entries[0] >= MIN_ENTRY_GROWTH && rising(retained);
+    // A dictionary's keys are V8's interned strings, charged to the string table, not to it:
+    // its bytes are its store's, which grows by doubling and may stand still for an interval.
+    const bytesRise = rising(retained) || (isDictionary(s, k, v) && rising(retained, true) && retained[steps] > retained[0]);
+    const byEntries = rising(entries) && entries[steps] - entries[0] >= MIN_ENTRY_GROWTH && bytesRise;
     const byRetained = retainedRise(c, minRetained);
     if (!byEntries && !byRetained) continue;
     const kept = keptShare(earlier[0], row);
@@ -154,8 +158,16 @@ function keptShare(base: EarlierView, row: number): number {
   return Math.max(base.keptCount[row] / held, base.keptBytes[row] / base.heldBytes[row]);
 }
 
-function rising(xs: number[]): boolean {
-  for (let i = 1; i < xs.length; i++) if (!(xs[i] > xs[i - 1])) return false;
+/** A plain object whose properties V8 keeps in a hash table (`properties`) with keys in it. */
+function isDictionary(s: HeapSnapshot, k: KnownStrings, v: number): boolean {
+  const name = s.nodeName[v];
+  if (name === k.array || name === k.mapClass || name === k.setClass) return false;
+  const store = edgeTarget(s, v, s.types.edgeInternal, k.properties);
+  return store >= 0 && tableEntries(s, store) > 0;
+}
+
+function rising(xs: number[], orFlat = false): boolean {
+  for (let i = 1; i < xs.length; i++) if (!(xs[i] > xs[i - 1] || (orFlat && xs[i] === xs[i - 1]))) return false;
   return true;
 }
 

@@ -1,6 +1,6 @@
 import { edgeTarget, isStringType, nodeNameOf } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { isValueNode } from './holder-metrics.ts';
+import { isValueNode, mapEntryStart, tableEntries } from './holder-metrics.ts';
 
 /**
  * What a growing holder holds: its entries (elements, properties, Map/Set table slots), the
@@ -30,6 +30,35 @@ export function entryTargets(g: Pick<FinalGraph, 's' | 'k'>, holder: number): nu
     }
   }
   return out;
+}
+
+/**
+ * Whether a holder's entries are numbers: V8 keeps small integers, and an array's doubles,
+ * inside the holder's store with no node of their own, so a Set of ids, an array of
+ * latencies or a dictionary of counters shows no value at all (a Map of counters, its keys
+ * only). Unknown Map layouts count as holding values.
+ */
+export function holdsNumbers(g: Pick<FinalGraph, 's' | 'k'>, holder: number): boolean {
+  const { s, k } = g;
+  const ty = s.types;
+  const name = s.nodeName[holder];
+  // Other objects (a Buffer, a class instance) count only as dictionaries with keys.
+  const store = edgeTarget(s, holder, ty.edgeInternal, k.properties);
+  if (name !== k.array && name !== k.setClass && name !== k.mapClass && (store < 0 || tableEntries(s, store) === 0)) return false;
+  for (let e = s.firstEdge[holder]; e < s.firstEdge[holder + 1]; e++) {
+    const t = s.edgeType[e];
+    const to = s.edgeTo[e];
+    if ((t === ty.edgeElement || (t === ty.edgeProperty && s.edgeName[e] !== k.proto)) && isValueNode(s, to)) return false;
+    if (t !== ty.edgeInternal || s.edgeName[e] !== k.table) continue;
+    const start = s.nodeName[holder] === k.mapClass ? mapEntryStart(s, to) : -1;
+    for (let f = s.firstEdge[to]; f < s.firstEdge[to + 1]; f++) {
+      const slot = s.edgeType[f] === ty.edgeInternal ? s.strings.asIndex(s.edgeName[f]) : -1;
+      if (slot < 0 || !isValueNode(s, s.edgeTo[f])) continue;
+      // A Map's keys are not what it holds; a Set's are.
+      if (s.nodeName[holder] !== k.mapClass || start < 0 || (slot - start) % 3 === 1) return false;
+    }
+  }
+  return true;
 }
 
 /** Objects the holder alone keeps alive that were allocated after the baseline (bounded scan). */

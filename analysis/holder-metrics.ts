@@ -25,7 +25,9 @@ export function isValueNode(s: HeapSnapshot, v: number): boolean {
 
 /**
  * Entries of a holder: its elements and own properties, plus the entries of a Map/Set hash
- * table, which V8 keeps in a separate backing store reached by the internal `table` edge.
+ * table, which V8 keeps in a separate backing store reached by the internal `table` edge. A
+ * dictionary whose values are small numbers (`hitsByIp[ip] += 1`) has no property edges, only
+ * its keys in its `properties` store: they count when they outnumber the property edges.
  */
 export function entriesOf(s: HeapSnapshot, k: KnownStrings, v: number): number {
   const { firstEdge, edgeType, edgeName, edgeTo } = s;
@@ -37,17 +39,21 @@ export function entriesOf(s: HeapSnapshot, k: KnownStrings, v: number): number {
   // A cell whose target died waits, targetless, for the cleanup callback: not kept for ever.
   if (s.nodeName[v] === k.finalizationRegistry) return listLinks(s, v, k.systemWeakCell, (cell) => hasWeakEdge(s, cell));
   let count = 0;
+  let properties = 0;
+  let keys = 0;
   for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) {
     const t = edgeType[e];
     if (t === ty.edgeElement) {
       if (isValueNode(s, edgeTo[e])) count++;
     } else if (t === ty.edgeProperty) {
-      if (edgeName[e] !== k.proto && isValueNode(s, edgeTo[e])) count++;
+      if (edgeName[e] !== k.proto && isValueNode(s, edgeTo[e])) properties++;
     } else if (t === ty.edgeInternal && edgeName[e] === k.table) {
       count += tableEntries(s, edgeTo[e]);
+    } else if (t === ty.edgeInternal && edgeName[e] === k.properties) {
+      keys = tableEntries(s, edgeTo[e]);
     }
   }
-  return count;
+  return count + Math.max(properties, keys);
 }
 
 /**
@@ -102,3 +108,22 @@ export function tableEntries(s: HeapSnapshot, table: number): number {
   }
   return Math.max(a0, a1, b0, b1, b2);
 }
+
+/**
+ * Where a Map's entries start in its hash table, or -1 when the layout cannot be told. V8's
+ * OrderedHashMap is a FixedArray: 3 header slots, one per bucket, then (key, value, chain) for
+ * twice as many entries as buckets, so its length is 3 + 7 x buckets, a power of two; the
+ * length is read back from the table's size with 8-byte slots (Node) or 4 (compressed pointers,
+ * Chrome). Slot `i` holds a key when `(i - start) % 3 === 0` and a value when it is 1.
+ */
+export function mapEntryStart(s: HeapSnapshot, table: number): number {
+  const size = s.selfSize[table];
+  const starts: number[] = [];
+  for (const [header, slot] of [[16, 8], [8, 4]]) {
+    const length = (size - header) / slot;
+    const buckets = (length - 3) / 7;
+    if (Number.isInteger(buckets) && buckets > 0 && (buckets & (buckets - 1)) === 0) starts.push(3 + buckets);
+  }
+  return starts.length === 1 ? starts[0] : -1;
+}
+

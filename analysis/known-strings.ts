@@ -6,6 +6,7 @@ import type { HeapSnapshot } from './heap-snapshot.ts';
  */
 const NAMES = {
   table: 'table',
+  properties: 'properties',
   proto: '__proto__',
   context: 'context',
   previous: 'previous',

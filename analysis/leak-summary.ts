@@ -44,6 +44,8 @@ export function reloadedModules(leak: Pick<Leak, 'objectName' | 'countsOf'>): bo
 
 const RELOADED = 'each `require()` of a file deleted from `require.cache` loads a new copy, and Node keeps every copy in its parent module\'s `children`';
 
+const NUMBERS = 'V8 keeps them inside the holder\'s store, not as objects, so its bytes are what can be counted';
+
 /** One sentence a developer can act on: what grows, by how much, holding what, defined where. */
 export function summarizeLeak(leak: Leak): string {
   const last = leak.counts.length - 1;
@@ -51,9 +53,10 @@ export function summarizeLeak(leak: Leak): string {
   const listed = listedHolder(leak);
   const span = `over ${leak.counts.length} snapshots without ever shrinking`;
   // One buffer or string that gets longer keeps its object count: its bytes are the growth.
+  const numbers = leak.objectName === 'number';
   const grew =
     leak.counts[last] === leak.counts[0]
-      ? `grew from ${formatBytes(leak.bytes[0])} to ${formatBytes(leak.bytes[last])} retained (${leak.counts[last]} ${unit} throughout) ${span}`
+      ? `grew from ${formatBytes(leak.bytes[0])} to ${formatBytes(leak.bytes[last])} retained${numbers ? '' : ` (${leak.counts[last]} ${unit} throughout)`} ${span}`
       : `grew from ${leak.counts[0]} to ${leak.counts[last]} ${unit} (${formatBytes(leak.bytes[0])} to ${formatBytes(leak.bytes[last])} retained) ${span}`;
   const group = leak.instances > 1 ? ` (${leak.instances} holders on the same path)` : '';
   const at = leak.location ? `; see ${where(leak.location)}` : '';
@@ -70,7 +73,9 @@ export function summarizeLeak(leak: Leak): string {
       ? ', never cleared'
       : listed
         ? `: ${listed.why}`
-        : `, holding ${leak.objectName} values${reloadedModules(leak) ? `: ${RELOADED}` : ''}`;
+        : numbers
+          ? `, holding numbers${leak.counts[last] === leak.counts[0] ? `: ${NUMBERS}` : ''}`
+          : `, holding ${leak.objectName} values${reloadedModules(leak) ? `: ${RELOADED}` : ''}`;
   const link = leak.chainLink ? `; each value keeps the one before it alive through ${linkName(leak.chainLink)}` : '';
   const also = leak.alsoGrowing?.length ? `; ${alsoGrowing(leak)} ${leak.alsoGrowing.length === 1 ? 'grows' : 'grow'} with it` : '';
   return `${what}${group} ${grew}${holding}${link}${also}${at}.`;

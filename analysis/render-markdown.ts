@@ -35,13 +35,14 @@ function prose(l: Leak): string {
   const examples = l.examples ? ` Entries added since the first snapshot include ${l.examples.map((x) => `\`${x.replace(/`/g, "'")}\``).join(', ')}.` : '';
   const link = l.chainLink ? ` Each new value keeps the one before it alive through ${linkName(l.chainLink)}, so none is ever freed.` : '';
   const also = l.alsoGrowing?.length ? ` Growing with it in the same object: ${alsoGrowing(l)}.` : '';
+  const piling = l.objectName === 'number' ? 'What piles up is numbers, which V8 keeps inside the holder\'s store rather than as objects.' : `The objects piling up are mostly \`${l.objectName}\`.`;
   const rate =
     per === 0
-      ? `about ${perBytes} per snapshot interval, from ${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained (${l.counts[last]} ${countUnit(l, l.countsOf)} throughout), `
+      ? `about ${perBytes} per snapshot interval, from ${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained${l.objectName === 'number' ? '' : ` (${l.counts[last]} ${countUnit(l, l.countsOf)} throughout)`}, `
       : `about ${per} ${countUnit(l, l.countsOf)} (${perBytes}) per snapshot interval, from ${l.counts[0]} to ${l.counts[last]} (${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained), `;
   return (
     `Memory grows because ${what}: ${rate}` +
-    `with no interval in which it shrank. The objects piling up are mostly \`${l.objectName}\`.${examples}${link}${also}${where_}`
+    `with no interval in which it shrank. ${piling}${examples}${link}${also}${where_}`
   );
 }
 

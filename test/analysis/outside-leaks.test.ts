@@ -27,7 +27,8 @@ import { REPO } from './fixtures.ts';
  *   piped into a long-lived writable and never unpiped (one suspect for its events' listeners);
  *   a module imported under a new URL per request (Node's loader caches: one suspect); a file
  *   required again after deleting it from require.cache; a linked list of events; lodash's
- *   memoize; a hand-rolled linked queue.
+ *   memoize; a hand-rolled linked queue; numbers kept inline (an array of latencies, a Set of
+ *   ids, a dictionary and a Map of counters).
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -73,6 +74,10 @@ describe('diagnose on leaks written outside the lab', () => {
     ['linked-list', 'newestEvent', 'object'],
     ['lodash-memoize', 'shippingQuote.cache', 'object'],
     ['linked-queue', 'head', 'object'],
+    ['latency-samples', 'latenciesMs', 'array'],
+    ['seen-ids', 'seenRequestIds', 'set'],
+    ['hits-by-ip', 'hitsByIp', 'object'],
+    ['hits-by-client', 'hitsByClient', 'map'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -80,7 +85,9 @@ describe('diagnose on leaks written outside the lab', () => {
     expect(top.holder.name).toBe(holder);
     expect(top.kind).toBe(leakKind);
     // One Buffer that gets longer keeps its object count: its bytes are what grows.
-    const growth = kind === 'growing-buffer' ? top.growth.bytesPerSnapshot : top.growth.perSnapshot;
+    // Numbers V8 keeps inline have no nodes to count: their bytes are the growth.
+    const byBytes = ['growing-buffer', 'latency-samples', 'seen-ids'].includes(kind);
+    const growth = byBytes ? top.growth.bytesPerSnapshot : top.growth.perSnapshot;
     expect(growth.every((g) => g > 0)).toBe(true);
     if (kind === 'immutable-history') expect(top.objectName).toBe('Object');
     if (kind === 'growing-buffer') expect(top.summary).toMatch(/^Object `auditBlob` grew from [\d.]+ KB to [\d.]+ KB retained \(\d+ objects throughout\)/);
@@ -116,6 +123,20 @@ describe('diagnose on leaks written outside the lab', () => {
       expect(top.location).toMatchObject({ line: lineOf('const shippingQuote =') });
       for (const x of top.examples ?? []) expect(x).toMatch(/^NBO-\d+-LHR$/);
     }
+    if (['latency-samples', 'seen-ids', 'hits-by-ip', 'hits-by-client'].includes(kind)) {
+      // What piles up is numbers, which V8 keeps inside the holder's store: not `Object` values.
+      expect(top.objectName).toBe('number');
+      expect(top.summary).toContain(', holding numbers');
+      expect(top.summary).not.toContain('objects throughout');
+      expect(renderMarkdown(r)).toContain('What piles up is numbers');
+    }
+    if (kind === 'hits-by-ip') {
+      // No property edges for number values: the keys come from the dictionary's store.
+      expect(top.countsOf).toBe('entries');
+      expect(top.examples?.length).toBeGreaterThan(0);
+      for (const x of top.examples ?? []) expect(x).toMatch(/^10\.1\.\d+\.\d+$/);
+    }
+    if (kind === 'hits-by-client') for (const x of top.examples ?? []) expect(x).toMatch(/^client-\d+$/);
     if (kind === 'linked-queue') {
       // The queue's `tail` is replaced on every push: a field, not a new entry.
       expect(top.examples).toBeUndefined();
