@@ -1,8 +1,7 @@
 import type { HeapSnapshot } from './heap-snapshot.ts';
 import type { DominatorTree } from './dominators.ts';
 import type { EarlierView, WatchList } from './earlier-map.ts';
-import { entriesOf, isHolderCandidate, tableEntries } from './holder-metrics.ts';
-import { edgeTarget } from './heap-snapshot.ts';
+import { entriesOf, isDictionary, isHolderCandidate } from './holder-metrics.ts';
 import type { KnownStrings } from './known-strings.ts';
 import { forEachSlot } from './snapshot-summary.ts';
 
@@ -156,14 +155,6 @@ function keptShare(base: EarlierView, row: number): number {
   const held = base.heldCount[row];
   if (held < MIN_KEPT_SAMPLE || base.heldBytes[row] === 0) return 1;
   return Math.max(base.keptCount[row] / held, base.keptBytes[row] / base.heldBytes[row]);
-}
-
-/** A plain object whose properties V8 keeps in a hash table (`properties`) with keys in it. */
-function isDictionary(s: HeapSnapshot, k: KnownStrings, v: number): boolean {
-  const name = s.nodeName[v];
-  if (name === k.array || name === k.mapClass || name === k.setClass) return false;
-  const store = edgeTarget(s, v, s.types.edgeInternal, k.properties);
-  return store >= 0 && tableEntries(s, store) > 0;
 }
 
 function rising(xs: number[], orFlat = false): boolean {

@@ -1,6 +1,6 @@
 import { edgeTarget, isStringType, nodeNameOf } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { isValueNode, mapEntryStart, tableEntries } from './holder-metrics.ts';
+import { isDictionary, isValueNode, mapEntryStart } from './holder-metrics.ts';
 
 /**
  * What a growing holder holds: its entries (elements, properties, Map/Set table slots), the
@@ -43,8 +43,7 @@ export function holdsNumbers(g: Pick<FinalGraph, 's' | 'k'>, holder: number): bo
   const ty = s.types;
   const name = s.nodeName[holder];
   // Other objects (a Buffer, a class instance) count only as dictionaries with keys.
-  const store = edgeTarget(s, holder, ty.edgeInternal, k.properties);
-  if (name !== k.array && name !== k.setClass && name !== k.mapClass && (store < 0 || tableEntries(s, store) === 0)) return false;
+  if (name !== k.array && name !== k.setClass && name !== k.mapClass && !isDictionary(s, k, holder)) return false;
   for (let e = s.firstEdge[holder]; e < s.firstEdge[holder + 1]; e++) {
     const t = s.edgeType[e];
     const to = s.edgeTo[e];

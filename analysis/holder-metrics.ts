@@ -127,3 +127,12 @@ export function mapEntryStart(s: HeapSnapshot, table: number): number {
   return starts.length === 1 ? starts[0] : -1;
 }
 
+/** An object (not an Array, Map or Set) whose properties V8 keeps in a hash table (`properties`) with keys in it. */
+export function isDictionary(s: HeapSnapshot, k: KnownStrings, v: number): boolean {
+  const name = s.nodeName[v];
+  if (name === k.array || name === k.mapClass || name === k.setClass) return false;
+  for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
+    if (s.edgeType[e] === s.types.edgeInternal && s.edgeName[e] === k.properties) return tableEntries(s, s.edgeTo[e]) > 0;
+  }
+  return false;
+}
