@@ -2,7 +2,7 @@ import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import type { ChainLink } from './chain-link.ts';
 import type { FinalGraph } from './final-graph.ts';
 import type { HolderNaming } from './leak-naming.ts';
-import { exportNameOfCell } from './leak-naming.ts';
+import { constructorOf, exportNameOfCell, ofUserClass } from './leak-naming.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { ClosureSite } from './script-locations.ts';
 import { displayPath, findDeclaration } from './source-files.ts';
@@ -51,6 +51,12 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   if (callback && callbackFirst && !isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));
   const last = path.nodes.length - 1;
   if (naming.edgeType === 'context' && s.nodeName[path.nodes[last]] === k.systemContext) yield fromContext(g, path.nodes[last], naming.name);
+  // A field of an instance of the developer's class (`this.quotesBySku = {}`) is set in the
+  // class, wherever the instance is kept.
+  if (last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty && ofUserClass(g, path.nodes[last - 1])) {
+    const cls = g.scripts.site(constructorOf(g, path.nodes[last - 1]));
+    if (cls) yield resolve(g, cls, edgeNameOf(s, path.edges[last]));
+  }
   for (let i = last; i >= 1; i--) {
     const from = path.nodes[i - 1];
     const e = path.edges[i];

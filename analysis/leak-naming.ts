@@ -387,13 +387,23 @@ function ownerOf(g: FinalGraph, v: number): Owner {
     const name = script(v);
     if (name) owner = isLibraryScript(name) ? 'library' : 'user';
   } else if (s.nodeType[v] === s.types.object || s.nodeType[v] === s.types.synthetic) {
-    const proto = edgeTarget(s, v, s.types.edgeProperty, k.proto);
-    const ctor = proto >= 0 ? edgeTarget(s, proto, s.types.edgeProperty, k.constructorName) : -1;
-    const name = script(ctor);
+    const name = script(constructorOf(g, v));
     if (name) owner = isLibraryScript(name) ? 'library' : 'user';
   }
   cache.set(v, owner);
   return owner;
+}
+
+/** The class (constructor function) of an object, through its prototype, or -1. */
+export function constructorOf(g: FinalGraph, v: number): number {
+  const { s, k } = g;
+  const proto = edgeTarget(s, v, s.types.edgeProperty, k.proto);
+  return proto >= 0 ? edgeTarget(s, proto, s.types.edgeProperty, k.constructorName) : -1;
+}
+
+/** Whether an object is an instance of a class in the developer's own code. */
+export function ofUserClass(g: FinalGraph, v: number): boolean {
+  return g.s.nodeType[v] === g.s.types.object && ownerOf(g, v) === 'user';
 }
 
 /**

@@ -141,6 +141,8 @@ describe('diagnose on leaks written outside the lab', () => {
       // The queue's `tail` is replaced on every push: a field, not a new entry.
       expect(top.examples).toBeUndefined();
       expect(top.countsOf).toBe('retained objects');
+      // A field of the developer's class is located where the class sets it, not at `const emailJobs`.
+      expect(top.location).toMatchObject({ line: lineOf('else this.head = node') });
     }
     if (kind === 'replace-thing') {
       // The variable only names the chain's head; the link is what a developer cuts.
