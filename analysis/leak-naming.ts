@@ -65,7 +65,7 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
     return { kind: 'closure-context', name: named(last), edgeType, slotTarget: -1 };
   }
   const frame = asyncFrame(g, path);
-  const name = frame ? `local in ${frame.name || 'an async function'}()` : (underFunction(g, path) ?? onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? underMapKey(g, path, named) ?? named(last));
+  const name = frame ? `local in ${frame.name || 'an async function'}()` : (underFunction(g, path) ?? onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? underMapKey(g, path, named) ?? underSymbol(g, path, named) ?? named(last));
   return { kind: kindOf(g, holder), name, edgeType, slotTarget: -1, ...(frame ? { frame } : {}) };
 }
 
@@ -87,6 +87,22 @@ function underKey(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nam
   if (!isDataKey(key) || named(last) !== key) return null;
   const owner = named(last - 1);
   return owner ? `${owner}[${quoteKey(key)}]` : null;
+}
+
+/**
+ * A holder under a symbol-keyed property (`this[kRequests]`, as Node's own code keeps its
+ * fields): the symbol's description is, by habit, the name of the variable holding the symbol,
+ * and the owner's name says whose field it is (`tracker[kRequests]`).
+ */
+function underSymbol(g: FinalGraph, path: { nodes: number[]; edges: number[] }, named: (upTo: number) => string): string | null {
+  const { s } = g;
+  const last = path.nodes.length - 1;
+  const e = path.edges[last];
+  // A library's object keeps its fields to itself (a stream state's `kBufferedValue`).
+  if (last < 1 || s.edgeType[e] !== s.types.edgeProperty || ownerOf(g, path.nodes[last - 1]) === 'library') return null;
+  const symbol = /^<symbol ([A-Za-z_$][\w$]*)>$/.exec(edgeNameOf(s, e))?.[1];
+  const owner = symbol ? named(last - 1) : '';
+  return owner ? `${owner}[${symbol}]` : null;
 }
 
 /**

@@ -28,7 +28,7 @@ import { REPO } from './fixtures.ts';
  *   a module imported under a new URL per request (Node's loader caches: one suspect); a file
  *   required again after deleting it from require.cache; a linked list of events; lodash's
  *   memoize; a hand-rolled linked queue; numbers kept inline (an array of latencies, a Set of
- *   ids, a dictionary and a Map of counters).
+ *   ids, a dictionary and a Map of counters); a class's field under a symbol key.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -78,6 +78,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['seen-ids', 'seenRequestIds', 'set'],
     ['hits-by-ip', 'hitsByIp', 'object'],
     ['hits-by-client', 'hitsByClient', 'map'],
+    ['symbol-field', 'tracker[kRequests]', 'array'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
