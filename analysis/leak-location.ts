@@ -52,10 +52,11 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   const last = path.nodes.length - 1;
   if (naming.edgeType === 'context' && s.nodeName[path.nodes[last]] === k.systemContext) yield fromContext(g, path.nodes[last], naming.name);
   // A field of an instance of the developer's class (`this.quotesBySku = {}`) is set in the
-  // class, wherever the instance is kept.
+  // class, wherever the instance is kept; when the source does not say where, the variable
+  // that keeps the instance is more exact than the class's (transpiled) position.
   if (last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty && ofUserClass(g, path.nodes[last - 1])) {
     const cls = g.scripts.site(constructorOf(g, path.nodes[last - 1]));
-    if (cls) yield resolve(g, cls, edgeNameOf(s, path.edges[last]));
+    if (cls) yield declaredIn(g, cls, edgeNameOf(s, path.edges[last]));
   }
   for (let i = last; i >= 1; i--) {
     const from = path.nodes[i - 1];
@@ -111,11 +112,17 @@ function fromModuleCell(g: FinalGraph, path: { nodes: number[] }, cellAt: number
   return context >= 0 && name ? fromContext(g, context, name) : null;
 }
 
-function resolve(g: FinalGraph, site: ClosureSite, name: string): SourceLocation {
-  const file = displayPath(site.script);
+/** Where `name` is declared in the script of `site`, when its source is on disk and says so. */
+function declaredIn(g: FinalGraph, site: ClosureSite, name: string): SourceLocation | null {
   const text = g.sources.read(site.script);
   const decl = text && name ? findDeclaration(text, name) : null;
-  if (decl) return mapped(g, site.script, { file, line: decl.line, column: decl.column }, name);
+  return decl ? mapped(g, site.script, { file: displayPath(site.script), line: decl.line, column: decl.column }, name) : null;
+}
+
+function resolve(g: FinalGraph, site: ClosureSite, name: string): SourceLocation {
+  const file = displayPath(site.script);
+  const declared = declaredIn(g, site, name);
+  if (declared) return declared;
   // Transpiled sources run as rewritten code, so V8's position is only near the truth.
   const transpiled = /\.(?:ts|tsx|mts|cts|jsx)$/.test(site.script);
   if (site.line > 0 && !transpiled) {

@@ -78,6 +78,8 @@ export function findDeclaration(text: string, name: string): { line: number; col
     `\\bfunction\\s*\\*?\\s*${n}\\s*\\(`,
     `\\bclass\\s+${n}(?![\\w$])`,
     `(?:\\bthis|[\\w$\\])])\\.${n}\\s*=(?!=)`,
+    // A TypeScript class field with a type and an initializer: `private readonly cache: Map<K, V> = new Map()`.
+    `(?:^|[\\s;{])(?:(?:private|protected|public|readonly|static|declare|override)\\s+)*${n}\\s*[!?]?\\s*:[^;=\\n]+=(?![=>])`,
     `(?:^|[\\s{,(])${n}\\s*[:=]\\s*(?:async\\b|function\\b|\\(|new\\b|\\[|\\{)`,
   ];
   for (const p of patterns) {

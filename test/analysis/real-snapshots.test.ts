@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,11 @@ describe('diagnose on real snapshots', () => {
     const TS = 'test/fixtures/analysis/esm-leak.ts';
     expect(byName.get('tokenIndex')).toMatchObject({ kind: 'map', counts: [400, 800, 1200], location: { file: TS, line: 12 } });
     expect(byName.get('retryQueue')).toMatchObject({ kind: 'array', objectName: 'anonymous function', location: { file: TS, line: 13 } });
+    // A field of the developer's class is located at its declaration in the class, exactly,
+    // not at the transpiled class's approximate position nor at `const sessions`.
+    const line = readFileSync(TS, 'utf8').split('\n').findIndex((l) => l.includes('private readonly bySession')) + 1;
+    expect(byName.get('bySession')).toMatchObject({ kind: 'map', location: { file: TS, line, column: 20 } });
+    expect(byName.get('bySession')?.location?.approximate).toBeUndefined();
   });
 
   it('shows an exported binding in its retainer path as an export of its module, not as V8 internals', () => {

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { findDeclaration } from '../../analysis/source-files.ts';
+
+describe('finding where a name is declared in source', () => {
+  const at = (text: string, name: string) => findDeclaration(text, name);
+
+  it('finds variables, functions, classes and assigned fields, 1-based', () => {
+    expect(at('let a = 1;\nconst cache = new Map();', 'cache')).toEqual({ line: 2, column: 7 });
+    expect(at('function poll() {}', 'poll')).toEqual({ line: 1, column: 10 });
+    expect(at('class Tracker {}', 'Tracker')).toEqual({ line: 1, column: 7 });
+    expect(at('class Q {\n  push(x) {\n    else this.head = x;\n  }\n}', 'head')).toEqual({ line: 3, column: 15 });
+  });
+
+  it('finds a TypeScript class field by its type annotation and initializer', () => {
+    expect(at('class S {\n  private readonly bySession: Map<string, E> = new Map();\n}', 'bySession')).toEqual({ line: 2, column: 20 });
+    expect(at('class S {\n  static cache!: Record<string, number> = {};\n}', 'cache')).toEqual({ line: 2, column: 10 });
+  });
+
+  it('does not take a use, a comparison or a typed field with no initializer for a declaration', () => {
+    expect(at('if (x.total == 2) total();', 'total')).toBeNull();
+    expect(at('class S {\n  count: number;\n  n = this.count === 1;\n}', 'count')).toBeNull();
+    expect(at('<symbol kRequests>', '<symbol kRequests>')).toBeNull();
+  });
+});
