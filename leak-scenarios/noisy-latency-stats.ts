@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { LRUCache } from 'lru-cache';
+import { getHeapStatistics } from 'node:v8';
 import { createCatalog, type Product } from '../app/catalog.ts';
 import { userOf } from '../app/shop-routes.ts';
 import type { LeakScenario, ScenarioInstance, Variant } from './scenario.ts';
@@ -63,8 +64,15 @@ function createRouteLatencyStats(): LatencyStats {
 // endregion
 
 const SEGMENTS = ['EUR-pt', 'EUR-de', 'EUR-fr', 'GBP-en', 'USD-en', 'CHF-de', 'SEK-sv', 'PLN-pl'];
-/** About 30 MB of renderings: big, bounded and healthy, always full and always evicting. */
-const CARD_CACHE_MAX = 3000;
+/**
+ * Renderings (about 10 KB each) for about a sixth of the heap limit, up to 3000 (about 30 MB at the
+ * default 128 MB cap): big, bounded and healthy, always full and always evicting. A fixed 30 MB
+ * would leave a 64 MB heap (the short profile) too little room to show the leak before it dies.
+ */
+export function cardCacheMax(heapLimitBytes: number): number {
+  return Math.max(500, Math.min(3000, Math.floor((heapLimitBytes * 0.175) / (10 * 1024))));
+}
+const CARD_CACHE_MAX = cardCacheMax(getHeapStatistics().heap_size_limit);
 
 function segmentOf(user: string): string {
   let hash = 0;
@@ -125,7 +133,7 @@ export const noisyLatencyStatsScenario: LeakScenario = {
   title: 'Big healthy cache hiding a small stats leak',
   story: 'Cache rendered product cards per market segment, and keep latency histograms per endpoint for the SLO dashboard.',
   rootCause:
-    'The ~30 MB card cache dominates the heap but is an lru-cache at its bound: it churns, it does not grow. ' +
+    'The card cache (about a sixth of the heap limit) dominates the heap but is an lru-cache at its bound: it churns, it does not grow. ' +
     'The leak is the latency stats map, keyed by the raw URL and user instead of the route pattern, so nearly every request adds a new 1,000-bucket histogram to `latencyByEndpoint`, and nothing removes one.',
   fix:
     'The fixed build keys histograms by method and route pattern (as Prometheus labels should be), so there are a handful of them for the life of the process. ' +
