@@ -14,6 +14,11 @@ export function shorten(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }
 
+/** Items as a sentence lists them: `a`, `a and b`, `a, b and c`. */
+export function andList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
 /** A key or text as a developer writes it in code: `'all'`. */
 export function quoteKey(key: string): string {
   return `'${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

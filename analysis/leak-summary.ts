@@ -1,4 +1,4 @@
-import { formatBytes, where } from './format.ts';
+import { andList, formatBytes, where } from './format.ts';
 import type { Leak, PathStep } from './report-types.ts';
 
 const KIND_LABEL: Record<Leak['kind'], string> = {
@@ -100,8 +100,7 @@ export function libraryClass(leak: Leak): string {
 
 /** The other growing holders in the same object: `#s (Map) and #i (Array)`. */
 export function alsoGrowing(leak: Leak): string {
-  const list = leak.alsoGrowing ?? [];
-  return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+  return andList(leak.alsoGrowing ?? []);
 }
 
 /** An emitter's whole event table (`bus._events`) as the holder, not one event's listeners. */

@@ -1,5 +1,6 @@
 import { paragraph, runText, strong, type Block, type Inline, type Section } from '../document.ts';
 import { count, milliseconds, percent } from '../number-format.ts';
+import { andList } from '../../analysis/format.ts';
 import { formatDuration } from '../time-format.ts';
 import { at, atZ, numOrNaN, str, type SectionContext } from './section-context.ts';
 
@@ -98,8 +99,7 @@ function rootCause(ctx: SectionContext): Block[] {
   const text = str(ctx.run.settings.scenario?.rootCause, '');
   const leak = ctx.leak;
   const holder = str(leak?.leak.holder?.name, '');
-  const gains = leak?.perSnapshot.map(count) ?? [];
-  const gained = gains.length > 1 ? `${gains.slice(0, -1).join(', ')} and ${gains.at(-1)}` : (gains[0] ?? '');
+  const gained = andList(leak?.perSnapshot.map(count) ?? []);
   const unit = leak?.leak.countsOf === 'entries' ? 'entries' : 'objects';
   const found = leak
     ? ` The heap diagnosis found ${leak.name} gaining ${gained} ${unit} from one snapshot to the next${holder && holder !== leak.name ? `, held by ${holder}` : ''}.`
