@@ -1,6 +1,6 @@
 import { edgeTarget, isStringType, nodeNameOf } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { isDictionary, isValueNode, mapEntryStart } from './holder-metrics.ts';
+import { hasElementsStore, isDictionary, isValueNode, mapEntryStart } from './holder-metrics.ts';
 
 /**
  * What a growing holder holds: its entries (elements, properties, Map/Set table slots), the
@@ -42,8 +42,9 @@ export function holdsNumbers(g: Pick<FinalGraph, 's' | 'k'>, holder: number): bo
   const { s, k } = g;
   const ty = s.types;
   const name = s.nodeName[holder];
-  // Other objects (a Buffer, a class instance) count only as dictionaries with keys.
-  if (name !== k.array && name !== k.setClass && name !== k.mapClass && !isDictionary(s, k, holder)) return false;
+  // Other objects (a Buffer, a class instance) count only with a store of their own that can
+  // hold numbers: a dictionary with keys, or indexed elements (`countsById[id] += 1`).
+  if (name !== k.array && name !== k.setClass && name !== k.mapClass && !isDictionary(s, k, holder) && !hasElementsStore(s, k, holder)) return false;
   for (let e = s.firstEdge[holder]; e < s.firstEdge[holder + 1]; e++) {
     const t = s.edgeType[e];
     const to = s.edgeTo[e];

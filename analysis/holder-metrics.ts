@@ -127,6 +127,18 @@ export function mapEntryStart(s: HeapSnapshot, table: number): number {
   return starts.length === 1 ? starts[0] : -1;
 }
 
+/**
+ * An object that keeps indexed entries in an elements store of its own (`countsById[id] = n`):
+ * V8 draws the edge only when the store is not the shared empty one. Typed arrays keep theirs
+ * off the heap, or on it for a few bytes, and never grow.
+ */
+export function hasElementsStore(s: HeapSnapshot, k: KnownStrings, v: number): boolean {
+  for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
+    if (s.edgeType[e] === s.types.edgeInternal && s.edgeName[e] === k.elements) return s.nodeType[s.edgeTo[e]] === s.types.array;
+  }
+  return false;
+}
+
 /** An object (not an Array, Map or Set) whose properties V8 keeps in a hash table (`properties`) with keys in it. */
 export function isDictionary(s: HeapSnapshot, k: KnownStrings, v: number): boolean {
   const name = s.nodeName[v];

@@ -7,6 +7,7 @@ import type { HeapSnapshot } from './heap-snapshot.ts';
 const NAMES = {
   table: 'table',
   properties: 'properties',
+  elements: 'elements',
   proto: '__proto__',
   context: 'context',
   previous: 'previous',

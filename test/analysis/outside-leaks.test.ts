@@ -78,6 +78,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['seen-ids', 'seenRequestIds', 'set'],
     ['hits-by-ip', 'hitsByIp', 'object'],
     ['hits-by-client', 'hitsByClient', 'map'],
+    ['counts-by-user-id', 'countsByUserId', 'object'],
     ['symbol-field', 'tracker[kRequests]', 'array'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
@@ -87,7 +88,7 @@ describe('diagnose on leaks written outside the lab', () => {
     expect(top.kind).toBe(leakKind);
     // One Buffer that gets longer keeps its object count: its bytes are what grows.
     // Numbers V8 keeps inline have no nodes to count: their bytes are the growth.
-    const byBytes = ['growing-buffer', 'latency-samples', 'seen-ids'].includes(kind);
+    const byBytes = ['growing-buffer', 'latency-samples', 'seen-ids', 'counts-by-user-id'].includes(kind);
     const growth = byBytes ? top.growth.bytesPerSnapshot : top.growth.perSnapshot;
     expect(growth.every((g) => g > 0)).toBe(true);
     if (kind === 'immutable-history') expect(top.objectName).toBe('Object');
@@ -124,7 +125,7 @@ describe('diagnose on leaks written outside the lab', () => {
       expect(top.location).toMatchObject({ line: lineOf('const shippingQuote =') });
       for (const x of top.examples ?? []) expect(x).toMatch(/^NBO-\d+-LHR$/);
     }
-    if (['latency-samples', 'seen-ids', 'hits-by-ip', 'hits-by-client'].includes(kind)) {
+    if (['latency-samples', 'seen-ids', 'hits-by-ip', 'hits-by-client', 'counts-by-user-id'].includes(kind)) {
       // What piles up is numbers, which V8 keeps inside the holder's store: not `Object` values.
       expect(top.objectName).toBe('number');
       expect(top.summary).toContain(', holding numbers');
