@@ -1,4 +1,4 @@
-import { shorten } from './format.ts';
+import { propertyLabel, shorten } from './format.ts';
 import { edgeTarget, nodeNameOf } from './heap-snapshot.ts';
 import type { Candidate } from './growth-candidates.ts';
 import { growthOf } from './candidate-selection.ts';
@@ -67,7 +67,7 @@ function foldSameObject(g: FinalGraph, ranked: { leak: Leak; node: number; emitt
     const first = key ? byObject.get(key) : undefined;
     if (first) {
       const step = leak.retainerPath[leak.retainerPath.length - 1];
-      const what = leak.kind === 'listeners' ? (eventTable(leak) ? 'listeners under new event names' : `"${leak.name}" listeners`) : object === node ? 'the object itself' : `${shorten(step.edge, 48)} (${step.node})`;
+      const what = leak.kind === 'listeners' ? (eventTable(leak) ? 'listeners under new event names' : `"${leak.name}" listeners`) : object === node ? 'the object itself' : `${shorten(propertyLabel(step.edge), 48)} (${step.node})`;
       (first.alsoGrowing ??= []).push(what);
       continue;
     }

@@ -14,6 +14,12 @@ export function shorten(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }
 
+/** A property as code shows it: V8's `<symbol cache>` is the key `[Symbol(cache)]`, as util.inspect prints it. */
+export function propertyLabel(edge: string): string {
+  const symbol = /^<symbol (.*)>$/s.exec(edge);
+  return symbol ? `[Symbol(${symbol[1]})]` : edge;
+}
+
 /** Items as a sentence lists them: `a`, `a and b`, `a, b and c`. */
 export function andList(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;

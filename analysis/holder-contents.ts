@@ -74,6 +74,9 @@ export function newRetained(g: FinalGraph, holder: number, limit = 200_000): num
   return out;
 }
 
+/** The class shown for a `vm.createContext()` sandbox, whatever its own constructor. */
+export const VM_CONTEXT = 'vm context';
+
 /** A readable class for an object: constructor name, `fn()` for closures, `string`... */
 export function classOf(g: FinalGraph, v: number): string | null {
   const { s } = g;
@@ -86,6 +89,7 @@ export function classOf(g: FinalGraph, v: number): string | null {
     return target === v ? shown : `bound ${shown}`;
   }
   if (t === s.types.object) {
+    if (edgeTarget(s, v, s.types.edgeProperty, g.k.contextifyContext) >= 0) return VM_CONTEXT;
     const name = nodeNameOf(s, v);
     return name.startsWith('system / ') ? null : name || 'Object';
   }

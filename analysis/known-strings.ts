@@ -41,6 +41,8 @@ const NAMES = {
   weakSet: 'WeakSet',
   weakRef: 'WeakRef',
   finalizationRegistry: 'FinalizationRegistry',
+  /** The private symbol by which a `vm.createContext()` sandbox keeps its context (Node 20+). */
+  contextifyContext: '<symbol node:contextify:context>',
 } as const;
 
 export type KnownStrings = { -readonly [K in keyof typeof NAMES]: number };

@@ -15,14 +15,18 @@ import { displayPath, findDeclaration } from './source-files.ts';
  */
 export function locateLeak(g: FinalGraph, path: { nodes: number[]; edges: number[] }, naming: HolderNaming, made: MadeBy): SourceLocation | null {
   // A library's own variable (Express's `router`, behind `app.use()` called per request) is not
-  // what a developer changes: a place in their own code, found further down the list, is.
+  // what a developer changes: a place in their own code, found further down the list, is. Node's
+  // own code (`timerListMap` in node:timers, on the path to a cache whose sweep timer reached it
+  // first) even less: it is not on disk to open.
   let library: SourceLocation | null = null;
+  let node: SourceLocation | null = null;
   for (const loc of places(g, path, naming, made)) {
     if (!loc) continue;
-    if (!/(?:^|[/\\])node_modules[/\\]/.test(loc.file)) return loc;
-    library ??= loc;
+    if (loc.file.startsWith('node:')) node ??= loc;
+    else if (/(?:^|[/\\])node_modules[/\\]/.test(loc.file)) library ??= loc;
+    else return loc;
   }
-  return library;
+  return library ?? node;
 }
 
 /** The functions that made what piles up, as far as the entries say. */

@@ -310,8 +310,19 @@ export function userPathName(g: FinalGraph, path: { nodes: number[]; edges: numb
   return userPathNameAt(g, path, upTo).name;
 }
 
+/**
+ * The developer's variable or property that keeps the holder's owner when the path itself
+ * reaches that owner through Node's or a library's own code (a cache's sweep timer in Node's
+ * timer list, a metric in its library's registry): which node it names (`at`, a path position)
+ * and the retainer and edge that name it. null when the path's own names are the developer's.
+ */
+export function userNameBeside(g: FinalGraph, path: { nodes: number[]; edges: number[] }): { at: number; from: number; edge: number } | null {
+  const found = userPathNameAt(g, path, path.nodes.length - 1);
+  return found.beside ? { at: found.at, ...found.beside } : null;
+}
+
 /** userPathName, and the path position of the node that the name is the name of. */
-function userPathNameAt(g: FinalGraph, path: { nodes: number[]; edges: number[] }, upTo: number): { name: string; at: number } {
+function userPathNameAt(g: FinalGraph, path: { nodes: number[]; edges: number[] }, upTo: number): { name: string; at: number; beside?: { from: number; edge: number } } {
   const { s, k } = g;
   const owned: Owner[] = [];
   let up: Owner = 'user';
@@ -338,8 +349,8 @@ function userPathNameAt(g: FinalGraph, path: { nodes: number[]; edges: number[] 
     }
     // The shortest path can reach a library object through the library's own closures (a
     // middleware's `store`); the variable the developer's code keeps it in is another retainer.
-    const beside = userRetainerName(g, path.nodes[i]);
-    if (beside) return { name: beside, at: i };
+    const beside = userRetainer(g, path.nodes[i]);
+    if (beside) return { name: userEdgeName(g, beside.edge), at: i, beside };
   }
   return { name: '', at: -1 };
 }
@@ -369,20 +380,18 @@ function libraryApiFunction(g: FinalGraph, v: number): boolean {
   return scope < 0 || s.nodeName[scope] !== k.systemContext || isModuleScope(g, scope);
 }
 
-/** A variable or property naming `v` in a scope or object of the developer's own code, or ''. */
-function userRetainerName(g: FinalGraph, v: number): string {
+/** A variable or property naming `v` in a scope or object of the developer's own code: its holder and edge. */
+function userRetainer(g: FinalGraph, v: number): { from: number; edge: number } | null {
   const { s } = g;
   const { retStart, retFrom } = g.dom.retainers;
   for (let r = retStart[v]; r < retStart[v + 1]; r++) {
     const from = retFrom[r];
     if (ownerOf(g, from) !== 'user') continue;
     for (let e = s.firstEdge[from]; e < s.firstEdge[from + 1]; e++) {
-      if (s.edgeTo[e] !== v) continue;
-      const name = userEdgeName(g, e);
-      if (name) return name;
+      if (s.edgeTo[e] === v && userEdgeName(g, e)) return { from, edge: e };
     }
   }
-  return '';
+  return null;
 }
 
 const ownerCache = new WeakMap<FinalGraph, Map<number, Owner>>();

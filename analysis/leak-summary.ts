@@ -1,4 +1,5 @@
 import { andList, formatBytes, where } from './format.ts';
+import { VM_CONTEXT } from './holder-contents.ts';
 import type { Leak, PathStep } from './report-types.ts';
 
 const KIND_LABEL: Record<Leak['kind'], string> = {
@@ -42,6 +43,16 @@ export function reloadedModules(leak: Pick<Leak, 'objectName' | 'countsOf'>): bo
   return leak.objectName === 'Module' && leak.countsOf === 'entries';
 }
 
+/**
+ * A `vm.createContext()` sandbox keeps its context: a global object and a copy of every
+ * built-in, far more than the sandbox's own few bytes.
+ */
+export function keptVmContexts(leak: Pick<Leak, 'objectName'>): boolean {
+  return leak.objectName === VM_CONTEXT;
+}
+
+const VM_CONTEXTS = 'each is the sandbox of a `vm.createContext()` and keeps that whole context alive, its global object and a copy of every built-in';
+
 const RELOADED = 'each `require()` of a file deleted from `require.cache` loads a new copy, and Node keeps every copy in its parent module\'s `children`';
 
 const NUMBERS = 'V8 keeps them inside the holder\'s store, not as objects, so its bytes are what can be counted';
@@ -75,7 +86,7 @@ export function summarizeLeak(leak: Leak): string {
         ? `: ${listed.why}`
         : numbers
           ? `, holding numbers${leak.counts[last] === leak.counts[0] ? `: ${NUMBERS}` : ''}`
-          : `, holding ${leak.objectName} values${reloadedModules(leak) ? `: ${RELOADED}` : ''}`;
+          : `, holding ${leak.objectName} values${reloadedModules(leak) ? `: ${RELOADED}` : keptVmContexts(leak) ? `: ${VM_CONTEXTS}` : ''}`;
   const link = leak.chainLink ? `; each value keeps the one before it alive through ${linkName(leak.chainLink)}` : '';
   const also = leak.alsoGrowing?.length ? `; ${alsoGrowing(leak)} ${leak.alsoGrowing.length === 1 ? 'grows' : 'grow'} with it` : '';
   return `${what}${group} ${grew}${holding}${link}${also}${at}.`;

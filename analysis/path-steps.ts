@@ -3,6 +3,7 @@ import { edgeNameIsIndex, edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import { asyncFrame } from './async-frame.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { exportNameOfCell, mapKeyAt } from './leak-naming.ts';
+import { pathKeeper } from './path-keeper.ts';
 import type { PathStep } from './report-types.ts';
 import { isModuleScope, scopeName } from './scopes.ts';
 
@@ -48,6 +49,15 @@ export function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[
     const into = s.edgeType[path.edges[frame.at]];
     if (frame.at >= 1 && (into === ty.edgeContext || into === ty.edgeProperty)) return [from(frame.at - 1), shown, ...steps.slice(frame.at + 1)];
     return [{ ...shown, edge: '', edgeType: '' }, ...steps.slice(frame.at + 1)];
+  }
+  // Reached through Node's or a library's plumbing (a cache's sweep timer, a registry), the
+  // holder's owner is shown from where the developer's code keeps it; the path as found stays
+  // in fullRetainerPath.
+  const kept = pathKeeper(g, path);
+  if (kept) {
+    const { at, from: keeper, edge } = kept;
+    const head = { edge: '', edgeType: '', node: scopeLabel(g, keeper) ?? shortName(nodeNameOf(s, keeper)), nodeType: s.nodeTypeNames[s.nodeType[keeper]] ?? '', nodeId: s.nodeId[keeper] };
+    return [head, { ...steps[at], edge: edgeNameOf(s, edge), edgeType: s.edgeTypeNames[s.edgeType[edge]] ?? '' }, ...steps.slice(at + 1)];
   }
   for (let i = path.nodes.length - 1; i >= 1; i--) {
     const holder = path.nodes[i - 1];

@@ -1,5 +1,5 @@
 import { formatBytes, stepText, where } from './format.ts';
-import { alsoGrowing, anonymousTimers, countUnit, emitterName, eventTable, insideLibrary, libraryClass, linkName, listedHolder, onEmitterTable, reloadedModules } from './leak-summary.ts';
+import { alsoGrowing, anonymousTimers, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, linkName, listedHolder, onEmitterTable, reloadedModules } from './leak-summary.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
@@ -59,6 +59,9 @@ function cause(l: Leak): string {
   if (listed) return `the ${l.holder.nodeName} \`${l.name}\` only ever gains ${countUnit(l)} (${listed.why})`;
   if (reloadedModules(l)) {
     return `files are required again after being deleted from \`require.cache\` (a hot reload, a test's fresh require): each load makes a new Module, and Node keeps every one in the parent module's \`children\`, which it never empties`;
+  }
+  if (keptVmContexts(l)) {
+    return `contexts made with \`vm.createContext()\` are kept in \`${l.name}\` and never let go: each sandbox keeps its whole context alive (a global object and a copy of every built-in)`;
   }
   if (l.library) {
     const which = insideLibrary(l) ? `the ${l.kind} inside \`${l.name}\`` : `\`${l.name}\``;

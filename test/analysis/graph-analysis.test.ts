@@ -122,6 +122,30 @@ describe('dominators and retained sizes', () => {
     expect(d.idom[links[2500]]).toBe(head);
     expect(d.retainedSize[head]).toBe(16 + 5000 * 10);
   });
+
+  it.each(['Node / CleanupQueue', 'Node / BaseObjectList'])("charge a vm context to the sandbox that keeps it, not to %s, which only lists it", async (register) => {
+    // (GC roots) -> Node / Environment -> the register (Node 20's name, Node 22's) -> Node / ContextifyContext -> wrapper -> NativeContext
+    // (GC roots) -> list -> sandbox -> wrapper
+    const b = new SnapshotBuilder();
+    const env = b.node('native', 'Node / Environment', 100, 1000);
+    const queue = b.node('native', register, 50, 1002);
+    const native = b.node('native', 'Node / ContextifyContext', 48, 1004);
+    const wrapper = b.node('object', 'Object', 40);
+    const context = b.node('hidden', 'system / NativeContext', 100_000);
+    const list = b.node('object', 'Array', 32);
+    const sandbox = b.node('object', 'Object', 32);
+    b.edge(b.gcRoots, 'element', 0, env).edge(env, 'internal', 'cleanup_queue', queue).edge(queue, 'element', 1, native);
+    b.edge(native, 'internal', 'native_to_javascript', wrapper).edge(wrapper, 'internal', 'javascript_to_native', native);
+    b.edge(wrapper, 'internal', 'context', context);
+    b.edge(b.gcRoots, 'element', 1, list).edge(list, 'element', 0, sandbox).edge(sandbox, 'property', '<symbol node:contextify:context>', wrapper);
+    const s = await readSnapshot(b.write(join(dir, `register-${register.length}.heapsnapshot`)));
+    const d = computeDominators(s);
+    expect(d.idom[context]).toBe(wrapper);
+    expect(d.idom[wrapper]).toBe(sandbox);
+    expect(d.idom[native]).toBe(wrapper);
+    expect(d.retainedSize[list]).toBe(32 + 32 + 40 + 48 + 100_000);
+    expect(d.retainedSize[queue]).toBe(50);
+  });
 });
 
 describe('retainer paths', () => {

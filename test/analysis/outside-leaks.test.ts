@@ -80,6 +80,9 @@ describe('diagnose on leaks written outside the lab', () => {
     ['hits-by-client', 'hitsByClient', 'map'],
     ['counts-by-user-id', 'countsByUserId', 'object'],
     ['symbol-field', 'tracker[kRequests]', 'array'],
+    ['vm-contexts', 'templateSandboxes', 'array'],
+    ['sweeping-cache', 'entries', 'map'],
+    ['pruned-store', 'sessionStore', 'object'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -137,6 +140,29 @@ describe('diagnose on leaks written outside the lab', () => {
       expect(top.countsOf).toBe('entries');
       expect(top.examples?.length).toBeGreaterThan(0);
       for (const x of top.examples ?? []) expect(x).toMatch(/^10\.1\.\d+\.\d+$/);
+    }
+    if (kind === 'vm-contexts') {
+      // Node's cleanup queue lists every context for teardown, but does not keep one alive: the
+      // sandbox does, and each is charged its whole context (over 100 KB on Node 20), not its 50 bytes.
+      expect(top.counts).toEqual([30, 60, 90]);
+      expect(top.objectName).toBe('vm context');
+      expect((top.bytes[2] - top.bytes[0]) / 60).toBeGreaterThan(50_000);
+      expect(top.summary).toContain('each is the sandbox of a `vm.createContext()`');
+      expect(renderMarkdown(r)).toContain('contexts made with `vm.createContext()` are kept in `templateSandboxes`');
+    }
+    if (kind === 'sweeping-cache') {
+      // Node's timer list reaches the cache first, through its sweep interval: the path shown
+      // starts where the code keeps it, and the one found stays in fullRetainerPath.
+      expect(top.retainerPath.map((p) => p.edge)).toEqual(['', 'sessionCache', 'entries']);
+      expect(top.fullRetainerPath?.map((p) => p.edge)).toContain('timerListMap');
+      expect(top.location).toMatchObject({ line: lineOf('this.entries = new Map()') });
+    }
+    if (kind === 'pruned-store') {
+      // A library's object reached first through its prune timer: located at the developer's
+      // variable, never in Node's own code (node:timers), and shown from that variable.
+      expect(top.location).toMatchObject({ line: lineOf('const sessionStore =') });
+      expect(top.retainerPath.map((p) => p.edge).slice(0, 2)).toEqual(['', 'sessionStore']);
+      expect(top.summary).toContain('[Symbol(cache)] (Map) grows with it');
     }
     if (kind === 'hits-by-client') for (const x of top.examples ?? []) expect(x).toMatch(/^client-\d+$/);
     if (kind === 'linked-queue') {

@@ -1,0 +1,55 @@
+import { edgeNameOf } from './heap-snapshot.ts';
+import type { FinalGraph } from './final-graph.ts';
+import { isLibraryScript, userNameBeside } from './leak-naming.ts';
+import { isModuleScope } from './scopes.ts';
+
+/** A variable of the developer's that keeps the node at path position `at`, though the path does not pass through it. */
+export interface PathKeeper {
+  at: number;
+  /** The scope or object that keeps it. */
+  from: number;
+  /** Its edge to the node (a variable or property). */
+  edge: number;
+}
+
+/**
+ * Where the developer's code keeps what the shortest path reaches through plumbing. A library's
+ * own objects (a metric reached through its registry) name the variable beside them
+ * (userNameBeside). Node's own module scopes reach anything with a timer first: an object that
+ * arms a sweep interval hangs under `timerListMap` in node:timers, though the developer keeps
+ * it in `const sessionCache`; the deepest node on the path that a module-level variable of the
+ * developer's keeps is where the shown path starts instead.
+ */
+export function pathKeeper(g: FinalGraph, path: { nodes: number[]; edges: number[] }): PathKeeper | null {
+  const beside = userNameBeside(g, path);
+  if (beside) return beside;
+  if (!path.nodes.some((v) => nodeModuleScope(g, v))) return null;
+  for (let i = path.nodes.length - 1; i >= 1; i--) {
+    const keeper = userModuleVariable(g, path.nodes[i], path.nodes[i - 1]);
+    if (keeper) return { at: i, ...keeper };
+  }
+  return null;
+}
+
+/** A module scope of Node's own code (node:timers, node:events...). */
+function nodeModuleScope(g: FinalGraph, v: number): boolean {
+  if (!isModuleScope(g, v)) return false;
+  const scripts = g.scripts.closuresOf(v).map((c) => g.scripts.scriptName(c));
+  return scripts.length > 0 && scripts.every((x) => x?.startsWith('node:'));
+}
+
+/** A module-level variable of the developer's code that keeps `v`, other than the path's own step (`via`). */
+function userModuleVariable(g: FinalGraph, v: number, via: number): { from: number; edge: number } | null {
+  const { s } = g;
+  const { retStart, retFrom } = g.dom.retainers;
+  for (let r = retStart[v]; r < retStart[v + 1]; r++) {
+    const from = retFrom[r];
+    if (from === via || !isModuleScope(g, from)) continue;
+    const scripts = g.scripts.closuresOf(from).map((c) => g.scripts.scriptName(c));
+    if (!scripts.some((x) => x !== null && !isLibraryScript(x))) continue;
+    for (let e = s.firstEdge[from]; e < s.firstEdge[from + 1]; e++) {
+      if (s.edgeTo[e] === v && s.edgeType[e] === s.types.edgeContext && edgeNameOf(s, e)) return { from, edge: e };
+    }
+  }
+  return null;
+}
