@@ -1,5 +1,6 @@
 import { edgeTarget, isStringType, nodeNameOf } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
+import { builtinCollection } from './builtin-collections.ts';
 import { hasElementsStore, isDictionary, isValueNode, mapEntryStart } from './holder-metrics.ts';
 
 /**
@@ -38,24 +39,25 @@ export function entryTargets(g: Pick<FinalGraph, 's' | 'k'>, holder: number): nu
  * latencies or a dictionary of counters shows no value at all (a Map of counters, its keys
  * only). Unknown Map layouts count as holding values.
  */
-export function holdsNumbers(g: Pick<FinalGraph, 's' | 'k'>, holder: number): boolean {
+export function holdsNumbers(g: Pick<FinalGraph, 's' | 'k' | 'scripts'>, holder: number): boolean {
   const { s, k } = g;
   const ty = s.types;
-  const name = s.nodeName[holder];
+  const builtin = builtinCollection(g, holder);
+  const isMap = builtin === 'Map';
   // Other objects (a Buffer, a class instance) count only with a store of their own that can
   // hold numbers: a dictionary with keys, or indexed elements (`countsById[id] += 1`).
-  if (name !== k.array && name !== k.setClass && name !== k.mapClass && !isDictionary(s, k, holder) && !hasElementsStore(s, k, holder)) return false;
+  if (!builtin && !isDictionary(s, k, holder) && !hasElementsStore(s, k, holder)) return false;
   for (let e = s.firstEdge[holder]; e < s.firstEdge[holder + 1]; e++) {
     const t = s.edgeType[e];
     const to = s.edgeTo[e];
     if ((t === ty.edgeElement || (t === ty.edgeProperty && s.edgeName[e] !== k.proto)) && isValueNode(s, to)) return false;
     if (t !== ty.edgeInternal || s.edgeName[e] !== k.table) continue;
-    const start = s.nodeName[holder] === k.mapClass ? mapEntryStart(s, to) : -1;
+    const start = isMap ? mapEntryStart(s, to) : -1;
     for (let f = s.firstEdge[to]; f < s.firstEdge[to + 1]; f++) {
       const slot = s.edgeType[f] === ty.edgeInternal ? s.strings.asIndex(s.edgeName[f]) : -1;
       if (slot < 0 || !isValueNode(s, s.edgeTo[f])) continue;
       // A Map's keys are not what it holds; a Set's are.
-      if (s.nodeName[holder] !== k.mapClass || start < 0 || (slot - start) % 3 === 1) return false;
+      if (!isMap || start < 0 || (slot - start) % 3 === 1) return false;
     }
   }
   return true;

@@ -4,6 +4,7 @@ import type { LeakKind } from './report-types.ts';
 import { asyncFrame, type AsyncFrame } from './async-frame.ts';
 import { quoteKey } from './format.ts';
 import { isModuleScope } from './scopes.ts';
+import { builtinCollection } from './builtin-collections.ts';
 
 export interface HolderNaming {
   kind: LeakKind;
@@ -128,7 +129,7 @@ export function mapKeyAt(g: FinalGraph, path: { nodes: number[]; edges: number[]
   const toTable = path.edges[i - 1];
   if (s.edgeType[e] !== s.types.edgeInternal || s.edgeType[toTable] !== s.types.edgeInternal || s.edgeName[toTable] !== k.table) return null;
   // Map subclasses too (Node's own SafeMap, a LoadCache): a Set's keys have no key before them.
-  if (s.nodeName[path.nodes[i - 2]] === k.setClass) return null;
+  if (builtinCollection(g, path.nodes[i - 2]) === 'Set') return null;
   return keyBefore(g, path.nodes[i - 1], s.strings.asIndex(s.edgeName[e]));
 }
 
@@ -192,9 +193,9 @@ function withOwner(g: FinalGraph, path: { nodes: number[]; edges: number[] }, na
 function kindOf(g: FinalGraph, holder: number): LeakKind {
   const { s, k } = g;
   if (s.nodeName[holder] === k.promise) return 'promise';
-  if (edgeTarget(s, holder, s.types.edgeInternal, k.table) >= 0) return s.nodeName[holder] === k.setClass ? 'set' : 'map';
+  if (edgeTarget(s, holder, s.types.edgeInternal, k.table) >= 0) return builtinCollection(g, holder) === 'Set' ? 'set' : 'map';
   if (s.nodeType[holder] === s.types.closure) return 'closure-context';
-  if (s.nodeName[holder] === k.array) return 'array';
+  if (builtinCollection(g, holder) === 'Array') return 'array';
   return 'object';
 }
 
@@ -202,9 +203,8 @@ function kindOfValue(g: FinalGraph, v: number): LeakKind {
   const { s, k } = g;
   if (isStringType(s, s.nodeType[v])) return 'string';
   if (s.nodeName[v] === k.promise) return 'promise';
-  if (s.nodeName[v] === k.array) return 'array';
-  if (s.nodeName[v] === k.mapClass) return 'map';
-  if (s.nodeName[v] === k.setClass) return 'set';
+  const builtin = builtinCollection(g, v);
+  if (builtin) return builtin === 'Array' ? 'array' : builtin === 'Map' ? 'map' : 'set';
   if (s.nodeType[v] === s.types.object && !nodeNameOf(s, v).startsWith('system / ')) return 'object';
   return 'closure-context';
 }

@@ -137,7 +137,8 @@ export function anonymousTimers(name: string): boolean {
 /** `Map`, `Set`, or an object's own class when it has one (`Buffer`, `FinalizationRegistry`), not just `Object`. */
 function holderLabel(leak: Leak): string {
   const cls = leak.holder.nodeName;
-  if (leak.kind === 'object' && cls !== 'Object' && /^[A-Z][\w$]*$/.test(cls)) return cls;
+  // A class's own name says more (`TtlMap`, `EventLog extends Array`), a plain one no less.
+  if (['object', 'map', 'set', 'array'].includes(leak.kind) && cls !== 'Object' && /^[A-Z][\w$]*$/.test(cls)) return cls;
   return capital(KIND_LABEL[leak.kind]);
 }
 

@@ -83,6 +83,9 @@ describe('diagnose on leaks written outside the lab', () => {
     ['vm-contexts', 'templateSandboxes', 'array'],
     ['sweeping-cache', 'entries', 'map'],
     ['pruned-store', 'sessionStore', 'object'],
+    ['set-subclass', 'visitorIds', 'set'],
+    ['counter-map-subclass', 'hitsByPath', 'map'],
+    ['array-subclass', 'auditTrail', 'array'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -163,6 +166,12 @@ describe('diagnose on leaks written outside the lab', () => {
       expect(top.location).toMatchObject({ line: lineOf('const sessionStore =') });
       expect(top.retainerPath.map((p) => p.edge).slice(0, 2)).toEqual(['', 'sessionStore']);
       expect(top.summary).toContain('[Symbol(cache)] (Map) grows with it');
+    }
+    if (['set-subclass', 'counter-map-subclass', 'array-subclass'].includes(kind)) {
+      // A subclass is named after its class, but it is the built-in collection it extends.
+      const cls = { 'set-subclass': 'UniqueList', 'counter-map-subclass': 'CounterMap', 'array-subclass': 'EventLog' }[kind];
+      expect(top.summary.startsWith(`${cls} \`${holder}\` grew from 3000 to 9000 entries`)).toBe(true);
+      expect(top.objectName).toBe({ 'set-subclass': 'string', 'counter-map-subclass': 'number', 'array-subclass': 'Object' }[kind]);
     }
     if (kind === 'hits-by-client') for (const x of top.examples ?? []) expect(x).toMatch(/^client-\d+$/);
     if (kind === 'linked-queue') {
