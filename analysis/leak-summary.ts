@@ -77,6 +77,7 @@ export function summarizeLeak(leak: Leak): string {
   else if (leak.kind === 'timers') what = anonymousTimers(leak.name) ? capital(leak.name) : `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}`;
   else if (leak.awaitedBy) what = `Promises chained by \`${leak.awaitedBy}\``;
   else if (insideLibrary(leak)) what = `${capital(KIND_LABEL[leak.kind])} inside \`${leak.name}\` (${libraryClass(leak)})`;
+  else if (libraryWithin(leak)) what = `${leak.holder.nodeName} inside \`${leak.name}\` (a library's object)`;
   else what = `${holderLabel(leak)} \`${leak.name}\``;
   const holding = leak.awaitedBy
     ? ', each call waiting for the next, so none settles until the last one does'
@@ -101,6 +102,16 @@ export function linkName(steps: PathStep[]): string {
 /** A collection of a library's object (its Map, its list), not the object itself. */
 export function insideLibrary(leak: Leak): boolean {
   return leak.library !== undefined && leak.holder.nodeName !== leak.library.className;
+}
+
+/**
+ * A library's object that is itself the holder, named by the developer's variable for an
+ * object that keeps it (`sessionStore`, a MemoryStore whose `store` is the LRUCache that
+ * grows): its class is not the variable's, so it is said to be inside it.
+ */
+export function libraryWithin(leak: Leak): boolean {
+  const last = leak.retainerPath[leak.retainerPath.length - 1];
+  return leak.library !== undefined && !insideLibrary(leak) && last !== undefined && last.edge !== leak.name && leak.retainerPath.some((p) => p.edge === leak.name);
 }
 
 /** `a library's MemoryStore`, or, for a minified bundle's class `d`, `a library's object`. */

@@ -1,5 +1,5 @@
 import { formatBytes, stepText, where } from './format.ts';
-import { alsoGrowing, anonymousTimers, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, linkName, listedHolder, onEmitterTable, reloadedModules } from './leak-summary.ts';
+import { alsoGrowing, anonymousTimers, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, libraryWithin, linkName, listedHolder, onEmitterTable, reloadedModules } from './leak-summary.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
@@ -64,8 +64,12 @@ function cause(l: Leak): string {
     return `contexts made with \`vm.createContext()\` are kept in \`${l.name}\` and never let go: each sandbox keeps its whole context alive (a global object and a copy of every built-in)`;
   }
   if (l.library) {
-    const which = insideLibrary(l) ? `the ${l.kind} inside \`${l.name}\`` : `\`${l.name}\``;
-    return `${which} (${libraryClass(l)}) only ever grows; a library's object that grows without end is usually kept without a bound on its size or age, or given a new key on every request`;
+    const which = insideLibrary(l)
+      ? `the ${l.kind} inside \`${l.name}\` (${libraryClass(l)})`
+      : libraryWithin(l)
+        ? `the ${l.holder.nodeName} inside \`${l.name}\` (a library's object)`
+        : `\`${l.name}\` (${libraryClass(l)})`;
+    return `${which} only ever grows; a library's object that grows without end is usually kept without a bound on its size or age, or given a new key on every request`;
   }
   return `the ${l.kind} held by \`${l.name}\` only ever grows`;
 }

@@ -166,6 +166,9 @@ describe('diagnose on leaks written outside the lab', () => {
       expect(top.location).toMatchObject({ line: lineOf('const sessionStore =') });
       expect(top.retainerPath.map((p) => p.edge).slice(0, 2)).toEqual(['', 'sessionStore']);
       expect(top.summary).toContain('[Symbol(cache)] (Map) grows with it');
+      // The variable keeps memorystore's MemoryStore; what grows is the LRUCache inside it.
+      expect(top.summary.startsWith('LRUCache inside `sessionStore` (a library')).toBe(true);
+      expect(renderMarkdown(r)).toContain('the LRUCache inside `sessionStore` (a library');
     }
     if (['set-subclass', 'counter-map-subclass', 'array-subclass'].includes(kind)) {
       // A subclass is named after its class, but it is the built-in collection it extends.
