@@ -5,6 +5,7 @@ import { asyncFrame, type AsyncFrame } from './async-frame.ts';
 import { quoteKey } from './format.ts';
 import { isModuleScope } from './scopes.ts';
 import { builtinCollection } from './builtin-collections.ts';
+import { isIdentifier } from './source-files.ts';
 
 export interface HolderNaming {
   kind: LeakKind;
@@ -291,9 +292,21 @@ export function exportNameOfCell(g: FinalGraph, cell: number, table: number): st
       if (s.edgeTo[e] === cell) slot = s.strings.asIndex(s.edgeName[e]);
     }
     const name = keyBefore(g, t, slot);
+    if (name === 'default') return defaultExportName(g, cell) ?? name;
     if (name !== null) return name;
   }
   return null;
+}
+
+/**
+ * `export default class Registry` is exported as `default`, but imported, read and grepped for
+ * as `Registry`: a named class or function is called by its own name.
+ */
+function defaultExportName(g: FinalGraph, cell: number): string | null {
+  const { s, k } = g;
+  const value = edgeTarget(s, cell, s.types.edgeInternal, k.value);
+  const name = value >= 0 && s.nodeType[value] === s.types.closure ? nodeNameOf(s, value) : '';
+  return isIdentifier(name) ? name : null;
 }
 
 type Owner = 'user' | 'library' | 'plain';

@@ -77,6 +77,8 @@ export function findDeclaration(text: string, name: string): { line: number; col
     `\\b(?:const|let|var)\\s*\\{[^}]*?(?<![\\w$])${n}(?![\\w$])[^}]*\\}\\s*=`,
     `\\bfunction\\s*\\*?\\s*${n}\\s*\\(`,
     `\\bclass\\s+${n}(?![\\w$])`,
+    // TypeScript's namespaces and enums are objects kept in a variable of that name.
+    `\\b(?:namespace|enum)\\s+${n}(?![\\w$])`,
     `(?:\\bthis|[\\w$\\])])\\.${n}\\s*=(?!=)`,
     // A TypeScript class field with a type and an initializer: `private readonly cache: Map<K, V> = new Map()`.
     `(?:^|[\\s;{])(?:(?:private|protected|public|readonly|static|declare|override)\\s+)*${n}\\s*[!?]?\\s*:[^;=\\n]+=(?![=>])`,

@@ -83,6 +83,14 @@ describe('diagnose on real snapshots', () => {
     const line = readFileSync(TS, 'utf8').split('\n').findIndex((l) => l.includes('private readonly bySession')) + 1;
     expect(byName.get('bySession')).toMatchObject({ kind: 'map', location: { file: TS, line, column: 20 } });
     expect(byName.get('bySession')?.location?.approximate).toBeUndefined();
+    // A namespace's member is located at the namespace, not at the rewritten code's position.
+    const lineOf = (text: string) => readFileSync(TS, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+    expect(byName.get('quotesBySku')).toMatchObject({ kind: 'map', location: { file: TS, line: lineOf('namespace Pricing') } });
+    expect(byName.get('quotesBySku')?.location?.approximate).toBeUndefined();
+    // `export default class AuditTrail`: named by the class, not by the export's name `default`.
+    const lines = reports.tsx.leaks.find((l) => l.name.endsWith('.lines'));
+    expect(lines).toMatchObject({ name: 'AuditTrail.lines', kind: 'array', location: { file: TS } });
+    expect(lines?.retainerPath.map((p) => p.edge)).toEqual(['', 'AuditTrail', 'lines']);
   });
 
   it('shows an exported binding in its retainer path as an export of its module, not as V8 internals', () => {

@@ -16,6 +16,12 @@ describe('finding where a name is declared in source', () => {
     expect(at('class S {\n  static cache!: Record<string, number> = {};\n}', 'cache')).toEqual({ line: 2, column: 10 });
   });
 
+  it('finds a TypeScript namespace or enum, an object kept in a variable of its name', () => {
+    expect(at('// Pricing\nnamespace Pricing {\n  export const quotes = new Map();\n}', 'Pricing')).toEqual({ line: 2, column: 11 });
+    expect(at('export enum Level { Info }', 'Level')).toEqual({ line: 1, column: 13 });
+    expect(at('const ns = namespaceOf(Pricing);', 'Pricing')).toBeNull();
+  });
+
   it('does not take a use, a comparison or a typed field with no initializer for a declaration', () => {
     expect(at('if (x.total == 2) total();', 'total')).toBeNull();
     expect(at('class S {\n  count: number;\n  n = this.count === 1;\n}', 'count')).toBeNull();
