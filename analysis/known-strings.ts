@@ -9,6 +9,8 @@ const NAMES = {
   properties: 'properties',
   elements: 'elements',
   proto: '__proto__',
+  map: 'map',
+  backPointer: 'back_pointer',
   context: 'context',
   previous: 'previous',
   parent: 'parent',

@@ -150,14 +150,18 @@ function onFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }, n
  * `app`: `app.locals.recentSearches`, `app.settings.cache` after `app.set('cache', ...)`, the
  * router behind the `router` getter; lodash's `memoize(fn)`: `quote.cache`): the properties from
  * the developer's name down, short of the library's private fields, make an expression that
- * exists in the code, not `app` alone. A library's object (a session store, a
- * cache) keeps the developer's name only: its fields are its own business.
+ * exists in the code, not `app` alone. So do a plain object's (a CommonJS module's `exports`,
+ * kept by Node's Module and by the developer's `const store = require('./store')`:
+ * `store.seenOrders`). A library's object (a session store, a cache) keeps the developer's
+ * name only: its fields are its own business.
  */
 function underFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }): string | null {
   const { s } = g;
   const last = path.nodes.length - 1;
   const user = userPathNameAt(g, path, last);
-  if (!user.name || user.at >= last || s.nodeType[path.nodes[user.at]] !== s.types.closure) return null;
+  if (!user.name || user.at >= last) return null;
+  const at = path.nodes[user.at];
+  if (s.nodeType[at] !== s.types.closure && !(s.nodeType[at] === s.types.object && ownerOf(g, at) === 'plain')) return null;
   const between: string[] = [];
   for (let i = user.at + 1; i <= last; i++) {
     const name = userEdgeName(g, path.edges[i]);
@@ -436,7 +440,17 @@ function ownerOf(g: FinalGraph, v: number): Owner {
 export function constructorOf(g: FinalGraph, v: number): number {
   const { s, k } = g;
   const proto = edgeTarget(s, v, s.types.edgeProperty, k.proto);
-  return proto >= 0 ? edgeTarget(s, proto, s.types.edgeProperty, k.constructorName) : -1;
+  const ctor = proto >= 0 ? edgeTarget(s, proto, s.types.edgeProperty, k.constructorName) : -1;
+  if (ctor >= 0 && s.nodeType[ctor] === s.types.closure) return ctor;
+  // A prototype's `constructor` can be an accessor (Node's Module) or missing: the object's
+  // hidden class remembers the function that made it, at the root of its transitions.
+  let shape = edgeTarget(s, v, s.types.edgeInternal, k.map);
+  for (let hops = 0; hops < 64 && shape >= 0; hops++) {
+    const made = edgeTarget(s, shape, s.types.edgeInternal, k.constructorName);
+    if (made >= 0) return s.nodeType[made] === s.types.closure ? made : ctor;
+    shape = edgeTarget(s, shape, s.types.edgeInternal, k.backPointer);
+  }
+  return ctor;
 }
 
 /** Whether an object is an instance of a class in the developer's own code. */
