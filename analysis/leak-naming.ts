@@ -411,6 +411,11 @@ function userRetainer(g: FinalGraph, v: number): { from: number; edge: number } 
   return null;
 }
 
+/** Whether a node is Node's or an installed package's (its class or its scope's functions are). */
+export function libraryOwned(g: FinalGraph, v: number): boolean {
+  return ownerOf(g, v) === 'library';
+}
+
 const ownerCache = new WeakMap<FinalGraph, Map<number, Owner>>();
 
 /** Whose code made a node: a scope by its functions' script, an object by its class's script. */

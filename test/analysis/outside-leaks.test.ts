@@ -408,6 +408,16 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     expect(top.growth.perSnapshot).toEqual([400, 400]);
   }, 60_000);
 
+  it('exported-singleton: an instance a module exports is shown from the variable that requires it, not through process.mainModule', async () => {
+    const r = await diagnoseKind('exported-singleton', EXPRESS);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'placed', kind: 'array' });
+    expect(top.retainerPath.map((p) => [p.edge, p.node])).toEqual([['', '(module scope)'], ['orderService', 'OrderService'], ['placed', 'Array']]);
+    expect(top.fullRetainerPath?.map((p) => p.edge)).toContain('mainModule');
+    // A field of the developer's class: where the class sets it.
+    expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/order-service.cjs', line: 5 });
+  }, 60_000);
+
   it('app-listeners: listeners added to the app are on `app`, not on the event the server calls it for', async () => {
     const r = await diagnoseKind('app-listeners', EXPRESS);
     const top = r.leaks[0];
