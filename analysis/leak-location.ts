@@ -2,7 +2,7 @@ import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import type { ChainLink } from './chain-link.ts';
 import type { FinalGraph } from './final-graph.ts';
 import type { HolderNaming } from './leak-naming.ts';
-import { constructorOf, exportNameOfCell, ofUserClass } from './leak-naming.ts';
+import { constructorOf, exportEntry, exportNameOfCell, ofUserClass } from './leak-naming.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { ClosureSite } from './script-locations.ts';
 import { displayPath, findDeclaration } from './source-files.ts';
@@ -109,11 +109,23 @@ function fromContext(g: FinalGraph, context: number, variable: string): SourceLo
 }
 
 function fromModuleCell(g: FinalGraph, path: { nodes: number[] }, cellAt: number): SourceLocation | null {
-  const module = path.nodes.slice(0, cellAt).reverse().find((v) => nodeNameOf(g.s, v) === 'system / SourceTextModule');
+  // The module that exports the binding declares it; the path may come through a module that
+  // imports it (`import { store } from './state.mjs'`), whose source only names it.
+  const module = exportingModule(g, path.nodes[cellAt]) ?? path.nodes.slice(0, cellAt).reverse().find((v) => nodeNameOf(g.s, v) === 'system / SourceTextModule');
   if (module === undefined) return null;
   const context = g.scripts.moduleContextOf(module);
   const name = exportNameOfCell(g, path.nodes[cellAt], cellAt > 0 ? path.nodes[cellAt - 1] : -1);
   return context >= 0 && name ? fromContext(g, context, name) : null;
+}
+
+/** The SourceTextModule whose exports table holds `cell` under a name, or null. */
+function exportingModule(g: FinalGraph, cell: number): number | null {
+  const { retStart, retFrom } = g.dom.retainers;
+  const table = exportEntry(g, cell)?.table ?? -1;
+  for (let q = table >= 0 ? retStart[table] : 0; table >= 0 && q < retStart[table + 1]; q++) {
+    if (nodeNameOf(g.s, retFrom[q]) === 'system / SourceTextModule') return retFrom[q];
+  }
+  return null;
 }
 
 /** Where `name` is declared in the script of `site`, when its source is on disk and says so. */

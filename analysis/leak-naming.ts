@@ -286,6 +286,16 @@ function keyBefore(g: FinalGraph, table: number, slot: number): string | null {
 
 /** ESM exports live in Cells listed in the module's exports hash table, keyed by the exported variable's name. */
 export function exportNameOfCell(g: FinalGraph, cell: number, table: number): string | null {
+  const found = exportEntry(g, cell, table);
+  if (!found) return null;
+  return found.name === 'default' ? (defaultExportName(g, cell) ?? found.name) : found.name;
+}
+
+/**
+ * The exports table that holds a binding's Cell under its name, and the name. A module that
+ * imports the binding holds the same Cell in a list with no names.
+ */
+export function exportEntry(g: FinalGraph, cell: number, table = -1): { table: number; name: string } | null {
   const { s } = g;
   const { retStart, retFrom } = g.dom.retainers;
   const tables = table >= 0 ? [table] : [];
@@ -296,8 +306,7 @@ export function exportNameOfCell(g: FinalGraph, cell: number, table: number): st
       if (s.edgeTo[e] === cell) slot = s.strings.asIndex(s.edgeName[e]);
     }
     const name = keyBefore(g, t, slot);
-    if (name === 'default') return defaultExportName(g, cell) ?? name;
-    if (name !== null) return name;
+    if (name !== null) return { table: t, name };
   }
   return null;
 }

@@ -86,6 +86,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['set-subclass', 'visitorIds', 'set'],
     ['counter-map-subclass', 'hitsByPath', 'map'],
     ['array-subclass', 'auditTrail', 'array'],
+    ['imported-state', 'orders', 'array'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -175,6 +176,11 @@ describe('diagnose on leaks written outside the lab', () => {
       const cls = { 'set-subclass': 'UniqueList', 'counter-map-subclass': 'CounterMap', 'array-subclass': 'EventLog' }[kind];
       expect(top.summary.startsWith(`${cls} \`${holder}\` grew from 3000 to 9000 entries`)).toBe(true);
       expect(top.objectName).toBe({ 'set-subclass': 'string', 'counter-map-subclass': 'number', 'array-subclass': 'Object' }[kind]);
+    }
+    if (kind === 'imported-state') {
+      // Reached through the importing module's import list; declared where it is exported.
+      expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/esm-state.mjs', line: 3 });
+      expect(top.retainerPath.map((p) => [p.edge, p.edgeType])).toEqual([['', ''], ['checkoutState', 'export'], ['orders', 'property']]);
     }
     if (kind === 'hits-by-client') for (const x of top.examples ?? []) expect(x).toMatch(/^client-\d+$/);
     if (kind === 'linked-queue') {
