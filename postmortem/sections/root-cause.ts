@@ -53,9 +53,15 @@ function diagnosed(ctx: SectionContext): Block[] {
     // A library's object the holder is part of (a session store, a cache) is what the reader knows.
     const owner = typeof l.library?.className === 'string' ? l.library.className : '';
     const library = owner && owner !== l.holder.nodeName ? ` inside ${owner.length > 2 ? `${article(owner)} ${owner}` : 'an object'} of a library` : '';
-    const about = [l.holder.nodeName ? `${article(str(l.holder.nodeName))} ${l.holder.nodeName}${library}` : null, l.holder.edgeType ? keptIn(str(l.holder.edgeType)) : null]
-      .filter((d) => d !== null);
-    items.push(['Held by: ', code(str(l.holder.name)), about.length > 0 ? ` (${about.join(', ')}).` : '.']);
+    // The library's object itself grows, but the name is the developer's variable for the object
+    // that keeps it (memorystore's `sessionStore`, whose `store` is the LRUCache that grows).
+    const steps = Array.isArray(l.retainerPath) ? l.retainerPath : [];
+    const lastEdge = str(steps[steps.length - 1]?.edge);
+    const name = str(l.holder.name);
+    const within = owner !== '' && owner === l.holder.nodeName && lastEdge !== '' && lastEdge !== name && steps.some((p) => p.edge === name);
+    const about = [l.holder.nodeName ? `${article(str(l.holder.nodeName))} ${l.holder.nodeName}${library}` : null, l.holder.edgeType ? keptIn(str(l.holder.edgeType)) : null].filter((d) => d !== null);
+    if (within) items.push(['Held by: ', code(name), ' (its ', code(lastEdge), `, a library's ${owner}).`]);
+    else items.push(['Held by: ', code(name), about.length > 0 ? ` (${about.join(', ')}).` : '.']);
   }
   const examples = Array.isArray(l.examples) ? l.examples.filter((x): x is string => typeof x === 'string') : [];
   if (examples.length > 0) items.push(['New entries, for example: ', ...examples.flatMap((x, i) => (i === 0 ? [code(x)] : [', ', code(x)])), '.']);

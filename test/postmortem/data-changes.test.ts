@@ -114,6 +114,17 @@ describe('postmortem numbers follow the data', () => {
     expect(mdSection(md, 'Root cause and resolution in detail')).toContain('Held by: `sessionStore` (an Object inside a MemoryStore of a library, kept in a variable).');
   });
 
+  it("says the library's object that grows is kept by the developer's variable, not that the variable is one", async () => {
+    const dir = copyRun();
+    const diagnosis = readJson(dir, 'diagnosis.json');
+    const top = diagnosis.leaks[0];
+    const retainerPath = [{ edge: '', edgeType: '', node: '(module scope)', nodeType: 'object' }, { edge: 'sessionStore', edgeType: 'context', node: 'MemoryStore', nodeType: 'object' }, { edge: 'store', edgeType: 'property', node: 'LRUCache', nodeType: 'object' }];
+    diagnosis.leaks[0] = { ...top, retainerPath, holder: { ...top.holder, name: 'sessionStore', nodeName: 'LRUCache', edgeType: 'property' }, library: { className: 'LRUCache' } };
+    writeJson(dir, 'diagnosis.json', diagnosis);
+    const md = await markdownOf(dir);
+    expect(mdSection(md, 'Root cause and resolution in detail')).toContain("Held by: `sessionStore` (its `store`, a library's LRUCache).");
+  });
+
   it('changes the error budget when the SLO target changes', async () => {
     const dir = copyRun();
     const settings = readJson(dir, 'settings.json');
