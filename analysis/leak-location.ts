@@ -121,8 +121,9 @@ function fromModuleCell(g: FinalGraph, path: { nodes: number[] }, cellAt: number
 /** The SourceTextModule whose exports table holds `cell` under a name, or null. */
 function exportingModule(g: FinalGraph, cell: number): number | null {
   const { retStart, retFrom } = g.dom.retainers;
-  const table = exportEntry(g, cell)?.table ?? -1;
-  for (let q = table >= 0 ? retStart[table] : 0; table >= 0 && q < retStart[table + 1]; q++) {
+  const table = exportEntry(g, cell)?.table;
+  if (table === undefined) return null;
+  for (let q = retStart[table]; q < retStart[table + 1]; q++) {
     if (nodeNameOf(g.s, retFrom[q]) === 'system / SourceTextModule') return retFrom[q];
   }
   return null;

@@ -406,15 +406,18 @@ function libraryApiFunction(g: FinalGraph, v: number): boolean {
   return scope < 0 || s.nodeName[scope] !== k.systemContext || isModuleScope(g, scope);
 }
 
-/** A variable or property naming `v` in a scope or object of the developer's own code: its holder and edge. */
-function userRetainer(g: FinalGraph, v: number): { from: number; edge: number } | null {
+/**
+ * A variable or property naming `v` in a scope or object of the developer's own code: its
+ * holder and edge; `accept` narrows which (a module's variable, not the path's own step).
+ */
+export function userRetainer(g: FinalGraph, v: number, accept: (from: number, edge: number) => boolean = () => true): { from: number; edge: number } | null {
   const { s } = g;
   const { retStart, retFrom } = g.dom.retainers;
   for (let r = retStart[v]; r < retStart[v + 1]; r++) {
     const from = retFrom[r];
     if (ownerOf(g, from) !== 'user') continue;
     for (let e = s.firstEdge[from]; e < s.firstEdge[from + 1]; e++) {
-      if (s.edgeTo[e] === v && userEdgeName(g, e)) return { from, edge: e };
+      if (s.edgeTo[e] === v && userEdgeName(g, e) && accept(from, e)) return { from, edge: e };
     }
   }
   return null;

@@ -110,8 +110,16 @@ export function insideLibrary(leak: Leak): boolean {
  * grows): its class is not the variable's, so it is said to be inside it.
  */
 export function libraryWithin(leak: Leak): boolean {
-  const last = leak.retainerPath[leak.retainerPath.length - 1];
-  return leak.library !== undefined && !insideLibrary(leak) && last !== undefined && last.edge !== leak.name && leak.retainerPath.some((p) => p.edge === leak.name);
+  return keptWithin(leak.library?.className, leak.holder.nodeName, leak.name, leak.retainerPath.map((p) => p.edge));
+}
+
+/**
+ * libraryWithin on plain data, for readers of a saved report (the postmortem): the library's
+ * class is the holder's own, and `name` is an earlier step of the path than the holder's.
+ */
+export function keptWithin(className: string | undefined, holderClass: string, name: string, edges: readonly string[]): boolean {
+  const last = edges[edges.length - 1];
+  return className !== undefined && className === holderClass && last !== undefined && last !== '' && last !== name && edges.includes(name);
 }
 
 /** `a library's MemoryStore`, or, for a minified bundle's class `d`, `a library's object`. */

@@ -1,6 +1,5 @@
-import { edgeNameOf } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { isLibraryScript, libraryOwned, userNameBeside } from './leak-naming.ts';
+import { libraryOwned, userNameBeside, userRetainer } from './leak-naming.ts';
 import { isModuleScope } from './scopes.ts';
 
 /** A variable of the developer's that keeps the node at path position `at`, though the path does not pass through it. */
@@ -45,16 +44,5 @@ function nodeModuleScope(g: FinalGraph, v: number): boolean {
 
 /** A module-level variable of the developer's code that keeps `v`, other than the path's own step (`via`). */
 function userModuleVariable(g: FinalGraph, v: number, via: number): { from: number; edge: number } | null {
-  const { s } = g;
-  const { retStart, retFrom } = g.dom.retainers;
-  for (let r = retStart[v]; r < retStart[v + 1]; r++) {
-    const from = retFrom[r];
-    if (from === via || !isModuleScope(g, from)) continue;
-    const scripts = g.scripts.closuresOf(from).map((c) => g.scripts.scriptName(c));
-    if (!scripts.some((x) => x !== null && !isLibraryScript(x))) continue;
-    for (let e = s.firstEdge[from]; e < s.firstEdge[from + 1]; e++) {
-      if (s.edgeTo[e] === v && s.edgeType[e] === s.types.edgeContext && edgeNameOf(s, e)) return { from, edge: e };
-    }
-  }
-  return null;
+  return userRetainer(g, v, (from, edge) => from !== via && g.s.edgeType[edge] === g.s.types.edgeContext && isModuleScope(g, from));
 }

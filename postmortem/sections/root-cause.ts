@@ -1,4 +1,5 @@
 import { edgeKind } from '../../analysis/format.ts';
+import { keptWithin } from '../../analysis/leak-summary.ts';
 import { code, list, paragraph, runText, strong, subheading, type Block, type Inline, type Section } from '../document.ts';
 import { bytesPerSecond, count, megabytes } from '../number-format.ts';
 import { formatDuration } from '../time-format.ts';
@@ -55,10 +56,10 @@ function diagnosed(ctx: SectionContext): Block[] {
     const library = owner && owner !== l.holder.nodeName ? ` inside ${owner.length > 2 ? `${article(owner)} ${owner}` : 'an object'} of a library` : '';
     // The library's object itself grows, but the name is the developer's variable for the object
     // that keeps it (memorystore's `sessionStore`, whose `store` is the LRUCache that grows).
-    const steps = Array.isArray(l.retainerPath) ? l.retainerPath : [];
-    const lastEdge = str(steps[steps.length - 1]?.edge);
+    const edges = (Array.isArray(l.retainerPath) ? l.retainerPath : []).map((p) => str(p.edge));
+    const lastEdge = edges[edges.length - 1] ?? '';
     const name = str(l.holder.name);
-    const within = owner !== '' && owner === l.holder.nodeName && lastEdge !== '' && lastEdge !== name && steps.some((p) => p.edge === name);
+    const within = owner !== '' && keptWithin(owner, str(l.holder.nodeName), name, edges);
     const about = [l.holder.nodeName ? `${article(str(l.holder.nodeName))} ${l.holder.nodeName}${library}` : null, l.holder.edgeType ? keptIn(str(l.holder.edgeType)) : null].filter((d) => d !== null);
     if (within) items.push(['Held by: ', code(name), ' (its ', code(lastEdge), `, a library's ${owner}).`]);
     else items.push(['Held by: ', code(name), about.length > 0 ? ` (${about.join(', ')}).` : '.']);
