@@ -7,7 +7,7 @@ import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
-import { isDataKey, libraryObjectOf, nameHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
+import { isDataKey, libraryObjectOf, nameHolder, packageOfHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { collapseRuns, pathSteps, shownPath, withoutMapTables } from './path-steps.ts';
 import { scopeName } from './scopes.ts';
 import { pathNodes } from './retainer-paths.ts';
@@ -124,6 +124,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const objectName = awaiting ? 'Promise' : numbers ? 'number' : ((piled >= 0 ? classOf(g, piled) : null) ?? dominantClass(g, grown) ?? 'Object');
   const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown) });
   if (!link) unminify(naming, location);
+  const pkg = packageOfHolder(g, path, naming.name);
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
   return {
@@ -148,6 +149,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     ...(link ? { chainLink: link.steps } : {}),
     ...(awaitedBy ? { awaitedBy } : {}),
     location,
+    ...(pkg ? { package: pkg } : {}),
     ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: naming.owner ?? (userPathName(g, path, path.nodes.length - 3) || pathName(g, path, path.nodes.length - 3)) } : {}),
     instances: 1,
     score: 0,

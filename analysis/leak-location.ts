@@ -5,7 +5,7 @@ import type { HolderNaming } from './leak-naming.ts';
 import { constructorOf, exportEntry, exportNameOfCell, ofUserClass } from './leak-naming.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { ClosureSite } from './script-locations.ts';
-import { displayPath, findDeclaration } from './source-files.ts';
+import { displayPath, findDeclaration, findGlobalAssignment } from './source-files.ts';
 
 /**
  * Points at source: for a chain of values, the variable through which each keeps the one
@@ -81,6 +81,12 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
     const context = contextHolding(g, path.nodes[i], name);
     if (context >= 0) yield fromContext(g, context, name);
   }
+  // A property of the global object (`globalThis.sessionsById = {}`) has no scope to say where
+  // it is made: one of the application's scripts assigns it.
+  if (last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty && isGlobalObject(nodeNameOf(s, path.nodes[last - 1]))) {
+    const property = edgeNameOf(s, path.edges[last]);
+    for (const script of g.scripts.appScripts()) yield declaredInScript(g, script, property, findGlobalAssignment);
+  }
   // Node's own callback, when nothing of the developer's was found.
   if (callback && isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));
 }
@@ -131,9 +137,18 @@ function exportingModule(g: FinalGraph, cell: number): number | null {
 
 /** Where `name` is declared in the script of `site`, when its source is on disk and says so. */
 function declaredIn(g: FinalGraph, site: ClosureSite, name: string): SourceLocation | null {
-  const text = g.sources.read(site.script);
-  const decl = text && name ? findDeclaration(text, name) : null;
-  return decl ? mapped(g, site.script, { file: displayPath(site.script), line: decl.line, column: decl.column }, name) : null;
+  return declaredInScript(g, site.script, name);
+}
+
+function declaredInScript(g: FinalGraph, script: string, name: string, find = findDeclaration): SourceLocation | null {
+  const text = g.sources.read(script);
+  const decl = text && name ? find(text, name) : null;
+  return decl ? mapped(g, script, { file: displayPath(script), line: decl.line, column: decl.column }, name) : null;
+}
+
+/** Node's global object, or a browser window's (`Window / https://shop.example`). */
+function isGlobalObject(name: string): boolean {
+  return name === 'global' || name === 'Window' || name.startsWith('Window / ');
 }
 
 function resolve(g: FinalGraph, site: ClosureSite, name: string): SourceLocation {

@@ -373,6 +373,9 @@ function userPathNameAt(g: FinalGraph, path: { nodes: number[]; edges: number[] 
       }
       continue;
     }
+    // A package's module variable (`const registry = []` at its top level) is the package's
+    // state, shared by every caller: the variable that keeps the package's exports is not it.
+    if (packageModuleScope(g, path.nodes[i])) return { name: '', at: -1 };
     // The shortest path can reach a library object through the library's own closures (a
     // middleware's `store`); the variable the developer's code keeps it in is another retainer.
     const beside = userRetainer(g, path.nodes[i]);
@@ -404,6 +407,37 @@ function libraryApiFunction(g: FinalGraph, v: number): boolean {
   if (g.scripts.scriptName(v)?.startsWith('node:')) return true;
   const scope = edgeTarget(s, v, s.types.edgeInternal, k.context);
   return scope < 0 || s.nodeName[scope] !== k.systemContext || isModuleScope(g, scope);
+}
+
+/** The top-level scope of an installed package's module (not Node's own: its state is Node's plumbing). */
+export function packageModuleScope(g: FinalGraph, v: number): boolean {
+  return packageOfScope(g, v) !== null;
+}
+
+/** The name of the installed package whose module's top-level scope `v` is (`leaky-lib`, `@scope/pkg`), or null. */
+function packageOfScope(g: FinalGraph, v: number): string | null {
+  if (!isModuleScope(g, v) || ownerOf(g, v) !== 'library') return null;
+  for (const fn of g.scripts.closuresOf(v)) {
+    const dirs = (g.scripts.scriptName(fn) ?? '').split(/[/\\]node_modules[/\\]/);
+    if (dirs.length < 2) continue;
+    const parts = dirs[dirs.length - 1].split(/[/\\]/);
+    return parts[0].startsWith('@') && parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts[0];
+  }
+  return null;
+}
+
+/**
+ * The package whose module variable the holder is, when it is named by one (`registry` in
+ * leaky-lib's `const registry = []`): the package's own state, not the developer's.
+ */
+export function packageOfHolder(g: FinalGraph, path: { nodes: number[]; edges: number[] }, name: string): string | null {
+  const { s } = g;
+  for (let i = path.edges.length - 1; i >= 1; i--) {
+    const e = path.edges[i];
+    if (s.edgeType[e] !== s.types.edgeContext) continue;
+    return edgeNameOf(s, e) === name ? packageOfScope(g, path.nodes[i - 1]) : null;
+  }
+  return null;
 }
 
 /**

@@ -78,7 +78,7 @@ export function summarizeLeak(leak: Leak): string {
   else if (leak.awaitedBy) what = `Promises chained by \`${leak.awaitedBy}\``;
   else if (insideLibrary(leak)) what = `${capital(KIND_LABEL[leak.kind])} inside \`${leak.name}\` (${libraryClass(leak)})`;
   else if (libraryWithin(leak)) what = `${leak.holder.nodeName} inside \`${leak.name}\` (a library's object)`;
-  else what = `${holderLabel(leak)} \`${leak.name}\``;
+  else what = `${holderLabel(leak)} \`${leak.name}\`${leak.package ? `, a module variable of the package ${leak.package},` : ''}`;
   const holding = leak.awaitedBy
     ? ', each call waiting for the next, so none settles until the last one does'
     : leak.kind === 'timers'
@@ -155,7 +155,8 @@ export function anonymousTimers(name: string): boolean {
 
 /** `Map`, `Set`, or an object's own class when it has one (`Buffer`, `FinalizationRegistry`), not just `Object`. */
 function holderLabel(leak: Leak): string {
-  const cls = leak.holder.nodeName;
+  // A variable replaced by a bigger value each time is held by its scope: the value's class is the label.
+  const cls = leak.holder.nodeName.endsWith(' scope') ? (leak.retainerPath[leak.retainerPath.length - 1]?.node ?? '') : leak.holder.nodeName;
   // A class's own name says more (`TtlMap`, `EventLog extends Array`), a plain one no less.
   if (['object', 'map', 'set', 'array'].includes(leak.kind) && cls !== 'Object' && /^[A-Z][\w$]*$/.test(cls)) return cls;
   return capital(KIND_LABEL[leak.kind]);

@@ -34,6 +34,10 @@ function prose(l: Leak): string {
   const where_ = l.location ? ` ${l.chainLink ? 'The link is made' : 'It is defined'} at \`${where(l.location)}\`${l.awaitedBy ? ': a loop (`for (;;) { await ... }`) settles each turn' : ''}.` : '';
   const examples = l.examples ? ` Entries added since the first snapshot include ${l.examples.map((x) => `\`${x.replace(/`/g, "'")}\``).join(', ')}.` : '';
   const link = l.chainLink ? ` Each new value keeps the one before it alive through ${linkName(l.chainLink)}, so none is ever freed.` : '';
+  // A package's module state lives as long as the process: what to change is how it is called.
+  const owned = l.package
+    ? ` It is the package's own state, shared by all its callers: look for the call into \`${l.package}\` that adds to it on every request, and for the call or option that removes or bounds what it adds (or a release of the package that fixes it).`
+    : '';
   const also = l.alsoGrowing?.length ? ` Growing with it in the same object: ${alsoGrowing(l)}.` : '';
   const piling = l.objectName === 'number' ? 'What piles up is numbers, which V8 keeps inside the holder\'s store rather than as objects.' : `The objects piling up are mostly \`${l.objectName}\`.`;
   const rate =
@@ -42,7 +46,7 @@ function prose(l: Leak): string {
       : `about ${per} ${countUnit(l, l.countsOf)} (${perBytes}) per snapshot interval, from ${l.counts[0]} to ${l.counts[last]} (${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained), `;
   return (
     `Memory grows because ${what}: ${rate}` +
-    `with no interval in which it shrank. ${piling}${examples}${link}${also}${where_}`
+    `with no interval in which it shrank. ${piling}${examples}${link}${also}${owned}${where_}`
   );
 }
 
@@ -71,5 +75,6 @@ function cause(l: Leak): string {
         : `\`${l.name}\` (${libraryClass(l)})`;
     return `${which} only ever grows; a library's object that grows without end is usually kept without a bound on its size or age, or given a new key on every request`;
   }
+  if (l.package) return `the ${l.kind} held by \`${l.name}\`, a module variable of the package \`${l.package}\`, only ever grows`;
   return `the ${l.kind} held by \`${l.name}\` only ever grows`;
 }

@@ -83,6 +83,8 @@ export interface Leak {
   location: SourceLocation | null;
   /** When the holder is inside an object of a library's class that the developer keeps (an LRU cache, a session store, a metric): that object's class. */
   library?: { className: string };
+  /** When the holder is a module variable of an installed package (its own state, for every caller): the package's name. */
+  package?: string;
   /**
    * Other holders that grow in the same object, folded into this suspect: the rest of a library
    * object's collections (`#s (Map)`, `the object itself`), or an emitter's other events'

@@ -19,6 +19,7 @@ export interface ClosureSite {
 
 export class ScriptLocations {
   private byNode: Int32Array | null = null;
+  private apps: string[] | null = null;
 
   constructor(
     private readonly s: HeapSnapshot,
@@ -70,6 +71,23 @@ export class ScriptLocations {
       if (s.nodeName[v] === k.systemContext && edgeTarget(s, v, s.types.edgeInternal, k.extension) === module) return v;
     }
     return -1;
+  }
+
+  /**
+   * The scripts of the application's own functions (not Node's, not installed packages'), in
+   * the order their first function appears: where to look for a name that no scope declares
+   * (a property set on the global object).
+   */
+  appScripts(): string[] {
+    if (this.apps) return this.apps;
+    const { s } = this;
+    const seen = new Set<string>();
+    for (let v = 0; v < s.nodeCount; v++) {
+      if (s.nodeType[v] !== s.types.closure) continue;
+      const name = this.scriptName(v);
+      if (name && !name.startsWith('node:') && /[/\\]/.test(name) && !/[/\\]node_modules[/\\]/.test(name)) seen.add(name);
+    }
+    return (this.apps = [...seen]);
   }
 
   private locationIndex(node: number): number {

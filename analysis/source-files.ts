@@ -92,6 +92,18 @@ export function findDeclaration(text: string, name: string): { line: number; col
   return null;
 }
 
+/**
+ * 1-based line and column of the first assignment of `name` as a property of the global object
+ * (`globalThis.name =`, `global.name =`, `window['name'] =`), or null.
+ */
+export function findGlobalAssignment(text: string, name: string): { line: number; column: number } | null {
+  if (!isIdentifier(name)) return null;
+  const n = `(${name.replace(/\$/g, '\\$')})`;
+  const m = new RegExp(`\\b(?:globalThis|global|window|self)\\s*(?:\\.\\s*${n}|\\[\\s*(['"\`])${n}\\2\\s*\\])\\s*=(?![=>])`, 'd').exec(text);
+  const at = m?.indices?.[1]?.[0] ?? m?.indices?.[3]?.[0];
+  return at === undefined ? null : positionOf(text, at);
+}
+
 export function positionOf(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;

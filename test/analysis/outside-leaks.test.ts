@@ -28,7 +28,8 @@ import { REPO } from './fixtures.ts';
  *   a module imported under a new URL per request (Node's loader caches: one suspect); a file
  *   required again after deleting it from require.cache; a linked list of events; lodash's
  *   memoize; a hand-rolled linked queue; numbers kept inline (an array of latencies, a Set of
- *   ids, a dictionary and a Map of counters); a class's field under a symbol key.
+ *   ids, a dictionary and a Map of counters); a class's field under a symbol key; an installed
+ *   package's module variable that every call adds to; a dictionary set on the global object.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -87,6 +88,8 @@ describe('diagnose on leaks written outside the lab', () => {
     ['counter-map-subclass', 'hitsByPath', 'map'],
     ['array-subclass', 'auditTrail', 'array'],
     ['imported-state', 'orders', 'array'],
+    ['package-state', 'recentVisits', 'array'],
+    ['global-property', 'sessionsById', 'object'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -99,7 +102,7 @@ describe('diagnose on leaks written outside the lab', () => {
     const growth = byBytes ? top.growth.bytesPerSnapshot : top.growth.perSnapshot;
     expect(growth.every((g) => g > 0)).toBe(true);
     if (kind === 'immutable-history') expect(top.objectName).toBe('Object');
-    if (kind === 'growing-buffer') expect(top.summary).toMatch(/^Object `auditBlob` grew from [\d.]+ KB to [\d.]+ KB retained \(\d+ objects throughout\)/);
+    if (kind === 'growing-buffer') expect(top.summary).toMatch(/^Buffer `auditBlob` grew from [\d.]+ KB to [\d.]+ KB retained \(\d+ objects throughout\)/);
     if (kind === 'weakmap-value') {
       // V8's edge name carries the pair's and the table's ids; the step says what it is.
       expect(top.retainerPath.map((p) => p.edge)).toEqual(['', 'tenant', expect.stringMatching(/^WeakMap\[Object @\d+\]$/), 'events']);
@@ -181,6 +184,18 @@ describe('diagnose on leaks written outside the lab', () => {
       // Reached through the importing module's import list; declared where it is exported.
       expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/esm-state.mjs', line: 3 });
       expect(top.retainerPath.map((p) => [p.edge, p.edgeType])).toEqual([['', ''], ['checkoutState', 'export'], ['orders', 'property']]);
+    }
+    if (kind === 'package-state') {
+      // The package's own variable, not the developer's `visits` that keeps the package's exports.
+      expect(top.package).toBe('@acme/visits');
+      expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/node_modules/@acme/visits/index.js', line: 2 });
+      expect(top.summary.startsWith('Array `recentVisits`, a module variable of the package @acme/visits, grew from 3000 to 9000 entries')).toBe(true);
+      expect(renderMarkdown(r)).toContain("It is the package's own state, shared by all its callers: look for the call into `@acme/visits`");
+    }
+    if (kind === 'global-property') {
+      // No scope holds it: the script that assigns it to the global object says where it is made.
+      expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf('globalThis.sessionsById = {}') });
+      expect(top.retainerPath.map((p) => [p.edge, p.node])).toEqual([['', 'global'], ['sessionsById', 'Object']]);
     }
     if (kind === 'hits-by-client') for (const x of top.examples ?? []) expect(x).toMatch(/^client-\d+$/);
     if (kind === 'linked-queue') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDeclaration } from '../../analysis/source-files.ts';
+import { findDeclaration, findGlobalAssignment } from '../../analysis/source-files.ts';
 
 describe('finding where a name is declared in source', () => {
   const at = (text: string, name: string) => findDeclaration(text, name);
@@ -26,5 +26,14 @@ describe('finding where a name is declared in source', () => {
     expect(at('if (x.total == 2) total();', 'total')).toBeNull();
     expect(at('class S {\n  count: number;\n  n = this.count === 1;\n}', 'count')).toBeNull();
     expect(at('<symbol kRequests>', '<symbol kRequests>')).toBeNull();
+  });
+
+  it('finds a property set on the global object, and not a read or a comparison of it', () => {
+    const global = findGlobalAssignment;
+    expect(global("import x from 'y';\nglobalThis.sessionsById = {};", 'sessionsById')).toEqual({ line: 2, column: 12 });
+    expect(global("if (!global['cache']) global['cache'] = new Map();", 'cache')).toEqual({ line: 1, column: 31 });
+    expect(global('window.events ??= [];\nwindow.events = [];', 'events')).toEqual({ line: 2, column: 8 });
+    expect(global('if (globalThis.cache === undefined) use(global.cache);', 'cache')).toBeNull();
+    expect(global('const cache = {}; other.cache = cache;', 'cache')).toBeNull();
   });
 });
