@@ -2,7 +2,7 @@ import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import type { ChainLink } from './chain-link.ts';
 import type { FinalGraph } from './final-graph.ts';
 import type { HolderNaming } from './leak-naming.ts';
-import { constructorOf, exportEntry, exportNameOfCell, ofUserClass } from './leak-naming.ts';
+import { constructorOf, exportingModule, exportNameOfCell, ofUserClass } from './leak-naming.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { ClosureSite } from './script-locations.ts';
 import { displayPath, findDeclaration, findGlobalAssignment } from './source-files.ts';
@@ -122,17 +122,6 @@ function fromModuleCell(g: FinalGraph, path: { nodes: number[] }, cellAt: number
   const context = g.scripts.moduleContextOf(module);
   const name = exportNameOfCell(g, path.nodes[cellAt], cellAt > 0 ? path.nodes[cellAt - 1] : -1);
   return context >= 0 && name ? fromContext(g, context, name) : null;
-}
-
-/** The SourceTextModule whose exports table holds `cell` under a name, or null. */
-function exportingModule(g: FinalGraph, cell: number): number | null {
-  const { retStart, retFrom } = g.dom.retainers;
-  const table = exportEntry(g, cell)?.table;
-  if (table === undefined) return null;
-  for (let q = retStart[table]; q < retStart[table + 1]; q++) {
-    if (nodeNameOf(g.s, retFrom[q]) === 'system / SourceTextModule') return retFrom[q];
-  }
-  return null;
 }
 
 /** Where `name` is declared in the script of `site`, when its source is on disk and says so. */

@@ -311,6 +311,17 @@ export function exportEntry(g: FinalGraph, cell: number, table = -1): { table: n
   return null;
 }
 
+/** The SourceTextModule whose exports table holds `cell` under a name, or null. */
+export function exportingModule(g: FinalGraph, cell: number): number | null {
+  const { retStart, retFrom } = g.dom.retainers;
+  const table = exportEntry(g, cell)?.table;
+  if (table === undefined) return null;
+  for (let q = retStart[table]; q < retStart[table + 1]; q++) {
+    if (nodeNameOf(g.s, retFrom[q]) === 'system / SourceTextModule') return retFrom[q];
+  }
+  return null;
+}
+
 /**
  * `export default class Registry` is exported as `default`, but imported, read and grepped for
  * as `Registry`: a named class or function is called by its own name.
@@ -434,8 +445,14 @@ export function packageOfHolder(g: FinalGraph, path: { nodes: number[]; edges: n
   const { s } = g;
   for (let i = path.edges.length - 1; i >= 1; i--) {
     const e = path.edges[i];
+    const from = path.nodes[i - 1];
+    // An ES module's exported binding lives in a Cell, not in its scope: the exporting module's scope says whose.
+    if (s.nodeName[from] === g.k.systemCell && s.edgeName[e] === g.k.value) {
+      const module = exportEntry(g, from)?.name === name ? exportingModule(g, from) : null;
+      return module === null ? null : packageOfScope(g, g.scripts.moduleContextOf(module));
+    }
     if (s.edgeType[e] !== s.types.edgeContext) continue;
-    return edgeNameOf(s, e) === name ? packageOfScope(g, path.nodes[i - 1]) : null;
+    return edgeNameOf(s, e) === name ? packageOfScope(g, from) : null;
   }
   return null;
 }

@@ -29,7 +29,7 @@ import { REPO } from './fixtures.ts';
  *   required again after deleting it from require.cache; a linked list of events; lodash's
  *   memoize; a hand-rolled linked queue; numbers kept inline (an array of latencies, a Set of
  *   ids, a dictionary and a Map of counters); a class's field under a symbol key; an installed
- *   package's module variable that every call adds to; a dictionary set on the global object.
+ *   package's module variable that every call adds to (CommonJS, and an ES module's export); a dictionary set on the global object.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -89,6 +89,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['array-subclass', 'auditTrail', 'array'],
     ['imported-state', 'orders', 'array'],
     ['package-state', 'recentVisits', 'array'],
+    ['package-export', 'auditLines', 'array'],
     ['global-property', 'sessionsById', 'object'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
@@ -191,6 +192,11 @@ describe('diagnose on leaks written outside the lab', () => {
       expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/node_modules/@acme/visits/index.js', line: 2 });
       expect(top.summary.startsWith('Array `recentVisits`, a module variable of the package @acme/visits, grew from 3000 to 9000 entries')).toBe(true);
       expect(renderMarkdown(r)).toContain("It is the package's own state, shared by all its callers: look for the call into `@acme/visits`");
+    }
+    if (kind === 'package-export') {
+      // An ES module's exported binding lives in a Cell: the module that exports it says whose it is.
+      expect(top.package).toBe('@acme/audit');
+      expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/node_modules/@acme/audit/index.js', line: 2 });
     }
     if (kind === 'global-property') {
       // No scope holds it: the script that assigns it to the global object says where it is made.
