@@ -7,7 +7,7 @@ import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
-import { isDataKey, libraryObjectOf, nameHolder, packageOfHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
+import { isDataKey, libraryObjectOf, libraryOwned, nameHolder, packageOfHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { collapseRuns, pathSteps, shownPath, withoutMapTables } from './path-steps.ts';
 import { scopeName } from './scopes.ts';
 import { pathNodes } from './retainer-paths.ts';
@@ -22,7 +22,7 @@ const COLLECTIONS: ReadonlySet<LeakKind> = new Set(['map', 'set', 'array', 'obje
 
 /** Turns surviving candidates into reported leaks, merging holders that share a retainer path. */
 export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: number; heapGrowth: number }): Leak[] {
-  const groups = new Map<string, { leak: Leak; node: number; emitter: number }>();
+  const groups = new Map<string, Ranked>();
   const totalGrowth = Math.max(ctx.heapGrowth, cands.reduce((a, c) => a + Math.max(0, growthOf(c)), 0), 1);
   for (const c of [...cands].sort((a, b) => growthOf(b) - growthOf(a) || a.id - b.id)) {
     const path = pathNodes(g.paths, c.node);
@@ -35,7 +35,7 @@ export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: n
       continue;
     }
     // A variable replaced by a bigger value is the developer's, whatever the value's class.
-    groups.set(key, { leak: describe(g, c, path, steps), node: c.slot ? -1 : c.node, emitter: emitterOf(g, path) });
+    groups.set(key, { leak: describe(g, c, path, steps), node: c.slot ? -1 : c.node, emitter: emitterOf(g, path), parent: libraryParent(g, path) });
   }
   const scored = [...groups.values()];
   for (const { leak } of scored) leak.score = scoreLeak(leak, { minBytes: ctx.minBytes, totalGrowth });
@@ -56,13 +56,24 @@ export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: n
  * a long-lived writable and never unpiped adds its close, finish, error and unpipe listeners.
  * The best ranked stands for them, naming the others.
  */
-function foldSameObject(g: FinalGraph, ranked: { leak: Leak; node: number; emitter: number }[]): Leak[] {
+interface Ranked {
+  leak: Leak;
+  node: number;
+  emitter: number;
+  /** The object of a library's class that the path reaches the holder from, or -1. */
+  parent: number;
+}
+
+function foldSameObject(g: FinalGraph, ranked: Ranked[]): Leak[] {
   const out: Leak[] = [];
   const byObject = new Map<string, Leak>();
   const growing = new Set(ranked.map((r) => r.node));
-  for (const { leak, node, emitter } of ranked) {
+  for (const { leak, node, emitter, parent } of ranked) {
     const collection = COLLECTIONS.has(leak.kind) || leak.kind === 'string';
-    const object = collection && node >= 0 ? libraryObjectOf(g, node, growing) : -1;
+    // A collection that two of a library's objects share (a base environment's and the one it
+    // exports) is dominated by neither: the one the path comes through owns it.
+    const dominated = collection && node >= 0 ? libraryObjectOf(g, node, growing) : -1;
+    const object = dominated >= 0 || !collection || node < 0 ? dominated : parent;
     const key = leak.kind === 'listeners' ? (emitter >= 0 ? `emitter ${emitter}` : '') : object >= 0 ? `object ${object}` : '';
     const first = key ? byObject.get(key) : undefined;
     if (first) {
@@ -76,6 +87,13 @@ function foldSameObject(g: FinalGraph, ranked: { leak: Leak; node: number; emitt
     out.push(leak);
   }
   return out;
+}
+
+/** The holder's owner on the path when it is an object of a library's class (`partials` of a HandlebarsEnvironment), or -1. */
+function libraryParent(g: FinalGraph, path: { nodes: number[]; edges: number[] }): number {
+  const last = path.nodes.length - 1;
+  const parent = last >= 1 ? path.nodes[last - 1] : -1;
+  return parent >= 0 && g.s.edgeType[path.edges[last]] === g.s.types.edgeProperty && g.s.nodeType[parent] === g.s.types.object && libraryOwned(g, parent) ? parent : -1;
 }
 
 /** The emitter whose `_events` a listener holder hangs from, or -1. */
