@@ -29,7 +29,8 @@ import { REPO } from './fixtures.ts';
  *   required again after deleting it from require.cache; a linked list of events; lodash's
  *   memoize; a hand-rolled linked queue; numbers kept inline (an array of latencies, a Set of
  *   ids, a dictionary and a Map of counters); a class's field under a symbol key; an installed
- *   package's module variable that every call adds to (CommonJS, and an ES module's export); a dictionary set on the global object.
+ *   package's module variable that every call adds to (CommonJS, and an ES module's export); a template engine's registry
+ *   that two of its objects share; a dictionary set on the global object.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -283,6 +284,15 @@ describe('diagnose on leaks written outside the lab', () => {
     expect(top.holder.name).not.toMatch(/^(?:clearInterval|setImmediate)\b/);
     expect(renderMarkdown(r)).toContain(`each call of \`${fn}()\` waits for the next one`);
   }, 60_000);
+
+  it("shared-registry: a library's collection that two of its objects share is inside the one its path comes through", async () => {
+    const r = await diagnoseKind('shared-registry');
+    const top = r.leaks[0];
+    // Dominated by neither environment; which of the two the shortest path takes varies from run
+    // to run (the developer's `templates`, or the base one that only the require cache keeps).
+    expect(top.library).toEqual({ className: 'TemplateEnvironment' });
+    expect(top.summary).toMatch(/^Object inside `(templates|partials)` \(a library's TemplateEnvironment\) grew from 3000 to 9000 entries/);
+  });
 
   it('per-route-sets: Sets under data keys of one dictionary are one suspect, named with the dictionary', async () => {
     const r = await diagnoseKind('per-route-sets');
