@@ -7,7 +7,7 @@ import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
-import { isDataKey, libraryObjectOf, libraryOwned, nameHolder, packageOfHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
+import { isDataKey, libraryObjectOf, libraryOwned, nameHolder, ofUserClass, packageOfHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { collapseRuns, pathSteps, shownPath, withoutMapTables } from './path-steps.ts';
 import { scopeName } from './scopes.ts';
 import { pathNodes } from './retainer-paths.ts';
@@ -89,11 +89,20 @@ function foldSameObject(g: FinalGraph, ranked: Ranked[]): Leak[] {
   return out;
 }
 
-/** The holder's owner on the path when it is an object of a library's class (`partials` of a HandlebarsEnvironment), or -1. */
+/**
+ * The object of a library's class that the path reaches the holder from, through plain objects
+ * only (`partials` of a HandlebarsEnvironment; axios's InterceptorManager, whose Map sits in a
+ * plain object under a symbol), or -1.
+ */
 function libraryParent(g: FinalGraph, path: { nodes: number[]; edges: number[] }): number {
+  const { s } = g;
   const last = path.nodes.length - 1;
-  const parent = last >= 1 ? path.nodes[last - 1] : -1;
-  return parent >= 0 && g.s.edgeType[path.edges[last]] === g.s.types.edgeProperty && g.s.nodeType[parent] === g.s.types.object && libraryOwned(g, parent) ? parent : -1;
+  for (let i = last - 1; i >= 0 && i >= last - 3; i--) {
+    const v = path.nodes[i];
+    if (s.nodeType[v] !== s.types.object || s.edgeType[path.edges[i + 1]] !== s.types.edgeProperty || ofUserClass(g, v)) return -1;
+    if (libraryOwned(g, v)) return v;
+  }
+  return -1;
 }
 
 /** The emitter whose `_events` a listener holder hangs from, or -1. */

@@ -165,8 +165,8 @@ function underFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }
   const between: string[] = [];
   for (let i = user.at + 1; i <= last; i++) {
     const name = userEdgeName(g, path.edges[i]);
-    // A library's private fields (`_router`, lodash's `__data__`) are not in the developer's code.
-    if (/^[_#]/.test(name)) break;
+    // A library's private fields (`_router`, lodash's `__data__`, axios's `[$internals]`) are not in the developer's code.
+    if (/^[_#]/.test(name) || (s.edgeType[path.edges[i]] === s.types.edgeProperty && edgeNameOf(s, path.edges[i]).startsWith('<symbol'))) break;
     if (name && s.edgeType[path.edges[i]] === s.types.edgeProperty) between.push(name.replace(/^[gs]et /, ''));
   }
   return between.length > 0 && s.edgeType[path.edges[last]] === s.types.edgeProperty ? [user.name, ...between].join('.') : null;

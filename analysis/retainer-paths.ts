@@ -14,8 +14,12 @@ const BUCKETS = 64;
 /** Costs are in quarter hops, so a tie-break can cost less than a hop. */
 const HOP = 4;
 
-const TIER_1 = new Set(['(Stack roots)', '(Handle scope)', '(Strong roots)']);
-const TIER_2 = new Set([
+// The stack holds what running code holds (a `main()` or a top-level async function still
+// running, and the module scope its frame keeps); handle scopes and strong roots hold what V8's
+// own C++ code touched while writing the snapshot, which says nothing to a developer.
+const TIER_1 = new Set(['(Stack roots)']);
+const TIER_2 = new Set(['(Handle scope)', '(Strong roots)']);
+const TIER_3 = new Set([
   '(Internalized strings)', '(External strings)', '(Read-only roots)', '(Smi roots)', '(Bootstrapper)',
   '(Relocatable)', '(Debugger)', '(Compilation cache)', '(Builtins)', '(Thread manager)', '(Extensions)',
   '(Code flusher)', '(Startup object cache)', '(Read-only object cache)', '(Shareable object cache)',
@@ -58,7 +62,7 @@ export function shortestRetainers(s: HeapSnapshot, root = 0, targets?: readonly 
   dist[root] = 0;
   push(root, 0);
   let d = 0;
-  for (let phase = 0; phase <= 2; phase++) {
+  for (let phase = 0; phase <= 3; phase++) {
     if (phase > 0) {
       // Open the next tier of bookkeeping roots at the current frontier distance.
       for (let v = 0; v < n; v++) {
@@ -134,7 +138,8 @@ function rootTiers(s: HeapSnapshot, root: number): Uint8Array {
       const sub = s.edgeTo[f];
       if (s.nodeType[sub] !== s.types.synthetic) continue;
       const name = nodeNameOf(s, sub);
-      if (TIER_2.has(name)) tier[sub] = 2;
+      if (TIER_3.has(name)) tier[sub] = 3;
+      else if (TIER_2.has(name)) tier[sub] = 2;
       else if (TIER_1.has(name)) tier[sub] = 1;
     }
   }

@@ -294,6 +294,18 @@ describe('diagnose on leaks written outside the lab', () => {
     expect(top.summary).toMatch(/^Object inside `(templates|partials)` \(a library's TemplateEnvironment\) grew from 3000 to 9000 entries/);
   });
 
+  it("running-main: a CommonJS script's module scope that only main()'s frame on the stack keeps is still where the path starts", async () => {
+    const out = join(dir, 'running-main');
+    mkdirSync(out);
+    const fixture = fileURLToPath(new URL('../fixtures/analysis/running-main.cjs', import.meta.url));
+    await run(process.execPath, ['--expose-gc', '--max-old-space-size=256', fixture, out], { cwd: REPO, timeout: 60_000 });
+    const r = await diagnose({ snapshots: [0, 1, 2].map((i) => join(out, `s${i}.heapsnapshot`)) });
+    const top = r.leaks[0];
+    // V8's handle scopes also reach it, because writing the snapshot touched it: not a retainer a developer has.
+    expect(top.retainerPath.map((p) => [p.edge, p.node])).toEqual([['', '(module scope)'], ['importedSkus', 'Map']]);
+    expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/running-main.cjs', line: lineOf('const importedSkus =', fixture) });
+  });
+
   it('per-route-sets: Sets under data keys of one dictionary are one suspect, named with the dictionary', async () => {
     const r = await diagnoseKind('per-route-sets');
     expect(r.leaks).toHaveLength(1);
