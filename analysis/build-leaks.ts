@@ -7,13 +7,13 @@ import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
-import { isDataKey, libraryObjectOf, libraryOwned, nameHolder, ofUserClass, packageOfHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
+import { isDataKey, libraryObjectOf, libraryOwned, nameHolder, newestTimerList, ofUserClass, packageOfHolder, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { collapseRuns, pathSteps, shownPath, withoutMapTables } from './path-steps.ts';
 import { scopeName } from './scopes.ts';
 import { pathNodes } from './retainer-paths.ts';
 import type { Leak, LeakKind, PathStep, SourceLocation } from './report-types.ts';
 import { scoreLeak } from './leak-score.ts';
-import { eventTable, summarizeLeak } from './leak-summary.ts';
+import { eventTable, summarizeLeak, TIMERS_BY_DELAY } from './leak-summary.ts';
 import { awaitedChain } from './promise-chain.ts';
 import { isIdentifier } from './source-files.ts';
 
@@ -74,8 +74,11 @@ function foldSameObject(g: FinalGraph, ranked: Ranked[]): Leak[] {
     // exports) is dominated by neither: the one the path comes through owns it.
     const dominated = collection && node >= 0 ? libraryObjectOf(g, node, growing) : -1;
     const object = dominated >= 0 || !collection || node < 0 ? dominated : parent;
-    const key = leak.kind === 'listeners' ? (emitter >= 0 ? `emitter ${emitter}` : '') : object >= 0 ? `object ${object}` : '';
+    // Node's table of timer lists by delay and its queue of them grow together: one suspect.
+    const byDelay = leak.kind === 'timers' && leak.holder.nodeName !== 'TimersList';
+    const key = byDelay ? 'timer lists' : leak.kind === 'listeners' ? (emitter >= 0 ? `emitter ${emitter}` : '') : object >= 0 ? `object ${object}` : '';
     const first = key ? byObject.get(key) : undefined;
+    if (first && byDelay) continue;
     if (first) {
       const step = leak.retainerPath[leak.retainerPath.length - 1];
       const what = leak.kind === 'listeners' ? (eventTable(leak) ? 'listeners under new event names' : `"${leak.name}" listeners`) : object === node ? 'the object itself' : `${shorten(propertyLabel(step.edge), 48)} (${step.node})`;
@@ -128,7 +131,8 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   // What piles up is a chain's head copied, or a timer list's Timeouts, whatever else each keeps.
   let piled = link ? naming.slotTarget : -1;
   if (naming.kind === 'timers') {
-    const first = edgeTarget(s, c.node, s.types.edgeProperty, k.idleNext);
+    const list = s.nodeName[c.node] === k.timersList ? c.node : newestTimerList(g, c.node);
+    const first = list >= 0 ? edgeTarget(s, list, s.types.edgeProperty, k.idleNext) : -1;
     grown = first >= 0 ? [first, ...grown] : grown;
     piled = first;
   }
@@ -197,9 +201,10 @@ function unminify(naming: HolderNaming, location: SourceLocation | null): void {
 
 /** Timers are grepped by their callback; fall back to the interval they were scheduled with. */
 function timerName(g: FinalGraph, list: number, callback: number): string {
-  const { s } = g;
+  const { s, k } = g;
   const fn = callback >= 0 ? nodeNameOf(s, callback) : '';
   if (fn) return fn;
+  if (s.nodeName[list] !== k.timersList) return TIMERS_BY_DELAY;
   const { retStart, retFrom } = g.dom.retainers;
   for (let r = retStart[list]; r < retStart[list + 1]; r++) {
     const from = retFrom[r];

@@ -47,7 +47,7 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
     const name = (s.edgeType[inEdge] === s.types.edgeProperty ? withOwner(g, path, named) : null) ?? edgeNameOf(s, inEdge);
     return { kind: kindOfValue(g, holder), name, edgeType, slotTarget: holder };
   }
-  if (s.nodeName[holder] === k.timersList) return { kind: 'timers', name: '', edgeType, slotTarget: -1 };
+  if (s.nodeName[holder] === k.timersList || newestTimerList(g, holder) >= 0) return { kind: 'timers', name: '', edgeType, slotTarget: -1 };
   const event = eventTargetEvent(g, path);
   if (event) return { kind: 'listeners', name: event.name, owner: named(event.targetAt), edgeType, slotTarget: -1 };
   if (inEdge >= 0 && s.edgeType[inEdge] === s.types.edgeProperty) {
@@ -69,6 +69,22 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
   const frame = asyncFrame(g, path);
   const name = frame ? `local in ${frame.name || 'an async function'}()` : (underFunction(g, path) ?? onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? underMapKey(g, path, named) ?? underSymbol(g, path, named) ?? named(last));
   return { kind: kindOf(g, holder), name, edgeType, slotTarget: -1, ...(frame ? { frame } : {}) };
+}
+
+/**
+ * Node keeps one TimersList per delay, in a table by delay and in a priority queue: timers each
+ * set with a delay of its own (a reminder an hour after each order, a computed backoff) add
+ * lists there, not timers to one list. For such a table, its newest list; -1 for any other node.
+ */
+export function newestTimerList(g: FinalGraph, holder: number): number {
+  const { s, k } = g;
+  let newest = -1;
+  for (let e = s.firstEdge[holder]; e < s.firstEdge[holder + 1]; e++) {
+    const t = s.edgeType[e];
+    const to = s.edgeTo[e];
+    if ((t === s.types.edgeProperty || t === s.types.edgeElement) && s.nodeName[to] === k.timersList && (newest < 0 || s.nodeId[to] > s.nodeId[newest])) newest = to;
+  }
+  return newest;
 }
 
 /** A property name that is data (`'/r5'`, `'user-42'`, `'10.0.0.1'`), not an identifier (or a symbol) a developer writes. */

@@ -26,6 +26,8 @@ const LISTED: Record<string, { unit: string; why: string }> = {
 /** What one of a leak's counts is: 'entries', 'reactions' (of a pending promise), 'objects'... */
 export function countUnit(leak: Leak, retained = 'objects'): string {
   if (leak.countsOf !== 'entries') return retained;
+  // One list per delay, each with one timer: the lists are the timers.
+  if (timersByDelay(leak)) return 'timers';
   return listedHolder(leak)?.unit ?? 'entries';
 }
 
@@ -74,7 +76,7 @@ export function summarizeLeak(leak: Leak): string {
   let what: string;
   if (onEmitterTable(leak)) what = `${eventTable(leak) ? 'Event names with listeners' : 'Listeners'} on \`${emitterName(leak)}\``;
   else if (leak.kind === 'listeners') what = `"${leak.name}" listeners${leak.owner ? ` on \`${leak.owner}\`` : ''}`;
-  else if (leak.kind === 'timers') what = anonymousTimers(leak.name) ? capital(leak.name) : `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}`;
+  else if (leak.kind === 'timers') what = anonymousTimers(leak.name) ? capital(leak.name) : `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}${timersByDelay(leak) ? ', each with a delay of its own,' : ''}`;
   else if (leak.awaitedBy) what = `Promises chained by \`${leak.awaitedBy}\``;
   else if (insideLibrary(leak)) what = `${capital(KIND_LABEL[leak.kind])} inside \`${leak.name}\` (${libraryClass(leak)})`;
   else if (libraryWithin(leak)) what = `${leak.holder.nodeName} inside \`${leak.name}\` (a library's object)`;
@@ -150,7 +152,15 @@ export function eventTable(leak: Pick<Leak, 'kind' | 'name' | 'countsOf'>): bool
 
 /** Timers named by their interval ('timers every 60000 ms') because their callback has no name. */
 export function anonymousTimers(name: string): boolean {
-  return name === 'timers' || name.startsWith('timers every ');
+  return name === 'timers' || name.startsWith('timers every ') || name === TIMERS_BY_DELAY;
+}
+
+/** Anonymous timers each set with a delay of its own, so that each adds a list to Node's table of timer lists by delay. */
+export const TIMERS_BY_DELAY = 'timers with a delay of their own';
+
+/** Timers found by the lists Node keeps one per delay, not by one list that grows. */
+export function timersByDelay(leak: Pick<Leak, 'kind' | 'holder'>): boolean {
+  return leak.kind === 'timers' && leak.holder.nodeName !== 'TimersList';
 }
 
 /** `Map`, `Set`, or an object's own class when it has one (`Buffer`, `FinalizationRegistry`), not just `Object`. */

@@ -1,5 +1,5 @@
 import { formatBytes, stepText, where } from './format.ts';
-import { alsoGrowing, anonymousTimers, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, libraryWithin, linkName, listedHolder, onEmitterTable, reloadedModules } from './leak-summary.ts';
+import { alsoGrowing, anonymousTimers, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, libraryWithin, linkName, listedHolder, onEmitterTable, reloadedModules, timersByDelay } from './leak-summary.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
@@ -55,6 +55,10 @@ function cause(l: Leak): string {
   if (eventTable(l)) return `listeners are added to \`${emitterName(l)}\` under a new event name each time, and never removed`;
   if (onEmitterTable(l)) return `listeners added to \`${emitterName(l)}\` and never removed keep ever more objects alive`;
   if (l.kind === 'listeners') return `listeners for the \`${l.name}\` event${l.owner ? ` on \`${l.owner}\`` : ''} are added and never removed`;
+  if (timersByDelay(l)) {
+    const what = anonymousTimers(l.name) ? 'timers with an anonymous callback' : `timers (callback \`${l.name}\`)`;
+    return `${what}, each set with a delay of its own, are scheduled and never cleared (Node keeps a list of timers per delay, so each adds a list to its table of them)`;
+  }
   if (l.kind === 'timers') {
     return anonymousTimers(l.name) ? `${l.name} with an anonymous callback are scheduled and never cleared` : `timers (callback \`${l.name}\`) are scheduled and never cleared`;
   }

@@ -30,7 +30,7 @@ import { REPO } from './fixtures.ts';
  *   memoize; a hand-rolled linked queue; numbers kept inline (an array of latencies, a Set of
  *   ids, a dictionary and a Map of counters); a class's field under a symbol key; an installed
  *   package's module variable that every call adds to (CommonJS, and an ES module's export); a template engine's registry
- *   that two of its objects share; a dictionary set on the global object.
+ *   that two of its objects share; timers each with a delay of its own; a dictionary set on the global object.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -304,6 +304,16 @@ describe('diagnose on leaks written outside the lab', () => {
     // V8's handle scopes also reach it, because writing the snapshot touched it: not a retainer a developer has.
     expect(top.retainerPath.map((p) => [p.edge, p.node])).toEqual([['', '(module scope)'], ['importedSkus', 'Map']]);
     expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/running-main.cjs', line: lineOf('const importedSkus =', fixture) });
+  });
+
+  it('timers-by-delay: timers each with a delay of their own are one suspect, found by their callback, not by Node\'s table of timer lists', async () => {
+    const r = await diagnoseKind('timers-by-delay');
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'sendReminder', kind: 'timers', countsOf: 'entries', counts: [3000, 6000, 9000], location: { line: lineOf('function sendReminder()') } });
+    expect(top.summary.startsWith('Timers whose callback is sendReminder(), each with a delay of its own, grew from 3000 to 9000 timers')).toBe(true);
+    // Node's table of lists by delay and its queue of them grow together: one suspect, not two.
+    expect(r.leaks.filter((l) => l.kind === 'timers')).toHaveLength(1);
+    expect(renderMarkdown(r)).toContain('each set with a delay of its own, are scheduled and never cleared');
   });
 
   it('per-route-sets: Sets under data keys of one dictionary are one suspect, named with the dictionary', async () => {
