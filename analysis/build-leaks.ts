@@ -1,5 +1,5 @@
 import { propertyLabel, shorten } from './format.ts';
-import { edgeTarget, nodeNameOf } from './heap-snapshot.ts';
+import { edgeNameOf, edgeTarget, nodeNameOf } from './heap-snapshot.ts';
 import type { Candidate } from './growth-candidates.ts';
 import { growthOf } from './candidate-selection.ts';
 import { chainLink } from './chain-link.ts';
@@ -93,17 +93,21 @@ function foldSameObject(g: FinalGraph, ranked: Ranked[]): Leak[] {
 }
 
 /**
- * The object of a library's class that the path reaches the holder from, through plain objects
- * only (`partials` of a HandlebarsEnvironment; axios's InterceptorManager, whose Map sits in a
- * plain object under a symbol), or -1.
+ * The object of a library's class that the path reaches the holder from (`partials` of a
+ * HandlebarsEnvironment), directly or through a plain object under one of its private fields
+ * (axios's InterceptorManager keeps its Map in `this[$internals]`), or -1. A public field's
+ * object (i18next's `options`, shared with its logger) is not the library object's own.
  */
 function libraryParent(g: FinalGraph, path: { nodes: number[]; edges: number[] }): number {
   const { s } = g;
   const last = path.nodes.length - 1;
   for (let i = last - 1; i >= 0 && i >= last - 3; i--) {
     const v = path.nodes[i];
-    if (s.nodeType[v] !== s.types.object || s.edgeType[path.edges[i + 1]] !== s.types.edgeProperty || ofUserClass(g, v)) return -1;
+    const into = path.edges[i + 1];
+    if (s.nodeType[v] !== s.types.object || s.edgeType[into] !== s.types.edgeProperty || ofUserClass(g, v)) return -1;
     if (libraryOwned(g, v)) return v;
+    const step = path.edges[i];
+    if (i === 0 || s.edgeType[step] !== s.types.edgeProperty || !/^(?:[_#]|<symbol)/.test(edgeNameOf(s, step))) return -1;
   }
   return -1;
 }
@@ -155,7 +159,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const objectName = awaiting ? 'Promise' : numbers ? 'number' : ((piled >= 0 ? classOf(g, piled) : null) ?? dominantClass(g, grown) ?? 'Object');
   const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown) });
   if (!link) unminify(naming, location);
-  const pkg = packageOfHolder(g, path, naming.name);
+  const pkg = packageOfHolder(g, path);
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
   return {
@@ -180,7 +184,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     ...(link ? { chainLink: link.steps } : {}),
     ...(awaitedBy ? { awaitedBy } : {}),
     location,
-    ...(pkg ? { package: pkg } : {}),
+    ...(pkg ? { package: pkg.name, ...(pkg.variable === naming.name ? {} : { packageVariable: pkg.variable }) } : {}),
     ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: naming.owner ?? (userPathName(g, path, path.nodes.length - 3) || pathName(g, path, path.nodes.length - 3)) } : {}),
     instances: 1,
     score: 0,

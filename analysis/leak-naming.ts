@@ -454,21 +454,29 @@ function packageOfScope(g: FinalGraph, v: number): string | null {
 }
 
 /**
- * The package whose module variable the holder is, when it is named by one (`registry` in
- * leaky-lib's `const registry = []`): the package's own state, not the developer's.
+ * The installed package whose module variable keeps the holder, when no name of the developer's
+ * does: `registry` in leaky-lib's `const registry = []` (the holder itself), or ejs's `utils`,
+ * whose `cache._data` grows. That state is the package's, shared by all its callers. The
+ * package's name and the variable's; null when the developer's code names the holder.
  */
-export function packageOfHolder(g: FinalGraph, path: { nodes: number[]; edges: number[] }, name: string): string | null {
-  const { s } = g;
+export function packageOfHolder(g: FinalGraph, path: { nodes: number[]; edges: number[] }): { name: string; variable: string } | null {
+  const { s, k } = g;
   for (let i = path.edges.length - 1; i >= 1; i--) {
+    // The developer's code keeps it on the way (a prom-client metric in `httpRequests`, held by the package's registry too).
+    if (ownerOf(g, path.nodes[i]) === 'user' || userRetainer(g, path.nodes[i])) return null;
     const e = path.edges[i];
     const from = path.nodes[i - 1];
     // An ES module's exported binding lives in a Cell, not in its scope: the exporting module's scope says whose.
-    if (s.nodeName[from] === g.k.systemCell && s.edgeName[e] === g.k.value) {
-      const module = exportEntry(g, from)?.name === name ? exportingModule(g, from) : null;
-      return module === null ? null : packageOfScope(g, g.scripts.moduleContextOf(module));
+    if (s.nodeName[from] === k.systemCell && s.edgeName[e] === k.value) {
+      const exported = exportEntry(g, from)?.name;
+      const module = exported ? exportingModule(g, from) : null;
+      const name = module === null ? null : packageOfScope(g, g.scripts.moduleContextOf(module));
+      return name && exported ? { name, variable: exported } : null;
     }
-    if (s.edgeType[e] !== s.types.edgeContext) continue;
-    return edgeNameOf(s, e) === name ? packageOfScope(g, from) : null;
+    if (s.edgeType[e] === s.types.edgeContext) {
+      const name = packageOfScope(g, from);
+      return name ? { name, variable: edgeNameOf(s, e) } : null;
+    }
   }
   return null;
 }

@@ -80,7 +80,7 @@ export function summarizeLeak(leak: Leak): string {
   else if (leak.awaitedBy) what = `Promises chained by \`${leak.awaitedBy}\``;
   else if (insideLibrary(leak)) what = `${capital(KIND_LABEL[leak.kind])} inside \`${leak.name}\` (${libraryClass(leak)})`;
   else if (libraryWithin(leak)) what = `${leak.holder.nodeName} inside \`${leak.name}\` (a library's object)`;
-  else what = `${holderLabel(leak)} \`${leak.name}\`${leak.package ? `, a module variable of the package ${leak.package},` : ''}`;
+  else what = `${holderLabel(leak)} \`${leak.name}\`${packageState(leak)}`;
   const holding = leak.awaitedBy
     ? ', each call waiting for the next, so none settles until the last one does'
     : leak.kind === 'timers'
@@ -93,6 +93,13 @@ export function summarizeLeak(leak: Leak): string {
   const link = leak.chainLink ? `; each value keeps the one before it alive through ${linkName(leak.chainLink)}` : '';
   const also = leak.alsoGrowing?.length ? `; ${alsoGrowing(leak)} ${leak.alsoGrowing.length === 1 ? 'grows' : 'grow'} with it` : '';
   return `${what}${group} ${grew}${holding}${link}${also}${at}.`;
+}
+
+/** `, a module variable of the package ejs,` or `, kept by \`utils\`, a module variable of the package ejs,`; '' for the developer's own state. */
+export function packageState(leak: Pick<Leak, 'package' | 'packageVariable'>, code = (x: string) => x): string {
+  if (!leak.package) return '';
+  const keeper = leak.packageVariable ? `, kept by \`${leak.packageVariable}\`` : '';
+  return `${keeper}, a module variable of the package ${code(leak.package)},`;
 }
 
 /** The developer's names in a chain link: `someMethod -> originalThing`, V8's internal steps left out. */

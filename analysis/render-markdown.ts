@@ -1,5 +1,5 @@
 import { formatBytes, stepText, where } from './format.ts';
-import { alsoGrowing, anonymousTimers, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, libraryWithin, linkName, listedHolder, onEmitterTable, reloadedModules, timersByDelay } from './leak-summary.ts';
+import { alsoGrowing, anonymousTimers, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, libraryWithin, linkName, listedHolder, onEmitterTable, packageState, reloadedModules, timersByDelay } from './leak-summary.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
@@ -79,6 +79,6 @@ function cause(l: Leak): string {
         : `\`${l.name}\` (${libraryClass(l)})`;
     return `${which} only ever grows; a library's object that grows without end is usually kept without a bound on its size or age, or given a new key on every request`;
   }
-  if (l.package) return `the ${l.kind} held by \`${l.name}\`, a module variable of the package \`${l.package}\`, only ever grows`;
+  if (l.package) return `the ${l.kind} held by \`${l.name}\`${packageState(l, (x) => `\`${x}\``)} only ever grows`;
   return `the ${l.kind} held by \`${l.name}\` only ever grows`;
 }

@@ -83,8 +83,10 @@ export interface Leak {
   location: SourceLocation | null;
   /** When the holder is inside an object of a library's class that the developer keeps (an LRU cache, a session store, a metric): that object's class. */
   library?: { className: string };
-  /** When the holder is a module variable of an installed package (its own state, for every caller): the package's name. */
+  /** When a module variable of an installed package keeps the holder, and no name of the developer's does (its own state, for every caller): the package's name. */
   package?: string;
+  /** That variable, when it is not the holder itself (ejs's `utils`, whose `cache._data` grows). */
+  packageVariable?: string;
   /**
    * Other holders that grow in the same object, folded into this suspect: the rest of a library
    * object's collections (`#s (Map)`, `the object itself`), or an emitter's other events'

@@ -29,7 +29,8 @@ import { REPO } from './fixtures.ts';
  *   required again after deleting it from require.cache; a linked list of events; lodash's
  *   memoize; a hand-rolled linked queue; numbers kept inline (an array of latencies, a Set of
  *   ids, a dictionary and a Map of counters); a class's field under a symbol key; an installed
- *   package's module variable that every call adds to (CommonJS, and an ES module's export); a template engine's registry
+ *   package's module variable that every call adds to (CommonJS, and an ES module's export), or
+ *   that keeps a growing dictionary; an HTTP client's interceptors kept under a symbol; a template engine's registry
  *   that two of its objects share; timers each with a delay of its own; a dictionary set on the global object.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
@@ -91,6 +92,8 @@ describe('diagnose on leaks written outside the lab', () => {
     ['imported-state', 'orders', 'array'],
     ['package-state', 'recentVisits', 'array'],
     ['package-export', 'auditLines', 'array'],
+    ['package-nested', 'hitsByPath', 'object'],
+    ['interceptor-per-request', 'api.interceptors.request', 'map'],
     ['global-property', 'sessionsById', 'object'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
@@ -193,6 +196,16 @@ describe('diagnose on leaks written outside the lab', () => {
       expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/node_modules/@acme/visits/index.js', line: 2 });
       expect(top.summary.startsWith('Array `recentVisits`, a module variable of the package @acme/visits, grew from 3000 to 9000 entries')).toBe(true);
       expect(renderMarkdown(r)).toContain("It is the package's own state, shared by all its callers: look for the call into `@acme/visits`");
+    }
+    if (kind === 'package-nested') {
+      // The package's variable keeps it, a few properties up: said so, with the variable.
+      expect(top).toMatchObject({ package: '@acme/visits', packageVariable: 'stats' });
+      expect(top.summary.startsWith('Object `hitsByPath`, kept by `stats`, a module variable of the package @acme/visits, grew')).toBe(true);
+    }
+    if (kind === 'interceptor-per-request') {
+      // The developer's expression stops at the library's field under a symbol; the Map is inside its InterceptorManager.
+      expect(top.summary.startsWith("Map inside `api.interceptors.request` (a library's InterceptorManager) grew from 3000 to 9000 entries")).toBe(true);
+      expect(top.location).toMatchObject({ line: lineOf("const api = require('@acme/http-client')") });
     }
     if (kind === 'package-export') {
       // An ES module's exported binding lives in a Cell: the module that exports it says whose it is.
