@@ -134,8 +134,9 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const link = naming.slotTarget >= 0 ? chainLink(g, naming.slotTarget) : null;
   // What piles up is a chain's head copied, or a timer list's Timeouts, whatever else each keeps.
   let piled = link ? naming.slotTarget : -1;
+  let list = -1;
   if (naming.kind === 'timers') {
-    const list = s.nodeName[c.node] === k.timersList ? c.node : newestTimerList(g, c.node);
+    list = s.nodeName[c.node] === k.timersList ? c.node : newestTimerList(g, c.node);
     const first = list >= 0 ? edgeTarget(s, list, s.types.edgeProperty, k.idleNext) : -1;
     grown = first >= 0 ? [first, ...grown] : grown;
     piled = first;
@@ -143,8 +144,10 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const target = naming.slotTarget >= 0 ? naming.slotTarget : c.node;
   // Promises piling up behind one object (a pending immediate, an emitter's listener) rather
   // than side by side in a collection or in timers: a chain that a function builds.
+  // So does a timer whose callback resolves a sleep (`await sleep(1); return poll()`): the chain
+  // hangs from the timer list it waits in.
   const single = !c.byEntries && (naming.kind === 'object' || naming.kind === 'closure-context');
-  const awaiting = single ? awaitedChain(g, target) : null;
+  const awaiting = single ? awaitedChain(g, target) : list >= 0 ? awaitedChain(g, list) : null;
   const awaitedBy = awaiting ? `${awaiting.name || '(anonymous)'}()` : '';
   if (awaiting) Object.assign(naming, { kind: 'promise', name: awaitedBy });
   // Keys are a collection's: a timer list's or a listener list's links are not entries, nor

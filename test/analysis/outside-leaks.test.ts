@@ -284,11 +284,12 @@ describe('diagnose on leaks written outside the lab', () => {
     ['async-recursion', 'pollInventory', 'async function pollInventory'],
     ['then-recursion', 'pollPrices', 'function pollPrices'],
     ['once-recursion', 'awaitNextOrder', 'async function awaitNextOrder'],
+    ['sleep-recursion', 'pollQuotes', 'async function pollQuotes'],
   ])('%s: a poll loop written as recursion is named by its function, %s()', async (kind, fn, declaration) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
     const top = r.leaks[0];
-    // What holds the newest link is plumbing (the immediate queue, an emitter's listener);
+    // What holds the newest link is plumbing (the immediate queue, an emitter's listener, the timer list for a delay);
     // the promises behind it are the loop's.
     expect(top).toMatchObject({ name: `${fn}()`, kind: 'promise', objectName: 'Promise', awaitedBy: `${fn}()`, location: { line: lineOf(declaration) } });
     expect(top.growth.perSnapshot.every((g) => g > 0)).toBe(true);
