@@ -3,6 +3,7 @@ import { edgeNameOf, edgeTarget, nodeNameOf } from './heap-snapshot.ts';
 import type { Candidate } from './growth-candidates.ts';
 import { growthOf } from './candidate-selection.ts';
 import { chainLink } from './chain-link.ts';
+import { scopeKept } from './closure-scope.ts';
 import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, representativeClosure } from './holder-contents.ts';
@@ -163,6 +164,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown) });
   if (!link) unminify(naming, location);
   const pkg = packageOfHolder(g, path);
+  const scope = awaiting || link ? null : scopeKept(g, fresh);
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
   return {
@@ -187,6 +189,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     ...(link ? { chainLink: link.steps } : {}),
     ...(awaitedBy ? { awaitedBy } : {}),
     location,
+    ...(scope ? { scopeKeeps: scope } : {}),
     ...(pkg ? { package: pkg.name, ...(pkg.variable === naming.name ? {} : { packageVariable: pkg.variable }) } : {}),
     ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: naming.owner ?? (userPathName(g, path, path.nodes.length - 3) || pathName(g, path, path.nodes.length - 3)) } : {}),
     instances: 1,

@@ -90,9 +90,10 @@ export function summarizeLeak(leak: Leak): string {
         : numbers
           ? `, holding numbers${leak.counts[last] === leak.counts[0] ? `: ${NUMBERS}` : ''}`
           : `, holding ${leak.objectName} values${reloadedModules(leak) ? `: ${RELOADED}` : keptVmContexts(leak) ? `: ${VM_CONTEXTS}` : ''}`;
+  const scope = leak.scopeKeeps ? `, each keeping alive the scope it was made in, with its \`${leak.scopeKeeps.variable}\` (${leak.scopeKeeps.className}, ${formatBytes(leak.scopeKeeps.bytes)})` : '';
   const link = leak.chainLink ? `; each value keeps the one before it alive through ${linkName(leak.chainLink)}` : '';
   const also = leak.alsoGrowing?.length ? `; ${alsoGrowing(leak)} ${leak.alsoGrowing.length === 1 ? 'grows' : 'grow'} with it` : '';
-  return `${what}${group} ${grew}${holding}${link}${also}${at}.`;
+  return `${what}${group} ${grew}${holding}${scope}${link}${also}${at}.`;
 }
 
 /** `, a module variable of the package ejs,` or `, kept by \`utils\`, a module variable of the package ejs,`; '' for the developer's own state. */

@@ -34,6 +34,9 @@ function prose(l: Leak): string {
   const where_ = l.location ? ` ${l.chainLink ? 'The link is made' : 'It is defined'} at \`${where(l.location)}\`${l.awaitedBy ? ': a loop (`for (;;) { await ... }`) settles each turn' : ''}.` : '';
   const examples = l.examples ? ` Entries added since the first snapshot include ${l.examples.map((x) => `\`${x.replace(/`/g, "'")}\``).join(', ')}.` : '';
   const link = l.chainLink ? ` Each new value keeps the one before it alive through ${linkName(l.chainLink)}, so none is ever freed.` : '';
+  const scope = l.scopeKeeps
+    ? ` Each of these functions keeps alive the scope of the call that made it, and with it \`${l.scopeKeeps.variable}\` (${l.scopeKeeps.className}, about ${formatBytes(l.scopeKeeps.bytes)} each): V8 keeps one scope per call for all the closures made in it, so a variable that any of them uses lives as long as the longest-lived one, even one that never reads it. Let go of it when done (\`${l.scopeKeeps.variable} = null\`), or make the long-lived function where that variable is not in scope.`
+    : '';
   // A package's module state lives as long as the process: what to change is how it is called.
   const owned = l.package
     ? ` It is the package's own state, shared by all its callers: look for the call into \`${l.package}\` that adds to it on every request, and for the call or option that removes or bounds what it adds (or a release of the package that fixes it).`
@@ -46,7 +49,7 @@ function prose(l: Leak): string {
       : `about ${per} ${countUnit(l, l.countsOf)} (${perBytes}) per snapshot interval, from ${l.counts[0]} to ${l.counts[last]} (${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained), `;
   return (
     `Memory grows because ${what}: ${rate}` +
-    `with no interval in which it shrank. ${piling}${examples}${link}${also}${owned}${where_}`
+    `with no interval in which it shrank. ${piling}${examples}${scope}${link}${also}${owned}${where_}`
   );
 }
 

@@ -83,6 +83,12 @@ export interface Leak {
   location: SourceLocation | null;
   /** When the holder is inside an object of a library's class that the developer keeps (an LRU cache, a session store, a metric): that object's class. */
   library?: { className: string };
+  /**
+   * When what piles up is functions whose scopes each keep a heavy variable alive (V8 keeps one
+   * scope per call for all the closures made in it): that variable, its value's class and the
+   * bytes it keeps, on average.
+   */
+  scopeKeeps?: { variable: string; className: string; bytes: number };
   /** When a module variable of an installed package keeps the holder, and no name of the developer's does (its own state, for every caller): the package's name. */
   package?: string;
   /** That variable, when it is not the holder itself (ejs's `utils`, whose `cache._data` grows). */

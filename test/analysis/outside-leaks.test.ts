@@ -30,8 +30,10 @@ import { REPO } from './fixtures.ts';
  *   memoize; a hand-rolled linked queue; numbers kept inline (an array of latencies, a Set of
  *   ids, a dictionary and a Map of counters); a class's field under a symbol key; an installed
  *   package's module variable that every call adds to (CommonJS, and an ES module's export), or
- *   that keeps a growing dictionary; an HTTP client's interceptors kept under a symbol; a template engine's registry
- *   that two of its objects share; timers each with a delay of its own; a dictionary set on the global object.
+ *   that keeps a growing dictionary; an HTTP client's interceptors kept under a symbol; a
+ *   template engine's registry that two of its objects share; timers each with a delay of its
+ *   own; callbacks that each keep their call's scope, and a buffer in it; a dictionary set on
+ *   the global object.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
  * nothing holds, the replaced array sliced to a cap.
  */
@@ -93,6 +95,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['package-state', 'recentVisits', 'array'],
     ['package-export', 'auditLines', 'array'],
     ['package-nested', 'hitsByPath', 'object'],
+    ['shared-scope', 'retryCallbacks', 'array'],
     ['interceptor-per-request', 'api.interceptors.request', 'map'],
     ['global-property', 'sessionsById', 'object'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
@@ -196,6 +199,13 @@ describe('diagnose on leaks written outside the lab', () => {
       expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/node_modules/@acme/visits/index.js', line: 2 });
       expect(top.summary.startsWith('Array `recentVisits`, a module variable of the package @acme/visits, grew from 3000 to 9000 entries')).toBe(true);
       expect(renderMarkdown(r)).toContain("It is the package's own state, shared by all its callers: look for the call into `@acme/visits`");
+    }
+    if (kind === 'shared-scope') {
+      // The functions are small; the scope each keeps, with the buffer another closure reads, is not.
+      expect(top.scopeKeeps).toMatchObject({ variable: 'body', className: 'Buffer' });
+      expect(top.scopeKeeps?.bytes).toBeGreaterThanOrEqual(2048);
+      expect(top.summary).toContain('holding anonymous function values, each keeping alive the scope it was made in, with its `body` (Buffer, ');
+      expect(renderMarkdown(r)).toContain('V8 keeps one scope per call for all the closures made in it');
     }
     if (kind === 'package-nested') {
       // The package's variable keeps it, a few properties up: said so, with the variable.
