@@ -14,7 +14,7 @@ import { scopeName } from './scopes.ts';
 import { pathNodes } from './retainer-paths.ts';
 import type { Leak, LeakKind, PathStep, SourceLocation } from './report-types.ts';
 import { scoreLeak } from './leak-score.ts';
-import { eventTable, summarizeLeak, TIMERS_BY_DELAY } from './leak-summary.ts';
+import { ANONYMOUS_DOM_LISTENERS, eventTable, summarizeLeak, TIMERS_BY_DELAY } from './leak-summary.ts';
 import { awaitedChain } from './promise-chain.ts';
 import { isIdentifier } from './source-files.ts';
 
@@ -159,6 +159,10 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   // The chain's function is where to look, as a listener's or a timer's callback is.
   const closure = awaiting ? awaiting.fn : representativeClosure(g, grown);
   if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure);
+  if (s.nodeName[c.node] === k.blinkEventTargetData) {
+    naming.name = (closure >= 0 ? nodeNameOf(s, closure) : '') || ANONYMOUS_DOM_LISTENERS;
+    piled = closure;
+  }
   const numbers = !awaiting && piled < 0 && COLLECTIONS.has(naming.kind) && holdsNumbers(g, target);
   const objectName = awaiting ? 'Promise' : numbers ? 'number' : ((piled >= 0 ? classOf(g, piled) : null) ?? dominantClass(g, grown) ?? 'Object');
   const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown) });
@@ -214,6 +218,7 @@ function timerName(g: FinalGraph, list: number, callback: number): string {
   const { s, k } = g;
   const fn = callback >= 0 ? nodeNameOf(s, callback) : '';
   if (fn) return fn;
+  if (s.nodeName[list] === k.blinkTimerCoordinator) return 'timers';
   if (s.nodeName[list] !== k.timersList) return TIMERS_BY_DELAY;
   const { retStart, retFrom } = g.dom.retainers;
   for (let r = retStart[list]; r < retStart[list + 1]; r++) {

@@ -9,11 +9,18 @@ import type { KnownStrings } from './known-strings.ts';
  */
 export function isHolderCandidate(s: HeapSnapshot, k: KnownStrings, v: number): boolean {
   const t = s.nodeType[v];
+  // Chromium keeps a page's event listeners and timers in Blink's own (C++) objects.
+  if (t === s.types.native) return isBlinkHolder(k, s.nodeName[v]);
   if (t !== s.types.object && t !== s.types.closure) return false;
   if ((s.nodeId[v] & 1) === 0) return false;
   const name = s.nodeName[v];
   if (name === k.weakMap || name === k.weakSet || name === k.weakRef) return false;
   return name === k.systemContext || !s.strings.get(name).startsWith('system / ');
+}
+
+/** Blink's list of an EventTarget's listeners, or of a window's timers. */
+export function isBlinkHolder(k: KnownStrings, name: number): boolean {
+  return name === k.blinkEventTargetData || name === k.blinkTimerCoordinator;
 }
 
 /** A node that is a value worth counting as a collection entry (not a map, code or oddball). */

@@ -43,6 +43,10 @@ const NAMES = {
   weakSet: 'WeakSet',
   weakRef: 'WeakRef',
   finalizationRegistry: 'FinalizationRegistry',
+  /** Chromium: the listeners an EventTarget (a window, a DOM node) keeps for addEventListener(). */
+  blinkEventTargetData: 'blink::EventTargetData',
+  /** Chromium: the window's or worker's timers from setTimeout() and setInterval(). */
+  blinkTimerCoordinator: 'blink::(anonymous namespace)::DOMTimerCoordinator',
   /** The private symbol by which a `vm.createContext()` sandbox keeps its context (Node 20+). */
   contextifyContext: '<symbol node:contextify:context>',
 } as const;

@@ -47,7 +47,9 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
     const name = (s.edgeType[inEdge] === s.types.edgeProperty ? withOwner(g, path, named) : null) ?? edgeNameOf(s, inEdge);
     return { kind: kindOfValue(g, holder), name, edgeType, slotTarget: holder };
   }
-  if (s.nodeName[holder] === k.timersList || newestTimerList(g, holder) >= 0) return { kind: 'timers', name: '', edgeType, slotTarget: -1 };
+  if (s.nodeName[holder] === k.timersList || newestTimerList(g, holder) >= 0 || s.nodeName[holder] === k.blinkTimerCoordinator) return { kind: 'timers', name: '', edgeType, slotTarget: -1 };
+  // Chromium keeps an EventTarget's listeners in Blink, with no event name a snapshot shows.
+  if (s.nodeName[holder] === k.blinkEventTargetData) return { kind: 'listeners', name: '', owner: targetName(g, last >= 1 ? path.nodes[last - 1] : -1), edgeType, slotTarget: -1 };
   const event = eventTargetEvent(g, path);
   if (event) return { kind: 'listeners', name: event.name, owner: named(event.targetAt), edgeType, slotTarget: -1 };
   if (inEdge >= 0 && s.edgeType[inEdge] === s.types.edgeProperty) {
@@ -85,6 +87,12 @@ export function newestTimerList(g: FinalGraph, holder: number): number {
     if ((t === s.types.edgeProperty || t === s.types.edgeElement) && s.nodeName[to] === k.timersList && (newest < 0 || s.nodeId[to] > s.nodeId[newest])) newest = to;
   }
   return newest;
+}
+
+/** A page's EventTarget as its code calls it: `window` for a window (`Window / https://...`), else its tag or class (`<button>`). */
+function targetName(g: FinalGraph, v: number): string {
+  const name = v >= 0 ? nodeNameOf(g.s, v) : '';
+  return name.startsWith('Window') ? 'window' : name.replace(/ \/ .*$/, '') || 'an event target';
 }
 
 /** A property name that is data (`'/r5'`, `'user-42'`, `'10.0.0.1'`), not an identifier (or a symbol) a developer writes. */

@@ -74,7 +74,8 @@ export function summarizeLeak(leak: Leak): string {
   const group = leak.instances > 1 ? ` (${leak.instances} holders on the same path)` : '';
   const at = leak.location ? `; see ${where(leak.location)}` : '';
   let what: string;
-  if (onEmitterTable(leak)) what = `${eventTable(leak) ? 'Event names with listeners' : 'Listeners'} on \`${emitterName(leak)}\``;
+  if (domListeners(leak)) what = `Listeners added to \`${leak.owner ?? 'an event target'}\` with addEventListener()${leak.name === ANONYMOUS_DOM_LISTENERS ? '' : `, calling ${leak.name}(),`}`;
+  else if (onEmitterTable(leak)) what = `${eventTable(leak) ? 'Event names with listeners' : 'Listeners'} on \`${emitterName(leak)}\``;
   else if (leak.kind === 'listeners') what = `"${leak.name}" listeners${leak.owner ? ` on \`${leak.owner}\`` : ''}`;
   else if (leak.kind === 'timers') what = anonymousTimers(leak.name) ? capital(leak.name) : `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}${timersByDelay(leak) ? ', each with a delay of its own,' : ''}`;
   else if (leak.awaitedBy) what = `Promises chained by \`${leak.awaitedBy}\``;
@@ -85,6 +86,8 @@ export function summarizeLeak(leak: Leak): string {
     ? ', each call waiting for the next, so none settles until the last one does'
     : leak.kind === 'timers'
       ? ', never cleared'
+      : domListeners(leak)
+        ? ', never removed'
       : listed
         ? `: ${listed.why}`
         : numbers
@@ -168,8 +171,16 @@ export const TIMERS_BY_DELAY = 'timers with a delay of their own';
 
 /** Timers found by the lists Node keeps one per delay, not by one list that grows. */
 export function timersByDelay(leak: Pick<Leak, 'kind' | 'holder'>): boolean {
-  return leak.kind === 'timers' && leak.holder.nodeName !== 'TimersList';
+  return leak.kind === 'timers' && leak.holder.nodeName !== 'TimersList' && !leak.holder.nodeName.startsWith('blink::');
 }
+
+/** A page's listeners from addEventListener(), which Chromium keeps in Blink: the event's name is not in the snapshot. */
+export function domListeners(leak: Pick<Leak, 'kind' | 'holder'>): boolean {
+  return leak.kind === 'listeners' && leak.holder.nodeName === 'blink::EventTargetData';
+}
+
+/** Name of DOM listeners whose callback has no name. */
+export const ANONYMOUS_DOM_LISTENERS = 'addEventListener';
 
 /** `Map`, `Set`, or an object's own class when it has one (`Buffer`, `FinalizationRegistry`), not just `Object`. */
 function holderLabel(leak: Leak): string {

@@ -1,5 +1,5 @@
 import { formatBytes, stepText, where } from './format.ts';
-import { alsoGrowing, anonymousTimers, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, libraryWithin, linkName, listedHolder, onEmitterTable, packageState, reloadedModules, timersByDelay } from './leak-summary.ts';
+import { alsoGrowing, ANONYMOUS_DOM_LISTENERS, anonymousTimers, domListeners, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, libraryWithin, linkName, listedHolder, onEmitterTable, packageState, reloadedModules, timersByDelay } from './leak-summary.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
@@ -55,6 +55,9 @@ function prose(l: Leak): string {
 
 /** Why memory grows, in words, for the kind of holder the leak is. */
 function cause(l: Leak): string {
+  if (domListeners(l)) {
+    return `listeners are added to \`${l.owner ?? 'an event target'}\` with \`addEventListener()\`${l.name === ANONYMOUS_DOM_LISTENERS ? '' : ` (callback \`${l.name}\`)`} and never removed (Chromium's snapshot does not say for which event)`;
+  }
   if (eventTable(l)) return `listeners are added to \`${emitterName(l)}\` under a new event name each time, and never removed`;
   if (onEmitterTable(l)) return `listeners added to \`${emitterName(l)}\` and never removed keep ever more objects alive`;
   if (l.kind === 'listeners') return `listeners for the \`${l.name}\` event${l.owner ? ` on \`${l.owner}\`` : ''} are added and never removed`;

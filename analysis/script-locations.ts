@@ -20,12 +20,15 @@ export interface ClosureSite {
 export class ScriptLocations {
   private byNode: Int32Array | null = null;
   private apps: string[] | null = null;
+  private readonly sourceUrl: number;
 
   constructor(
     private readonly s: HeapSnapshot,
     private readonly k: KnownStrings,
     private readonly retainers: Retainers,
-  ) {}
+  ) {
+    this.sourceUrl = s.strings.indexOf('source_url');
+  }
 
   site(closure: number): ClosureSite | null {
     const script = this.scriptName(closure);
@@ -46,8 +49,12 @@ export class ScriptLocations {
     // A DebugInfo stands between the function and its Script while a debugger is attached.
     const inner = edgeTarget(s, script, s.types.edgeInternal, k.script);
     if (inner >= 0) script = inner;
-    const name = nodeNameOf(s, script);
-    return name === '' ? null : name;
+    // Chromium names a Script node after its URL, behind V8's type (`system / Script / https://...`);
+    // an inline script has none, but may name itself with `//# sourceURL=`.
+    const name = nodeNameOf(s, script).replace(/^system \/ Script \/ ?/, '');
+    if (name !== '') return name;
+    const url = this.sourceUrl >= 0 ? edgeTarget(s, script, s.types.edgeInternal, this.sourceUrl) : -1;
+    return url >= 0 && nodeNameOf(s, url) !== '' ? nodeNameOf(s, url) : null;
   }
 
   /** Closures whose context is `context`, in ordinal order (deterministic). */
