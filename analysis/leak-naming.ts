@@ -5,7 +5,9 @@ import { asyncFrame, type AsyncFrame } from './async-frame.ts';
 import { quoteKey } from './format.ts';
 import { isModuleScope } from './scopes.ts';
 import { builtinCollection } from './builtin-collections.ts';
-import { isIdentifier } from './source-files.ts';
+import { ownerOf, userEdgeName, userRetainer, type Owner } from './code-ownership.ts';
+import { exportNameOfCell, keyBefore } from './module-exports.ts';
+import { packageModuleScope } from './package-state.ts';
 
 export interface HolderNaming {
   kind: LeakKind;
@@ -295,71 +297,6 @@ function eventTargetEvent(g: FinalGraph, path: { nodes: number[]; edges: number[
 }
 
 /**
- * A hash table's key for the value in `slot`: V8's tables (a Map's, a module's exports) keep
- * each key string in the slot just before its value. null when there is none.
- */
-function keyBefore(g: FinalGraph, table: number, slot: number): string | null {
-  const { s } = g;
-  if (slot <= 0) return null;
-  for (let e = s.firstEdge[table]; e < s.firstEdge[table + 1]; e++) {
-    const to = s.edgeTo[e];
-    if (s.edgeType[e] === s.types.edgeInternal && s.strings.asIndex(s.edgeName[e]) === slot - 1 && isStringType(s, s.nodeType[to])) return nodeNameOf(s, to);
-  }
-  return null;
-}
-
-/** ESM exports live in Cells listed in the module's exports hash table, keyed by the exported variable's name. */
-export function exportNameOfCell(g: FinalGraph, cell: number, table: number): string | null {
-  const found = exportEntry(g, cell, table);
-  if (!found) return null;
-  return found.name === 'default' ? (defaultExportName(g, cell) ?? found.name) : found.name;
-}
-
-/**
- * The exports table that holds a binding's Cell under its name, and the name. A module that
- * imports the binding holds the same Cell in a list with no names.
- */
-export function exportEntry(g: FinalGraph, cell: number, table = -1): { table: number; name: string } | null {
-  const { s } = g;
-  const { retStart, retFrom } = g.dom.retainers;
-  const tables = table >= 0 ? [table] : [];
-  for (let r = retStart[cell]; r < retStart[cell + 1]; r++) if (retFrom[r] !== table) tables.push(retFrom[r]);
-  for (const t of tables) {
-    let slot = -1;
-    for (let e = s.firstEdge[t]; e < s.firstEdge[t + 1]; e++) {
-      if (s.edgeTo[e] === cell) slot = s.strings.asIndex(s.edgeName[e]);
-    }
-    const name = keyBefore(g, t, slot);
-    if (name !== null) return { table: t, name };
-  }
-  return null;
-}
-
-/** The SourceTextModule whose exports table holds `cell` under a name, or null. */
-export function exportingModule(g: FinalGraph, cell: number): number | null {
-  const { retStart, retFrom } = g.dom.retainers;
-  const table = exportEntry(g, cell)?.table;
-  if (table === undefined) return null;
-  for (let q = retStart[table]; q < retStart[table + 1]; q++) {
-    if (nodeNameOf(g.s, retFrom[q]) === 'system / SourceTextModule') return retFrom[q];
-  }
-  return null;
-}
-
-/**
- * `export default class Registry` is exported as `default`, but imported, read and grepped for
- * as `Registry`: a named class or function is called by its own name.
- */
-function defaultExportName(g: FinalGraph, cell: number): string | null {
-  const { s, k } = g;
-  const value = edgeTarget(s, cell, s.types.edgeInternal, k.value);
-  const name = value >= 0 && s.nodeType[value] === s.types.closure ? nodeNameOf(s, value) : '';
-  return isIdentifier(name) ? name : null;
-}
-
-type Owner = 'user' | 'library' | 'plain';
-
-/**
  * The nearest name at or above path position `upTo` that the developer's own code gives:
  * a variable of a scope whose functions are in their code, or a property of an object of one
  * of their classes (or of a plain object or array they own). Names inside library and Node.js
@@ -419,17 +356,6 @@ function userPathNameAt(g: FinalGraph, path: { nodes: number[]; edges: number[] 
   return { name: '', at: -1 };
 }
 
-function userEdgeName(g: FinalGraph, e: number): string {
-  const { s, k } = g;
-  const t = s.edgeType[e];
-  if (t === s.types.edgeContext || t === s.types.edgeShortcut) return edgeNameOf(s, e);
-  if (t === s.types.edgeProperty && s.edgeName[e] !== k.proto) {
-    const name = edgeNameOf(s, e);
-    if (!/^\d+$/.test(name) && !name.startsWith('<symbol')) return name;
-  }
-  return '';
-}
-
 /**
  * A function of Node's (`clearInterval`, a `require`), or one that a package defines at its
  * module's top level, one for every caller: what it keeps is Node's or the package's. A function
@@ -442,151 +368,4 @@ function libraryApiFunction(g: FinalGraph, v: number): boolean {
   if (g.scripts.scriptName(v)?.startsWith('node:')) return true;
   const scope = edgeTarget(s, v, s.types.edgeInternal, k.context);
   return scope < 0 || s.nodeName[scope] !== k.systemContext || isModuleScope(g, scope);
-}
-
-/** The top-level scope of an installed package's module (not Node's own: its state is Node's plumbing). */
-export function packageModuleScope(g: FinalGraph, v: number): boolean {
-  return packageOfScope(g, v) !== null;
-}
-
-/** The name of the installed package whose module's top-level scope `v` is (`leaky-lib`, `@scope/pkg`), or null. */
-function packageOfScope(g: FinalGraph, v: number): string | null {
-  if (!isModuleScope(g, v) || ownerOf(g, v) !== 'library') return null;
-  for (const fn of g.scripts.closuresOf(v)) {
-    const dirs = (g.scripts.scriptName(fn) ?? '').split(/[/\\]node_modules[/\\]/);
-    if (dirs.length < 2) continue;
-    const parts = dirs[dirs.length - 1].split(/[/\\]/);
-    return parts[0].startsWith('@') && parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts[0];
-  }
-  return null;
-}
-
-/**
- * The installed package whose module variable keeps the holder, when no name of the developer's
- * does: `registry` in leaky-lib's `const registry = []` (the holder itself), or ejs's `utils`,
- * whose `cache._data` grows. That state is the package's, shared by all its callers. The
- * package's name and the variable's; null when the developer's code names the holder.
- */
-export function packageOfHolder(g: FinalGraph, path: { nodes: number[]; edges: number[] }): { name: string; variable: string } | null {
-  const { s, k } = g;
-  for (let i = path.edges.length - 1; i >= 1; i--) {
-    // The developer's code keeps it on the way (a prom-client metric in `httpRequests`, held by the package's registry too).
-    if (ownerOf(g, path.nodes[i]) === 'user' || userRetainer(g, path.nodes[i])) return null;
-    const e = path.edges[i];
-    const from = path.nodes[i - 1];
-    // An ES module's exported binding lives in a Cell, not in its scope: the exporting module's scope says whose.
-    if (s.nodeName[from] === k.systemCell && s.edgeName[e] === k.value) {
-      const exported = exportEntry(g, from)?.name;
-      const module = exported ? exportingModule(g, from) : null;
-      const name = module === null ? null : packageOfScope(g, g.scripts.moduleContextOf(module));
-      return name && exported ? { name, variable: exported } : null;
-    }
-    if (s.edgeType[e] === s.types.edgeContext) {
-      const name = packageOfScope(g, from);
-      return name ? { name, variable: edgeNameOf(s, e) } : null;
-    }
-  }
-  return null;
-}
-
-/**
- * A variable or property naming `v` in a scope or object of the developer's own code: its
- * holder and edge; `accept` narrows which (a module's variable, not the path's own step).
- */
-export function userRetainer(g: FinalGraph, v: number, accept: (from: number, edge: number) => boolean = () => true): { from: number; edge: number } | null {
-  const { s } = g;
-  const { retStart, retFrom } = g.dom.retainers;
-  for (let r = retStart[v]; r < retStart[v + 1]; r++) {
-    const from = retFrom[r];
-    if (ownerOf(g, from) !== 'user') continue;
-    for (let e = s.firstEdge[from]; e < s.firstEdge[from + 1]; e++) {
-      if (s.edgeTo[e] === v && userEdgeName(g, e) && accept(from, e)) return { from, edge: e };
-    }
-  }
-  return null;
-}
-
-/** Whether a node is Node's or an installed package's (its class or its scope's functions are). */
-export function libraryOwned(g: FinalGraph, v: number): boolean {
-  return ownerOf(g, v) === 'library';
-}
-
-const ownerCache = new WeakMap<FinalGraph, Map<number, Owner>>();
-
-/** Whose code made a node: a scope by its functions' script, an object by its class's script. */
-function ownerOf(g: FinalGraph, v: number): Owner {
-  let cache = ownerCache.get(g);
-  if (!cache) ownerCache.set(g, (cache = new Map()));
-  const hit = cache.get(v);
-  if (hit) return hit;
-  const { s, k } = g;
-  let owner: Owner = 'plain';
-  const script = (fn: number) => (fn >= 0 ? g.scripts.scriptName(fn) : null);
-  if (s.nodeName[v] === k.systemContext) {
-    const scripts = g.scripts.closuresOf(v).map(script).filter((x): x is string => x !== null);
-    if (scripts.length > 0) owner = scripts.some((x) => !isLibraryScript(x)) ? 'user' : 'library';
-  } else if (s.nodeType[v] === s.types.closure) {
-    const name = script(v);
-    if (name) owner = isLibraryScript(name) ? 'library' : 'user';
-  } else if (s.nodeType[v] === s.types.object || s.nodeType[v] === s.types.synthetic) {
-    const name = script(constructorOf(g, v));
-    if (name) owner = isLibraryScript(name) ? 'library' : 'user';
-  }
-  cache.set(v, owner);
-  return owner;
-}
-
-/** The class (constructor function) of an object, through its prototype, or -1. */
-export function constructorOf(g: FinalGraph, v: number): number {
-  const { s, k } = g;
-  const proto = edgeTarget(s, v, s.types.edgeProperty, k.proto);
-  const ctor = proto >= 0 ? edgeTarget(s, proto, s.types.edgeProperty, k.constructorName) : -1;
-  if (ctor >= 0 && s.nodeType[ctor] === s.types.closure) return ctor;
-  // A prototype's `constructor` can be an accessor (Node's Module) or missing: the object's
-  // hidden class remembers the function that made it, at the root of its transitions.
-  let shape = edgeTarget(s, v, s.types.edgeInternal, k.map);
-  for (let hops = 0; hops < 64 && shape >= 0; hops++) {
-    const made = edgeTarget(s, shape, s.types.edgeInternal, k.constructorName);
-    if (made >= 0) return s.nodeType[made] === s.types.closure ? made : ctor;
-    shape = edgeTarget(s, shape, s.types.edgeInternal, k.backPointer);
-  }
-  return ctor;
-}
-
-/** Whether an object is an instance of a class in the developer's own code. */
-export function ofUserClass(g: FinalGraph, v: number): boolean {
-  return g.s.nodeType[v] === g.s.types.object && ownerOf(g, v) === 'user';
-}
-
-/**
- * The object of a library's class (an installed package's or Node's) that owns `v`: `v` itself,
- * or the nearest one above it in the dominator tree through built-in objects only (its Maps,
- * arrays, plain objects). An LRU cache kept without a bound grows in several of its own
- * collections at once; they are one thing to the developer who keeps the cache. Further up,
- * a library object that is itself one of the `growing` holders owns it instead: Node's ESM
- * loader grows in its load cache, its resolve cache and itself. -1 when `v` belongs to the
- * developer's own code (or to a scope) first.
- */
-export function libraryObjectOf(g: FinalGraph, v: number, growing: ReadonlySet<number> = new Set()): number {
-  const { s, k } = g;
-  let nearest = -1;
-  let outer = -1;
-  for (let hops = 0; hops < 16 && v >= 0; hops++) {
-    const owner = ownerOf(g, v);
-    if (owner === 'user' || s.nodeName[v] === k.systemContext || s.nodeType[v] === s.types.closure || s.nodeType[v] === s.types.synthetic) break;
-    if (owner === 'library') {
-      if (s.nodeType[v] !== s.types.object) break;
-      if (nearest < 0) nearest = v;
-      if (growing.has(v)) outer = v;
-    }
-    const up = g.dom.idom[v];
-    if (up === v) break;
-    v = up;
-  }
-  return outer >= 0 ? outer : nearest;
-}
-
-/** Node.js's own modules and installed packages, as opposed to the application's code. */
-export function isLibraryScript(script: string): boolean {
-  return script.startsWith('node:') || /[/\\]node_modules[/\\]/.test(script) || !/[/\\]/.test(script);
 }

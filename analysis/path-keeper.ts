@@ -1,5 +1,6 @@
 import type { FinalGraph } from './final-graph.ts';
-import { libraryOwned, userNameBeside, userRetainer } from './leak-naming.ts';
+import { libraryOwned, userRetainer } from './code-ownership.ts';
+import { userNameBeside } from './leak-naming.ts';
 import { isModuleScope } from './scopes.ts';
 
 /** A variable of the developer's that keeps the node at path position `at`, though the path does not pass through it. */

@@ -1,0 +1,123 @@
+import { edgeNameOf, edgeTarget } from './heap-snapshot.ts';
+import type { FinalGraph } from './final-graph.ts';
+
+/*
+ * Whose code made a node, the developer's or a library's (an installed package's, or Node's),
+ * and where the developer's own code names it.
+ */
+
+export type Owner = 'user' | 'library' | 'plain';
+
+/** The name a developer writes for an edge: a variable, or a property that is not an index, a symbol or `__proto__`; else ''. */
+export function userEdgeName(g: FinalGraph, e: number): string {
+  const { s, k } = g;
+  const t = s.edgeType[e];
+  if (t === s.types.edgeContext || t === s.types.edgeShortcut) return edgeNameOf(s, e);
+  if (t === s.types.edgeProperty && s.edgeName[e] !== k.proto) {
+    const name = edgeNameOf(s, e);
+    if (!/^\d+$/.test(name) && !name.startsWith('<symbol')) return name;
+  }
+  return '';
+}
+
+/**
+ * A variable or property naming `v` in a scope or object of the developer's own code: its
+ * holder and edge; `accept` narrows which (a module's variable, not the path's own step).
+ */
+export function userRetainer(g: FinalGraph, v: number, accept: (from: number, edge: number) => boolean = () => true): { from: number; edge: number } | null {
+  const { s } = g;
+  const { retStart, retFrom } = g.dom.retainers;
+  for (let r = retStart[v]; r < retStart[v + 1]; r++) {
+    const from = retFrom[r];
+    if (ownerOf(g, from) !== 'user') continue;
+    for (let e = s.firstEdge[from]; e < s.firstEdge[from + 1]; e++) {
+      if (s.edgeTo[e] === v && userEdgeName(g, e) && accept(from, e)) return { from, edge: e };
+    }
+  }
+  return null;
+}
+
+/** Whether a node is Node's or an installed package's (its class or its scope's functions are). */
+export function libraryOwned(g: FinalGraph, v: number): boolean {
+  return ownerOf(g, v) === 'library';
+}
+
+const ownerCache = new WeakMap<FinalGraph, Map<number, Owner>>();
+
+/** Whose code made a node: a scope by its functions' script, an object by its class's script. */
+export function ownerOf(g: FinalGraph, v: number): Owner {
+  let cache = ownerCache.get(g);
+  if (!cache) ownerCache.set(g, (cache = new Map()));
+  const hit = cache.get(v);
+  if (hit) return hit;
+  const { s, k } = g;
+  let owner: Owner = 'plain';
+  const script = (fn: number) => (fn >= 0 ? g.scripts.scriptName(fn) : null);
+  if (s.nodeName[v] === k.systemContext) {
+    const scripts = g.scripts.closuresOf(v).map(script).filter((x): x is string => x !== null);
+    if (scripts.length > 0) owner = scripts.some((x) => !isLibraryScript(x)) ? 'user' : 'library';
+  } else if (s.nodeType[v] === s.types.closure) {
+    const name = script(v);
+    if (name) owner = isLibraryScript(name) ? 'library' : 'user';
+  } else if (s.nodeType[v] === s.types.object || s.nodeType[v] === s.types.synthetic) {
+    const name = script(constructorOf(g, v));
+    if (name) owner = isLibraryScript(name) ? 'library' : 'user';
+  }
+  cache.set(v, owner);
+  return owner;
+}
+
+/** The class (constructor function) of an object, through its prototype, or -1. */
+export function constructorOf(g: FinalGraph, v: number): number {
+  const { s, k } = g;
+  const proto = edgeTarget(s, v, s.types.edgeProperty, k.proto);
+  const ctor = proto >= 0 ? edgeTarget(s, proto, s.types.edgeProperty, k.constructorName) : -1;
+  if (ctor >= 0 && s.nodeType[ctor] === s.types.closure) return ctor;
+  // A prototype's `constructor` can be an accessor (Node's Module) or missing: the object's
+  // hidden class remembers the function that made it, at the root of its transitions.
+  let shape = edgeTarget(s, v, s.types.edgeInternal, k.map);
+  for (let hops = 0; hops < 64 && shape >= 0; hops++) {
+    const made = edgeTarget(s, shape, s.types.edgeInternal, k.constructorName);
+    if (made >= 0) return s.nodeType[made] === s.types.closure ? made : ctor;
+    shape = edgeTarget(s, shape, s.types.edgeInternal, k.backPointer);
+  }
+  return ctor;
+}
+
+/** Whether an object is an instance of a class in the developer's own code. */
+export function ofUserClass(g: FinalGraph, v: number): boolean {
+  return g.s.nodeType[v] === g.s.types.object && ownerOf(g, v) === 'user';
+}
+
+/**
+ * The object of a library's class (an installed package's or Node's) that owns `v`: `v` itself,
+ * or the nearest one above it in the dominator tree through built-in objects only (its Maps,
+ * arrays, plain objects). An LRU cache kept without a bound grows in several of its own
+ * collections at once; they are one thing to the developer who keeps the cache. Further up,
+ * a library object that is itself one of the `growing` holders owns it instead: Node's ESM
+ * loader grows in its load cache, its resolve cache and itself. -1 when `v` belongs to the
+ * developer's own code (or to a scope) first.
+ */
+export function libraryObjectOf(g: FinalGraph, v: number, growing: ReadonlySet<number> = new Set()): number {
+  const { s, k } = g;
+  let nearest = -1;
+  let outer = -1;
+  for (let hops = 0; hops < 16 && v >= 0; hops++) {
+    const owner = ownerOf(g, v);
+    if (owner === 'user' || s.nodeName[v] === k.systemContext || s.nodeType[v] === s.types.closure || s.nodeType[v] === s.types.synthetic) break;
+    if (owner === 'library') {
+      if (s.nodeType[v] !== s.types.object) break;
+      if (nearest < 0) nearest = v;
+      if (growing.has(v)) outer = v;
+    }
+    const up = g.dom.idom[v];
+    if (up === v) break;
+    v = up;
+  }
+  return outer >= 0 ? outer : nearest;
+}
+
+/** Node.js's own modules and installed packages, as opposed to the application's code. */
+export function isLibraryScript(script: string): boolean {
+  return script.startsWith('node:') || /[/\\]node_modules[/\\]/.test(script) || !/[/\\]/.test(script);
+}
