@@ -16,7 +16,7 @@ import { scopeName } from './scopes.ts';
 import { pathNodes } from './retainer-paths.ts';
 import type { Leak, LeakKind, PathStep, SourceLocation } from './report-types.ts';
 import { scoreLeak } from './leak-score.ts';
-import { ANONYMOUS_DOM_LISTENERS, eventTable, summarizeLeak, TIMERS_BY_DELAY } from './leak-summary.ts';
+import { ANONYMOUS_DOM_LISTENERS, eventTable, summarizeLeak, TIMERS_BY_DELAY, timersByDelay } from './leak-summary.ts';
 import { awaitedChain } from './promise-chain.ts';
 import { isIdentifier } from './source-files.ts';
 
@@ -78,7 +78,7 @@ function foldSameObject(g: FinalGraph, ranked: Ranked[]): Leak[] {
     const dominated = collection && node >= 0 ? libraryObjectOf(g, node, growing) : -1;
     const object = dominated >= 0 || !collection || node < 0 ? dominated : parent;
     // Node's table of timer lists by delay and its queue of them grow together: one suspect.
-    const byDelay = leak.kind === 'timers' && leak.holder.nodeName !== 'TimersList';
+    const byDelay = timersByDelay(leak);
     const key = byDelay ? 'timer lists' : leak.kind === 'listeners' ? (emitter >= 0 ? `emitter ${emitter}` : '') : object >= 0 ? `object ${object}` : '';
     const first = key ? byObject.get(key) : undefined;
     if (first && byDelay) continue;
