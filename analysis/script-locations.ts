@@ -2,6 +2,7 @@ import type { HeapSnapshot } from './heap-snapshot.ts';
 import { edgeTarget, nodeNameOf } from './heap-snapshot.ts';
 import type { KnownStrings } from './known-strings.ts';
 import type { Retainers } from './retainers.ts';
+import { isLibraryScript } from './code-ownership.ts';
 
 /**
  * Where closures come from. V8 records (script id, line, column), 0-based, per closure in
@@ -92,7 +93,7 @@ export class ScriptLocations {
     for (let v = 0; v < s.nodeCount; v++) {
       if (s.nodeType[v] !== s.types.closure) continue;
       const name = this.scriptName(v);
-      if (name && !name.startsWith('node:') && /[/\\]/.test(name) && !/[/\\]node_modules[/\\]/.test(name)) seen.add(name);
+      if (name && !isLibraryScript(name)) seen.add(name);
     }
     return (this.apps = [...seen]);
   }
