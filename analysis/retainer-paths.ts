@@ -1,5 +1,5 @@
 import type { HeapSnapshot } from './heap-snapshot.ts';
-import { nodeNameOf } from './heap-snapshot.ts';
+import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import { arena } from './typed-arena.ts';
 
 /**
@@ -13,6 +13,8 @@ const NONE = 0xffffffff;
 const BUCKETS = 64;
 /** Costs are in quarter hops, so a tie-break can cost less than a hop. */
 const HOP = 4;
+/** Hops added to a step through code (a function's code, a hidden class, a constant its optimized code embeds). */
+const CODE_DETOUR = 6;
 
 // The stack holds what running code holds (a `main()` or a top-level async function still
 // running, and the module scope its frame keeps); handle scopes and strong roots hold what V8's
@@ -51,6 +53,7 @@ export function shortestRetainers(s: HeapSnapshot, root = 0, targets?: readonly 
   parentEdge.fill(NONE);
   const tier = rootTiers(s, root);
   const events = s.strings.indexOf('_events');
+  const stack = stackRoots(s, root);
   // FIFO within a bucket so that, among equally cheap paths, the first edge found wins.
   const buckets: number[][] = Array.from({ length: BUCKETS }, () => []);
   const cursor = new Uint32Array(BUCKETS);
@@ -91,7 +94,7 @@ export function shortestRetainers(s: HeapSnapshot, root = 0, targets?: readonly 
       }
       for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
         const w = s.edgeTo[e];
-        const cost = edgeCost(s, v, e, w, root, events);
+        const cost = edgeCost(s, v, e, w, root, events) + (v === stack && deoptimizationLiteral(s, e) ? CODE_DETOUR * HOP : 0);
         if (cost === 0) continue;
         if (tier[w] > phase) {
           // Remember how the deferred root hangs off its parent; open it in a later phase.
@@ -122,11 +125,29 @@ function edgeCost(s: HeapSnapshot, from: number, e: number, to: number, root: nu
   if (t === ty.edgeShortcut && from !== root) return 0;
   let cost = t === ty.edgeInternal ? 2 : t === ty.edgeHidden ? 3 : 1;
   const nt = s.nodeType[to];
-  if (nt === ty.code || nt === ty.objectShape) cost += 6;
+  if (nt === ty.code || nt === ty.objectShape) cost += CODE_DETOUR;
   else if (nt === ty.hidden) cost += 3;
   // Between paths of equal length, one through an emitter's listener table (process._events,
   // a server's 'request' handler) explains less than one through a module scope or a router.
   return cost * HOP + (t === ty.edgeProperty && s.edgeName[e] === events ? 2 : 0);
+}
+
+/** The `(Stack roots)` node, or -1. */
+function stackRoots(s: HeapSnapshot, root: number): number {
+  for (let e = s.firstEdge[root]; e < s.firstEdge[root + 1]; e++) {
+    const gcRoots = s.edgeTo[e];
+    for (let f = s.firstEdge[gcRoots]; f < s.firstEdge[gcRoots + 1]; f++) if (nodeNameOf(s, s.edgeTo[f]) === '(Stack roots)') return s.edgeTo[f];
+  }
+  return -1;
+}
+
+/**
+ * A stack frame's edge to a constant its optimized code embeds (`19 / deoptimization literal`):
+ * whether the JIT optimized a function decides it, from run to run, and it says no more than a
+ * step through code does; the frame's scope and variables say what the function holds.
+ */
+function deoptimizationLiteral(s: HeapSnapshot, e: number): boolean {
+  return s.edgeType[e] === s.types.edgeInternal && edgeNameOf(s, e).endsWith(' / deoptimization literal');
 }
 
 function rootTiers(s: HeapSnapshot, root: number): Uint8Array {
