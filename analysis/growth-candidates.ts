@@ -97,9 +97,12 @@ export function findCandidates(
     retained.push(retainedNow);
     count.push(dom.retainedCount[v]);
     const c = { entries, retained, count };
-    // A dictionary's keys are V8's interned strings, charged to the string table, not to it:
-    // its bytes are its store's, which grows by doubling and may stand still for an interval.
-    const bytesRise = rising(retained) || (isDictionary(s, k, v) && rising(retained, true) && retained[steps] > retained[0]);
+    // A hash table (a Map's or Set's, a dictionary's) grows by doubling and may stand still for
+    // an interval; so do its bytes when its values are kept by something else too (the timers of
+    // scheduled tasks) or are interned strings. Flat bytes are weaker evidence, so the entries
+    // must then come at a steady pace: a table keyed by a finite population (users) fills ever
+    // slower as fewer keys are new, a leak under steady load does not.
+    const bytesRise = rising(retained) || (isHashTable(s, k, v) && rising(retained, true) && retained[steps] > retained[0] && steady(entries));
     const byEntries = rising(entries) && entries[steps] - entries[0] >= MIN_ENTRY_GROWTH && bytesRise;
     const byRetained = retainedRise(c, minRetained);
     if (!byEntries && !byRetained) continue;
@@ -155,6 +158,17 @@ function keptShare(base: EarlierView, row: number): number {
   const held = base.heldCount[row];
   if (held < MIN_KEPT_SAMPLE || base.heldBytes[row] === 0) return 1;
   return Math.max(base.keptCount[row] / held, base.keptBytes[row] / base.heldBytes[row]);
+}
+
+/** No interval gains less than half of what the one before it gained. */
+function steady(xs: number[]): boolean {
+  for (let i = 2; i < xs.length; i++) if (xs[i] - xs[i - 1] < (xs[i - 1] - xs[i - 2]) / 2) return false;
+  return true;
+}
+
+function isHashTable(s: HeapSnapshot, k: KnownStrings, v: number): boolean {
+  const name = s.nodeName[v];
+  return name === k.mapClass || name === k.setClass || isDictionary(s, k, v);
 }
 
 function rising(xs: number[], orFlat = false): boolean {

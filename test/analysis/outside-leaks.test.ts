@@ -30,8 +30,8 @@ import { REPO } from './fixtures.ts';
  *   memoize; a hand-rolled linked queue; numbers kept inline (an array of latencies, a Set of
  *   ids, a dictionary and a Map of counters); a class's field under a symbol key; an installed
  *   package's module variable that every call adds to (CommonJS, and an ES module's export), or
- *   that keeps a growing dictionary; an HTTP client's interceptors kept under a symbol; a
- *   template engine's registry that two of its objects share; timers each with a delay of its
+ *   that keeps a growing dictionary, or a cron package's registry of tasks whose bytes stand
+ *   still; an HTTP client's interceptors kept under a symbol; a template engine's registry that two of its objects share; timers each with a delay of its
  *   own; callbacks that each keep their call's scope, and a buffer in it; a dictionary set on
  *   the global object.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
@@ -95,6 +95,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['package-state', 'recentVisits', 'array'],
     ['package-export', 'auditLines', 'array'],
     ['package-nested', 'hitsByPath', 'object'],
+    ['scheduled-tasks', 'tasks', 'map'],
     ['shared-scope', 'retryCallbacks', 'array'],
     ['interceptor-per-request', 'api.interceptors.request', 'map'],
     ['global-property', 'sessionsById', 'object'],
@@ -206,6 +207,12 @@ describe('diagnose on leaks written outside the lab', () => {
       expect(top.scopeKeeps?.bytes).toBeGreaterThanOrEqual(2048);
       expect(top.summary).toContain('holding anonymous function values, each keeping alive the scope it was made in, with its `body` (Buffer, ');
       expect(renderMarkdown(r)).toContain('V8 keeps one scope per call for all the closures made in it');
+    }
+    if (kind === 'scheduled-tasks') {
+      // 300, 600, 900 tasks: the table doubles in one interval only, and the timers keep the tasks.
+      expect(top.package).toBe('@acme/scheduler');
+      expect(top.counts).toEqual([300, 600, 900]);
+      expect(top.retainedBytes).toBeLessThan(64 * 1024);
     }
     if (kind === 'package-nested') {
       // The package's variable keeps it, a few properties up: said so, with the variable.
