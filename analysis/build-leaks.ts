@@ -197,11 +197,22 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     location,
     ...(scope ? { scopeKeeps: scope } : {}),
     ...(pkg ? { package: pkg.name, ...(pkg.variable === naming.name ? {} : { packageVariable: pkg.variable }) } : {}),
-    ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: naming.owner ?? (userPathName(g, path, path.nodes.length - 3) || pathName(g, path, path.nodes.length - 3)) } : {}),
+    ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: naming.owner ?? emitterName(g, path) } : {}),
     instances: 1,
     score: 0,
     summary: '',
   };
+}
+
+/**
+ * What a developer calls the emitter whose listeners grow: their variable or property for it,
+ * else its class when the path reaches it only under one of Node's symbols (a socket is its TCP
+ * handle's `owner_symbol`), which nobody writes.
+ */
+function emitterName(g: FinalGraph, path: { nodes: number[]; edges: number[] }): string {
+  const at = path.nodes.length - 3;
+  const name = userPathName(g, path, at) || pathName(g, path, at);
+  return name.startsWith('<symbol ') ? nodeNameOf(g.s, path.nodes[at]) : name;
 }
 
 /**

@@ -518,6 +518,13 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     expect(top.summary.startsWith('"settings-changed" listeners on `app` grew from 400 to 1200 entries')).toBe(true);
   }, 60_000);
 
+  it("socket-listeners: listeners on a kept-alive request's socket are on `Socket`, not on Node's symbol that reaches it", async () => {
+    const r = await diagnoseKind('socket-listeners', EXPRESS);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'close', kind: 'listeners', owner: 'Socket', location: { line: lineOf("req.socket.on('close'", EXPRESS) } });
+    expect(top.summary).toMatch(/^"close" listeners on `Socket`( \(\d+ holders on the same path\))? grew from \d+ to \d+ entries/);
+  }, 60_000);
+
   it('pollers: an interval armed per user is found by its callback, located in the class that arms it', async () => {
     const r = await diagnoseKind('pollers', EXPRESS);
     const top = r.leaks[0];
