@@ -103,7 +103,12 @@ export function summarizeLeak(leak: Leak): string {
 export function packageState(leak: Pick<Leak, 'package' | 'packageVariable'>, code = (x: string) => x): string {
   if (!leak.package) return '';
   const keeper = leak.packageVariable ? `, kept by \`${leak.packageVariable}\`` : '';
-  return `${keeper}, a module variable of the package ${code(leak.package)},`;
+  return `${keeper}, a module variable of ${nodeModule(leak.package) ? "Node's own" : 'the package'} ${code(leak.package)},`;
+}
+
+/** A `package` that is one of Node's own modules (`node:internal/abort_controller`), not an installed one. */
+export function nodeModule(pkg: string): boolean {
+  return pkg.startsWith('node:');
 }
 
 /** The developer's names in a chain link: `someMethod -> originalThing`, V8's internal steps left out. */

@@ -24,6 +24,20 @@ function packageOfScope(g: FinalGraph, v: number): string | null {
 }
 
 /**
+ * The name of Node's own module (`node:internal/abort_controller`) whose top-level scope `v` is,
+ * or null. Its state outlives every request as a package's does: a holder found there is
+ * Node's, grown by how the application calls Node's API (or by a bug of Node's release).
+ */
+function nodeModuleOfScope(g: FinalGraph, v: number): string | null {
+  if (!isModuleScope(g, v)) return null;
+  for (const fn of g.scripts.closuresOf(v)) {
+    const name = g.scripts.scriptName(fn) ?? '';
+    if (name.startsWith('node:')) return name;
+  }
+  return null;
+}
+
+/**
  * The installed package whose module variable keeps the holder, when no name of the developer's
  * does: `registry` in leaky-lib's `const registry = []` (the holder itself), or ejs's `utils`,
  * whose `cache._data` grows. That state is the package's, shared by all its callers. The
@@ -44,7 +58,7 @@ export function packageOfHolder(g: FinalGraph, path: { nodes: number[]; edges: n
       return name && exported ? { name, variable: exported } : null;
     }
     if (s.edgeType[e] === s.types.edgeContext) {
-      const name = packageOfScope(g, from);
+      const name = packageOfScope(g, from) ?? nodeModuleOfScope(g, from);
       return name ? { name, variable: edgeNameOf(s, e) } : null;
     }
   }

@@ -1,5 +1,5 @@
 import { formatBytes, stepText, where } from './format.ts';
-import { alsoGrowing, ANONYMOUS_DOM_LISTENERS, anonymousTimers, domListeners, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, libraryWithin, linkName, listedHolder, onEmitterTable, packageState, reloadedModules, timersByDelay } from './leak-summary.ts';
+import { alsoGrowing, ANONYMOUS_DOM_LISTENERS, anonymousTimers, domListeners, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, libraryWithin, linkName, listedHolder, nodeModule, onEmitterTable, packageState, reloadedModules, timersByDelay } from './leak-summary.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
@@ -38,9 +38,11 @@ function prose(l: Leak): string {
     ? ` Each of these functions keeps alive the scope of the call that made it, and with it \`${l.scopeKeeps.variable}\` (${l.scopeKeeps.className}, about ${formatBytes(l.scopeKeeps.bytes)} each): V8 keeps one scope per call for all the closures made in it, so a variable that any of them uses lives as long as the longest-lived one, even one that never reads it. Let go of it when done (\`${l.scopeKeeps.variable} = null\`), or make the long-lived function where that variable is not in scope.`
     : '';
   // A package's module state lives as long as the process: what to change is how it is called.
-  const owned = l.package
-    ? ` It is the package's own state, shared by all its callers: look for the call into \`${l.package}\` that adds to it on every request, and for the call or option that removes or bounds what it adds (or a release of the package that fixes it).`
-    : '';
+  const owned = !l.package
+    ? ''
+    : nodeModule(l.package)
+      ? ` It is Node's own state (\`${l.package}\`), shared by the whole process: look for the call into Node's API that adds to it on every request, and for the call or option that removes or bounds what it adds (or a Node release that fixes it).`
+      : ` It is the package's own state, shared by all its callers: look for the call into \`${l.package}\` that adds to it on every request, and for the call or option that removes or bounds what it adds (or a release of the package that fixes it).`;
   const also = l.alsoGrowing?.length ? ` Growing with it in the same object: ${alsoGrowing(l)}.` : '';
   const piling = l.objectName === 'number' ? 'What piles up is numbers, which V8 keeps inside the holder\'s store rather than as objects.' : `The objects piling up are mostly \`${l.objectName}\`.`;
   const rate =
@@ -77,6 +79,8 @@ function cause(l: Leak): string {
   if (keptVmContexts(l)) {
     return `contexts made with \`vm.createContext()\` are kept in \`${l.name}\` and never let go: each sandbox keeps its whole context alive (a global object and a copy of every built-in)`;
   }
+  // A package's variable that is itself the growing collection reads as the summary says it.
+  if (l.package && !insideLibrary(l) && !libraryWithin(l)) return `the ${l.kind} held by \`${l.name}\`${packageState(l, (x) => `\`${x}\``)} only ever grows`;
   if (l.library) {
     const which = insideLibrary(l)
       ? `the ${l.kind} inside \`${l.name}\` (${libraryClass(l)})`
@@ -85,6 +89,5 @@ function cause(l: Leak): string {
         : `\`${l.name}\` (${libraryClass(l)})`;
     return `${which} only ever grows; a library's object that grows without end is usually kept without a bound on its size or age, or given a new key on every request`;
   }
-  if (l.package) return `the ${l.kind} held by \`${l.name}\`${packageState(l, (x) => `\`${x}\``)} only ever grows`;
   return `the ${l.kind} held by \`${l.name}\` only ever grows`;
 }

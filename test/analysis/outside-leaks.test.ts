@@ -31,11 +31,12 @@ import { REPO } from './fixtures.ts';
  *   ids, a dictionary and a Map of counters); a class's field under a symbol key; an installed
  *   package's module variable that every call adds to (CommonJS, and an ES module's export), or
  *   that keeps a growing dictionary, or a cron package's registry of tasks whose bytes stand
- *   still; an HTTP client's interceptors kept under a symbol; a template engine's registry that two of its objects share; timers each with a delay of its
- *   own; callbacks that each keep their call's scope, and a buffer in it; a dictionary set on
- *   the global object.
- * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a growing chain of promises that
- * nothing holds, the replaced array sliced to a cap.
+ *   still; a Set in Node's own module (signals from AbortSignal.any() with listeners); an
+ *   HTTP client's interceptors kept under a symbol; a template engine's registry that two of
+ *   its objects share; timers each with a delay of its own; callbacks that each keep their
+ *   call's scope, and a buffer in it; a dictionary set on the global object.
+ * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
+ * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
 const run = promisify(execFile);
 const FIXTURE = fileURLToPath(new URL('../fixtures/analysis/outside-leaks.mjs', import.meta.url));
@@ -96,6 +97,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['package-export', 'auditLines', 'array'],
     ['package-nested', 'hitsByPath', 'object'],
     ['scheduled-tasks', 'tasks', 'map'],
+    ['abort-any', 'gcPersistentSignals', 'set'],
     ['shared-scope', 'retryCallbacks', 'array'],
     ['interceptor-per-request', 'api.interceptors.request', 'map'],
     ['global-property', 'sessionsById', 'object'],
@@ -207,6 +209,12 @@ describe('diagnose on leaks written outside the lab', () => {
       expect(top.scopeKeeps?.bytes).toBeGreaterThanOrEqual(2048);
       expect(top.summary).toContain('holding anonymous function values, each keeping alive the scope it was made in, with its `body` (Buffer, ');
       expect(renderMarkdown(r)).toContain('V8 keeps one scope per call for all the closures made in it');
+    }
+    if (kind === 'abort-any') {
+      // Node's own module keeps the signals: said so, with what to look for.
+      expect(top.package).toMatch(/^node:internal\//);
+      expect(top.summary.startsWith(`Set \`gcPersistentSignals\`, a module variable of Node's own ${top.package}, grew from 3000 to 9000 entries`)).toBe(true);
+      expect(renderMarkdown(r)).toContain("It is Node's own state (`node:internal/");
     }
     if (kind === 'scheduled-tasks') {
       // 300, 600, 900 tasks: the table doubles in one interval only, and the timers keep the tasks.
