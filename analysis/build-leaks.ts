@@ -165,6 +165,8 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     naming.name = (closure >= 0 ? nodeNameOf(s, closure) : '') || ANONYMOUS_DOM_LISTENERS;
     piled = closure;
   }
+  // Node's EventTarget chains one Listener per listener: what piles up is the callbacks.
+  if (s.nodeName[c.node] === k.listenerClass && closure >= 0) piled = closure;
   const numbers = !awaiting && piled < 0 && COLLECTIONS.has(naming.kind) && holdsNumbers(g, target);
   const objectName = awaiting ? 'Promise' : numbers ? 'number' : ((piled >= 0 ? classOf(g, piled) : null) ?? dominantClass(g, grown) ?? 'Object');
   const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown) });

@@ -45,6 +45,10 @@ export function entriesOf(s: HeapSnapshot, k: KnownStrings, v: number): number {
   if (s.nodeName[v] === k.promise) return listLinks(s, v, k.systemPromiseReaction);
   // A cell whose target died waits, targetless, for the cleanup callback: not kept for ever.
   if (s.nodeName[v] === k.finalizationRegistry) return listLinks(s, v, k.systemWeakCell, (cell) => hasWeakEdge(s, cell));
+  // Node's EventTarget keeps an event's listeners as a chain of Listeners: its first one holds
+  // the rest, one link per addEventListener(). Only the first counts them, or a chain of n
+  // would cost n^2 to count.
+  if (s.nodeName[v] === k.listenerClass && firstListener(s, k, v)) return 1 + listLinks(s, v, k.listenerClass);
   let count = 0;
   let properties = 0;
   let keys = 0;
@@ -86,6 +90,13 @@ function listLinks(s: HeapSnapshot, holder: number, link: number, counted: (v: n
     }
   }
   return count;
+}
+
+function firstListener(s: HeapSnapshot, k: KnownStrings, v: number): boolean {
+  for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
+    if (s.edgeType[e] === s.types.edgeProperty && s.edgeName[e] === k.previous) return s.nodeName[s.edgeTo[e]] !== k.listenerClass;
+  }
+  return false;
 }
 
 function hasWeakEdge(s: HeapSnapshot, v: number): boolean {

@@ -43,6 +43,8 @@ const NAMES = {
   weakSet: 'WeakSet',
   weakRef: 'WeakRef',
   finalizationRegistry: 'FinalizationRegistry',
+  /** Node's EventTarget (AbortSignal, MessagePort...): one per listener, chained by `next` and `previous`. */
+  listenerClass: 'Listener',
   /** Chromium: the listeners an EventTarget (a window, a DOM node) keeps for addEventListener(). */
   blinkEventTargetData: 'blink::EventTargetData',
   /** Chromium: the window's or worker's timers from setTimeout() and setInterval(). */

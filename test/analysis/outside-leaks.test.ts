@@ -290,6 +290,8 @@ describe('diagnose on leaks written outside the lab', () => {
       const line = lineOf("addEventListener('abort'");
       expect(top).toMatchObject({ name: 'abort', owner: 'shutdown', location: { file: 'test/fixtures/analysis/outside-leaks.mjs', line } });
       expect(top.retainerPath.length).toBeLessThan(10);
+      // Counted by the chain's links, one per addEventListener(), and said to hold the callbacks.
+      expect(top).toMatchObject({ countsOf: 'entries', counts: [3000, 6000, 9000], objectName: 'anonymous function' });
     }
     if (kind === 'bound-listeners') {
       // A bound function has no code of its own: the method it calls is what a developer opens.
