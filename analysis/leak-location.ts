@@ -6,7 +6,7 @@ import { constructorOf, ofUserClass } from './code-ownership.ts';
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { ClosureSite } from './script-locations.ts';
-import { displayPath, findDeclaration, findGlobalAssignment } from './source-files.ts';
+import { displayPath, findDeclaration, findGlobalAssignment, findKeyArgument } from './source-files.ts';
 
 /**
  * Points at source: for a chain of values, the variable through which each keeps the one
@@ -87,6 +87,13 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   if (last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty && isGlobalObject(nodeNameOf(s, path.nodes[last - 1]))) {
     const property = edgeNameOf(s, path.edges[last]);
     for (const script of g.scripts.appScripts()) yield declaredInScript(g, script, property, findGlobalAssignment);
+  }
+  // A property of a library's object that the developer's code named only as a key
+  // (`app.set('renderCache', new Map())`): where that code hands it over, if one script does.
+  if (last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty) {
+    const key = edgeNameOf(s, path.edges[last]);
+    const found = g.scripts.appScripts().map((script) => declaredInScript(g, script, key, findKeyArgument)).filter((x) => x !== null);
+    if (found.length === 1) yield found[0];
   }
   // Node's own callback, when nothing of the developer's was found.
   if (callback && isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));

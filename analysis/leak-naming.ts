@@ -193,6 +193,10 @@ function underFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }
     const name = userEdgeName(g, path.edges[i]);
     // A library's private fields (`_router`, lodash's `__data__`, axios's `[$internals]`) are not in the developer's code.
     if (/^[_#]/.test(name) || (s.edgeType[path.edges[i]] === s.types.edgeProperty && edgeNameOf(s, path.edges[i]).startsWith('<symbol'))) break;
+    // An entry of a library's list (a sub-app in Express's router stack) has no name in the
+    // developer's code: `app.router.stack.handle.settings.x` is not an expression anyone wrote,
+    // but the key the holder was handed over under (`sub.set('x', new Map())`) is.
+    if (s.edgeType[path.edges[i]] === s.types.edgeElement) return s.edgeType[path.edges[last]] === s.types.edgeProperty ? userEdgeName(g, path.edges[last]) || null : null;
     if (name && s.edgeType[path.edges[i]] === s.types.edgeProperty) between.push(name.replace(/^[gs]et /, ''));
   }
   return between.length > 0 && s.edgeType[path.edges[last]] === s.types.edgeProperty ? [user.name, ...between].join('.') : null;

@@ -99,8 +99,23 @@ export function findDeclaration(text: string, name: string): { line: number; col
 export function findGlobalAssignment(text: string, name: string): { line: number; column: number } | null {
   if (!isIdentifier(name)) return null;
   const n = `(${name.replace(/\$/g, '\\$')})`;
-  const m = new RegExp(`\\b(?:globalThis|global|window|self)\\s*(?:\\.\\s*${n}|\\[\\s*(['"\`])${n}\\2\\s*\\])\\s*=(?![=>])`, 'd').exec(text);
+  const target = `\\b(?:globalThis|global|window|self)\\s*(?:\\.\\s*${n}|\\[\\s*(['"\`])${n}\\2\\s*\\])\\s*`;
+  // A plain `=` makes it; failing that, `globalThis.x ??= new Map()` (or `||=`) on first use.
+  const m = new RegExp(`${target}=(?![=>])`, 'd').exec(text) ?? new RegExp(`${target}(?:\\?\\?|\\|\\|)=`, 'd').exec(text);
   const at = m?.indices?.[1]?.[0] ?? m?.indices?.[3]?.[0];
+  return at === undefined ? null : positionOf(text, at);
+}
+
+/**
+ * 1-based line and column of `name` given as a key by string (`app.set('renderCache', new
+ * Map())`, `registry.register("renderCache", ...)`), as the first argument of a call, or null:
+ * where a library's object was handed the holder under that name.
+ */
+export function findKeyArgument(text: string, name: string): { line: number; column: number } | null {
+  if (!isIdentifier(name) || name.length < 3) return null;
+  const n = name.replace(/\$/g, '\\$');
+  const m = new RegExp(`\\(\\s*(['"\`])(${n})\\1\\s*,`, 'd').exec(text);
+  const at = m?.indices?.[2]?.[0];
   return at === undefined ? null : positionOf(text, at);
 }
 

@@ -528,6 +528,15 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     expect(top.summary.startsWith('"settings-changed" listeners on `app` grew from 400 to 1200 entries')).toBe(true);
   }, 60_000);
 
+  it("app-setting: a cache handed with app.set() to an app that a factory builds is located where it is handed over", async () => {
+    const r = await diagnoseKind('app-setting', EXPRESS);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'renderedPages', kind: 'map', location: { file: 'test/fixtures/analysis/express-cjs-leaks.cjs', line: lineOf("catalog.set('renderedPages'", EXPRESS) } });
+    // Not `app.router.stack.handle.settings.renderedPages`: nobody wrote that.
+    expect(top.summary.startsWith('Map `renderedPages` grew from 400 to 1200 entries')).toBe(true);
+    expect(top.retainerPath.at(-2)?.edge).toBe('settings');
+  }, 60_000);
+
   it("socket-listeners: listeners on a kept-alive request's socket are on `Socket`, not on Node's symbol that reaches it", async () => {
     const r = await diagnoseKind('socket-listeners', EXPRESS);
     const top = r.leaks[0];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDeclaration, findGlobalAssignment } from '../../analysis/source-files.ts';
+import { findDeclaration, findGlobalAssignment, findKeyArgument } from '../../analysis/source-files.ts';
 
 describe('finding where a name is declared in source', () => {
   const at = (text: string, name: string) => findDeclaration(text, name);
@@ -35,5 +35,18 @@ describe('finding where a name is declared in source', () => {
     expect(global('window.events ??= [];\nwindow.events = [];', 'events')).toEqual({ line: 2, column: 8 });
     expect(global('if (globalThis.cache === undefined) use(global.cache);', 'cache')).toBeNull();
     expect(global('const cache = {}; other.cache = cache;', 'cache')).toBeNull();
+    // Made on first use, when no plain assignment makes it.
+    expect(global('export function track(u) {\n  (globalThis.__metrics ??= new Map()).set(u, 1);\n}', '__metrics')).toEqual({ line: 2, column: 15 });
+    expect(global('global.cache ||= {};', 'cache')).toEqual({ line: 1, column: 8 });
+    expect(global('if (globalThis.cache ?? false) use();', 'cache')).toBeNull();
+  });
+
+  it('finds a name handed to a call as a string key', () => {
+    expect(findKeyArgument("const app = express();\napp.set('renderCache', new Map());", 'renderCache')).toEqual({ line: 2, column: 10 });
+    expect(findKeyArgument('registry.register( "renderCache" , cache)', 'renderCache')).toEqual({ line: 1, column: 21 });
+    // Read back, not handed over: `app.get('renderCache')` takes no value.
+    expect(findKeyArgument("app.get('renderCache').set(k, v)", 'renderCache')).toBeNull();
+    expect(findKeyArgument("const key = 'renderCache';", 'renderCache')).toBeNull();
+    expect(findKeyArgument("m.set('id', 1)", 'id')).toBeNull();
   });
 });
