@@ -2,7 +2,7 @@ import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import type { ChainLink } from './chain-link.ts';
 import type { FinalGraph } from './final-graph.ts';
 import type { HolderNaming } from './leak-naming.ts';
-import { constructorOf, ofUserClass } from './code-ownership.ts';
+import { constructorOf, ofUserClass, ownerOf } from './code-ownership.ts';
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { ClosureSite } from './script-locations.ts';
@@ -94,6 +94,13 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
     const key = edgeNameOf(s, path.edges[last]);
     const found = g.scripts.appScripts().map((script) => declaredInScript(g, script, key, findKeyArgument)).filter((x) => x !== null);
     if (found.length === 1) yield found[0];
+  }
+  // A field of a package's class (winston's `Container` sets `this.loggers = new Map()`), when
+  // nothing of the developer's says more: the package's code, not Node's loader that the path
+  // came through (its require cache).
+  if (last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty && s.nodeType[path.nodes[last - 1]] === s.types.object && ownerOf(g, path.nodes[last - 1]) === 'library') {
+    const cls = g.scripts.site(constructorOf(g, path.nodes[last - 1]));
+    if (cls && !isInternal(cls.script)) yield declaredIn(g, cls, edgeNameOf(s, path.edges[last]));
   }
   // Node's own callback, when nothing of the developer's was found.
   if (callback && isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));

@@ -31,9 +31,9 @@ import { REPO } from './fixtures.ts';
  *   ids, a dictionary and a Map of counters); a class's field under a symbol key; an installed
  *   package's module variable that every call adds to (CommonJS, and an ES module's export), or
  *   that keeps a growing dictionary, or a cron package's registry of tasks whose bytes stand
- *   still; a Set in Node's own module (signals from AbortSignal.any() with listeners); an
- *   HTTP client's interceptors kept under a symbol; a template engine's registry that two of
- *   its objects share; timers each with a delay of its own; callbacks that each keep their
+ *   still; a Set in Node's own module (signals from AbortSignal.any() with listeners); a
+ *   package's container of loggers imported from an ES module; an HTTP client's interceptors
+ *   kept under a symbol; a template engine's registry that two of its objects share; timers each with a delay of its own; callbacks that each keep their
  *   call's scope, and a buffer in it; a dictionary set on the global object.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
@@ -98,6 +98,7 @@ describe('diagnose on leaks written outside the lab', () => {
     ['package-nested', 'hitsByPath', 'object'],
     ['scheduled-tasks', 'tasks', 'map'],
     ['abort-any', 'gcPersistentSignals', 'set'],
+    ['logger-per-tenant', 'loggers', 'map'],
     ['shared-scope', 'retryCallbacks', 'array'],
     ['interceptor-per-request', 'api.interceptors.request', 'map'],
     ['global-property', 'sessionsById', 'object'],
@@ -209,6 +210,10 @@ describe('diagnose on leaks written outside the lab', () => {
       expect(top.scopeKeeps?.bytes).toBeGreaterThanOrEqual(2048);
       expect(top.summary).toContain('holding anonymous function values, each keeping alive the scope it was made in, with its `body` (Buffer, ');
       expect(renderMarkdown(r)).toContain('V8 keeps one scope per call for all the closures made in it');
+    }
+    if (kind === 'logger-per-tenant') {
+      // Reached through Node's require cache: located where the package's class makes the Map, not in Node's loader.
+      expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/node_modules/@acme/loggers/index.js', line: 14 });
     }
     if (kind === 'abort-any') {
       // Node's own module keeps the signals: said so, with what to look for.
