@@ -71,8 +71,24 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
     return { kind: 'closure-context', name: named(last), edgeType, slotTarget: -1 };
   }
   const frame = asyncFrame(g, path);
-  const name = frame ? `local in ${frame.name || 'an async function'}()` : (underFunction(g, path) ?? onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? underMapKey(g, path, named) ?? underSymbol(g, path, named) ?? named(last));
+  const name = frame ? `local in ${frame.name || 'an async function'}()` : (underFunction(g, path) ?? onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? underMapKey(g, path, named) ?? underSymbol(g, path, named) ?? privateOfLibrary(g, path) ?? named(last));
   return { kind: kindOf(g, holder), name, edgeType, slotTarget: -1, ...(frame ? { frame } : {}) };
+}
+
+/**
+ * A library's private field (prom-client's `globalRegistry._metrics`) that no name of the
+ * developer's reaches: `_metrics` is not in the developer's code, the library object that owns
+ * it is what they know (`globalRegistry`), and the summary says the holder is inside it.
+ */
+function privateOfLibrary(g: FinalGraph, path: { nodes: number[]; edges: number[] }): string | null {
+  const { s } = g;
+  const last = path.nodes.length - 1;
+  if (last < 2 || s.edgeType[path.edges[last]] !== s.types.edgeProperty || userPathName(g, path, last)) return null;
+  if (!/^(?:[_#]|<symbol)/.test(edgeNameOf(s, path.edges[last]))) return null;
+  const owner = path.nodes[last - 1];
+  if (s.nodeType[owner] !== s.types.object || ownerOf(g, owner) !== 'library') return null;
+  const name = pathName(g, path, last - 1);
+  return name && !/^(?:[_#]|<symbol)/.test(name) ? name : null;
 }
 
 /**

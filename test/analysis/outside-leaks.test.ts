@@ -32,7 +32,8 @@ import { REPO } from './fixtures.ts';
  *   package's module variable that every call adds to (CommonJS, and an ES module's export), or
  *   that keeps a growing dictionary, or a cron package's registry of tasks whose bytes stand
  *   still; a Set in Node's own module (signals from AbortSignal.any() with listeners); a
- *   package's container of loggers imported from an ES module; an HTTP client's interceptors
+ *   package's container of loggers imported from an ES module; a library's private field (a
+ *   metric registered per request, in prom-client's `_metrics`); an HTTP client's interceptors
  *   kept under a symbol; a template engine's registry that two of its objects share; timers each with a delay of its own; callbacks that each keep their
  *   call's scope, and a buffer in it; a dictionary set on the global object.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
@@ -329,6 +330,17 @@ describe('diagnose on leaks written outside the lab', () => {
     expect(top.summary).toContain('each call waiting for the next, so none settles until the last one does');
     expect(top.holder.name).not.toMatch(/^(?:clearInterval|setImmediate)\b/);
     expect(renderMarkdown(r)).toContain(`each call of \`${fn}()\` waits for the next one`);
+  }, 60_000);
+
+  it("metric-per-request: a library's private field is named by the library's object that owns it", async () => {
+    const r = await diagnoseKind('metric-per-request');
+    const top = r.leaks[0];
+    // prom-client exports its global registry as `register` and keeps it as Registry.globalRegistry:
+    // the two paths are equally short, and either is what a developer knows; `_metrics` is not.
+    expect(top.name).toMatch(/^(?:register|globalRegistry)$/);
+    expect(top.summary).toMatch(/^Object inside `(?:register|globalRegistry)` \(a library's Registry\) grew from \d+ to \d+ entries/);
+    // One metric per five requests, beside the fixture's own `httpRequests`.
+    expect(top.growth.perSnapshot).toEqual([600, 600]);
   }, 60_000);
 
   it("shared-registry: a library's collection that two of its objects share is inside the one its path comes through", async () => {
