@@ -193,6 +193,8 @@ function holderLabel(leak: Leak): string {
   const cls = leak.holder.nodeName.endsWith(' scope') ? (leak.retainerPath[leak.retainerPath.length - 1]?.node ?? '') : leak.holder.nodeName;
   // A class's own name says more (`TtlMap`, `EventLog extends Array`), a plain one no less.
   if (['object', 'map', 'set', 'array'].includes(leak.kind) && cls !== 'Object' && /^[A-Z][\w$]*$/.test(cls)) return cls;
+  // A function replaced by a wrapper of itself (`handlers.onOrder = (o) => inner(o)`) is kept in a property, not a variable.
+  if (leak.kind === 'closure-context' && leak.holder.edgeType === 'property') return 'Property';
   return capital(KIND_LABEL[leak.kind]);
 }
 

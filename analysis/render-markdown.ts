@@ -89,5 +89,7 @@ function cause(l: Leak): string {
         : `\`${l.name}\` (${libraryClass(l)})`;
     return `${which} only ever grows; a library's object that grows without end is usually kept without a bound on its size or age, or given a new key on every request`;
   }
-  return `the ${l.kind} held by \`${l.name}\` only ever grows`;
+  // A chain of values (each keeping the one before it) is what grows, not a collection.
+  const what = l.chainLink ? 'chain of values' : l.kind === 'closure-context' ? 'closure scope' : l.kind;
+  return `the ${what} held by \`${l.name}\` only ever grows`;
 }

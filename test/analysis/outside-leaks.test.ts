@@ -332,6 +332,16 @@ describe('diagnose on leaks written outside the lab', () => {
     expect(renderMarkdown(r)).toContain(`each call of \`${fn}()\` waits for the next one`);
   }, 60_000);
 
+  it('decorate-chain: a handler replaced by a wrapper of itself is a property, and its link is named', async () => {
+    const r = await diagnoseKind('decorate-chain');
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'orderHandlers.onOrder', kind: 'closure-context' });
+    // The dictionary's declaration, or where the link is made: either opens the code to change.
+    expect([lineOf('const orderHandlers ='), lineOf('const inner = orderHandlers'), lineOf('orderHandlers.onOrder = (order)')]).toContain(top.location?.line);
+    expect(top.summary).toMatch(/^Property `orderHandlers.onOrder` grew from \d+ to \d+ objects .*each value keeps the one before it alive through `inner`/);
+    expect(renderMarkdown(r)).toContain('Memory grows because the chain of values held by `orderHandlers.onOrder` only ever grows');
+  }, 60_000);
+
   it("metric-per-request: a library's private field is named by the library's object that owns it", async () => {
     const r = await diagnoseKind('metric-per-request');
     const top = r.leaks[0];
