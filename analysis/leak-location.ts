@@ -88,9 +88,11 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
     const property = edgeNameOf(s, path.edges[last]);
     for (const script of g.scripts.appScripts()) yield declaredInScript(g, script, property, findGlobalAssignment);
   }
-  // A property of a library's object that the developer's code named only as a key
-  // (`app.set('renderCache', new Map())`): where that code hands it over, if one script does.
-  if (last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty) {
+  // A property of a library's plain object (Express's `settings`) that the developer's code
+  // named only as a key (`app.set('renderCache', new Map())`): where that code hands it over, if
+  // one script does. Not a field of a library's class (a MemoryStore's `sessions`): the class
+  // names it, and the same word in the developer's code may be about something else.
+  if (last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty && ownerOf(g, path.nodes[last - 1]) !== 'library') {
     const key = edgeNameOf(s, path.edges[last]);
     const found = g.scripts.appScripts().map((script) => declaredInScript(g, script, key, findKeyArgument)).filter((x) => x !== null);
     if (found.length === 1) yield found[0];

@@ -84,11 +84,16 @@ function privateOfLibrary(g: FinalGraph, path: { nodes: number[]; edges: number[
   const { s } = g;
   const last = path.nodes.length - 1;
   if (last < 2 || s.edgeType[path.edges[last]] !== s.types.edgeProperty || userPathName(g, path, last)) return null;
-  if (!/^(?:[_#]|<symbol)/.test(edgeNameOf(s, path.edges[last]))) return null;
+  if (!privateName(edgeNameOf(s, path.edges[last]))) return null;
   const owner = path.nodes[last - 1];
   if (s.nodeType[owner] !== s.types.object || ownerOf(g, owner) !== 'library') return null;
   const name = pathName(g, path, last - 1);
-  return name && !/^(?:[_#]|<symbol)/.test(name) ? name : null;
+  return name && !privateName(name) ? name : null;
+}
+
+/** A library's private field: `_metrics`, `#store`, or a symbol key (`[kState]`), none of them in the developer's code. */
+function privateName(name: string): boolean {
+  return /^(?:[_#]|<symbol)/.test(name);
 }
 
 /**
@@ -208,7 +213,7 @@ function underFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }
   for (let i = user.at + 1; i <= last; i++) {
     const name = userEdgeName(g, path.edges[i]);
     // A library's private fields (`_router`, lodash's `__data__`, axios's `[$internals]`) are not in the developer's code.
-    if (/^[_#]/.test(name) || (s.edgeType[path.edges[i]] === s.types.edgeProperty && edgeNameOf(s, path.edges[i]).startsWith('<symbol'))) break;
+    if (/^[_#]/.test(name) || (s.edgeType[path.edges[i]] === s.types.edgeProperty && privateName(edgeNameOf(s, path.edges[i])))) break;
     // An entry of a library's list (a sub-app in Express's router stack) has no name in the
     // developer's code: `app.router.stack.handle.settings.x` is not an expression anyone wrote,
     // but the key the holder was handed over under (`sub.set('x', new Map())`) is.

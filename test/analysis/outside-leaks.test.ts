@@ -213,7 +213,8 @@ describe('diagnose on leaks written outside the lab', () => {
       expect(renderMarkdown(r)).toContain('V8 keeps one scope per call for all the closures made in it');
     }
     if (kind === 'logger-per-tenant') {
-      // Reached through Node's require cache: located where the package's class makes the Map, not in Node's loader.
+      // Reached through Node's require cache: located where the package's class makes the Map,
+      // not in Node's loader, nor at the application's `loggerSettings.set('loggers', ...)`.
       expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/node_modules/@acme/loggers/index.js', line: 14 });
     }
     if (kind === 'abort-any') {
