@@ -55,14 +55,14 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   const callbackFirst = naming.kind === 'listeners' || naming.kind === 'timers' || (closure >= 0 && nodeNameOf(s, closure) !== '');
   if (callback && callbackFirst && !isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));
   const last = path.nodes.length - 1;
+  // The object whose property the holder is (`this.x`, `settings.x`, `globalThis.x`), or -1.
+  const fieldOwner = last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty ? path.nodes[last - 1] : -1;
+  const field = fieldOwner >= 0 ? edgeNameOf(s, path.edges[last]) : '';
   if (naming.edgeType === 'context' && s.nodeName[path.nodes[last]] === k.systemContext) yield fromContext(g, path.nodes[last], naming.name);
   // A field of an instance of the developer's class (`this.quotesBySku = {}`) is set in the
   // class, wherever the instance is kept; when the source does not say where, the variable
   // that keeps the instance is more exact than the class's (transpiled) position.
-  if (last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty && ofUserClass(g, path.nodes[last - 1])) {
-    const cls = g.scripts.site(constructorOf(g, path.nodes[last - 1]));
-    if (cls) yield declaredIn(g, cls, edgeNameOf(s, path.edges[last]));
-  }
+  if (fieldOwner >= 0 && ofUserClass(g, fieldOwner)) yield classField(g, fieldOwner, field);
   for (let i = last; i >= 1; i--) {
     const from = path.nodes[i - 1];
     const e = path.edges[i];
@@ -84,28 +84,30 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   }
   // A property of the global object (`globalThis.sessionsById = {}`) has no scope to say where
   // it is made: one of the application's scripts assigns it.
-  if (last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty && isGlobalObject(nodeNameOf(s, path.nodes[last - 1]))) {
-    const property = edgeNameOf(s, path.edges[last]);
-    for (const script of g.scripts.appScripts()) yield declaredInScript(g, script, property, findGlobalAssignment);
+  if (fieldOwner >= 0 && isGlobalObject(nodeNameOf(s, fieldOwner))) {
+    for (const script of g.scripts.appScripts()) yield declaredInScript(g, script, field, findGlobalAssignment);
   }
   // A property of a library's plain object (Express's `settings`) that the developer's code
   // named only as a key (`app.set('renderCache', new Map())`): where that code hands it over, if
   // one script does. Not a field of a library's class (a MemoryStore's `sessions`): the class
   // names it, and the same word in the developer's code may be about something else.
-  if (last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty && ownerOf(g, path.nodes[last - 1]) !== 'library') {
-    const key = edgeNameOf(s, path.edges[last]);
-    const found = g.scripts.appScripts().map((script) => declaredInScript(g, script, key, findKeyArgument)).filter((x) => x !== null);
+  const libraryObject = fieldOwner >= 0 && ownerOf(g, fieldOwner) === 'library';
+  if (fieldOwner >= 0 && !libraryObject) {
+    const found = g.scripts.appScripts().map((script) => declaredInScript(g, script, field, findKeyArgument)).filter((x) => x !== null);
     if (found.length === 1) yield found[0];
   }
   // A field of a package's class (winston's `Container` sets `this.loggers = new Map()`), when
   // nothing of the developer's says more: the package's code, not Node's loader that the path
   // came through (its require cache).
-  if (last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty && s.nodeType[path.nodes[last - 1]] === s.types.object && ownerOf(g, path.nodes[last - 1]) === 'library') {
-    const cls = g.scripts.site(constructorOf(g, path.nodes[last - 1]));
-    if (cls && !isInternal(cls.script)) yield declaredIn(g, cls, edgeNameOf(s, path.edges[last]));
-  }
+  if (libraryObject && s.nodeType[fieldOwner] === s.types.object) yield classField(g, fieldOwner, field);
   // Node's own callback, when nothing of the developer's was found.
   if (callback && isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));
+}
+
+/** Where the class of `object` sets its `field` (`this.field = ...`); null for Node's own classes, not on disk to open. */
+function classField(g: FinalGraph, object: number, field: string): SourceLocation | null {
+  const cls = g.scripts.site(constructorOf(g, object));
+  return cls && !isInternal(cls.script) ? declaredIn(g, cls, field) : null;
 }
 
 /** A scope (Context) that keeps `v` in a variable called `name`, or -1. */

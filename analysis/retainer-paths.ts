@@ -94,7 +94,7 @@ export function shortestRetainers(s: HeapSnapshot, root = 0, targets?: readonly 
       }
       for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
         const w = s.edgeTo[e];
-        const cost = edgeCost(s, v, e, w, root, events) + (v === stack && deoptimizationLiteral(s, e) ? CODE_DETOUR * HOP : 0);
+        const cost = edgeCost(s, v, e, w, root, events, stack);
         if (cost === 0) continue;
         if (tier[w] > phase) {
           // Remember how the deferred root hangs off its parent; open it in a later phase.
@@ -118,7 +118,7 @@ export function shortestRetainers(s: HeapSnapshot, root = 0, targets?: readonly 
 }
 
 /** 0 means "do not follow". */
-function edgeCost(s: HeapSnapshot, from: number, e: number, to: number, root: number, events: number): number {
+function edgeCost(s: HeapSnapshot, from: number, e: number, to: number, root: number, events: number, stack: number): number {
   const t = s.edgeType[e];
   const ty = s.types;
   if (t === ty.edgeWeak) return 0;
@@ -127,6 +127,7 @@ function edgeCost(s: HeapSnapshot, from: number, e: number, to: number, root: nu
   const nt = s.nodeType[to];
   if (nt === ty.code || nt === ty.objectShape) cost += CODE_DETOUR;
   else if (nt === ty.hidden) cost += 3;
+  if (from === stack && deoptimizationLiteral(s, e)) cost += CODE_DETOUR;
   // Between paths of equal length, one through an emitter's listener table (process._events,
   // a server's 'request' handler) explains less than one through a module scope or a router.
   return cost * HOP + (t === ty.edgeProperty && s.edgeName[e] === events ? 2 : 0);

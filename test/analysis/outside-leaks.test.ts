@@ -34,8 +34,9 @@ import { REPO } from './fixtures.ts';
  *   still; a Set in Node's own module (signals from AbortSignal.any() with listeners); a
  *   package's container of loggers imported from an ES module; a library's private field (a
  *   metric registered per request, in prom-client's `_metrics`); an HTTP client's interceptors
- *   kept under a symbol; a template engine's registry that two of its objects share; timers each with a delay of its own; callbacks that each keep their
- *   call's scope, and a buffer in it; a dictionary set on the global object.
+ *   kept under a symbol; a template engine's registry that two of its objects share; timers
+ *   each with a delay of its own; callbacks that each keep their call's scope, and a buffer in
+ *   it; a dictionary set on the global object.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
