@@ -23,10 +23,17 @@ import { isIdentifier } from './source-files.ts';
 /** Holders whose entries are keyed values a developer put there, not links or listeners. */
 const COLLECTIONS: ReadonlySet<LeakKind> = new Set(['map', 'set', 'array', 'object']);
 
-/** Turns surviving candidates into reported leaks, merging holders that share a retainer path. */
-export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: number; heapGrowth: number }): Leak[] {
+/**
+ * Turns surviving candidates into reported leaks, merging holders that share a retainer path,
+ * and ranks them with `others` (leaks found another way: open handles) by one score.
+ */
+export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: number; heapGrowth: number }, others: Leak[] = []): Leak[] {
   const groups = new Map<string, Ranked>();
-  const totalGrowth = Math.max(ctx.heapGrowth, cands.reduce((a, c) => a + Math.max(0, growthOf(c)), 0), 1);
+  const totalGrowth = Math.max(
+    ctx.heapGrowth,
+    cands.reduce((a, c) => a + Math.max(0, growthOf(c)), 0) + others.reduce((a, l) => a + Math.max(0, l.bytes[l.bytes.length - 1] - l.bytes[0]), 0),
+    1,
+  );
   for (const c of [...cands].sort((a, b) => growthOf(b) - growthOf(a) || a.id - b.id)) {
     const path = pathNodes(g.paths, c.node);
     if (path.nodes.length === 0) continue;
@@ -40,7 +47,7 @@ export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: n
     // A variable replaced by a bigger value is the developer's, whatever the value's class.
     groups.set(key, { leak: describe(g, c, path, steps), node: c.slot ? -1 : c.node, emitter: emitterOf(g, path), parent: libraryParent(g, path) });
   }
-  const scored = [...groups.values()];
+  const scored = [...groups.values(), ...others.map((leak) => ({ leak, node: -1, emitter: -1, parent: -1 }))];
   for (const { leak } of scored) leak.score = scoreLeak(leak, { minBytes: ctx.minBytes, totalGrowth });
   scored.sort(
     (a, b) =>

@@ -14,7 +14,9 @@ import type { FinalGraph } from './final-graph.ts';
 import { findCandidates, findSlotCandidates, minBytesFor, minRetainedFor, watchedNodes } from './growth-candidates.ts';
 import type { HeapSnapshot } from './heap-snapshot.ts';
 import { buildIdLookup } from './id-index.ts';
+import { handleLeaks } from './handle-leaks.ts';
 import { knownStrings } from './known-strings.ts';
+import { countSignatures, findHandleCandidates, handleGroups, watchedHandles } from './open-handles.ts';
 import { nodeSignatures } from './node-signatures.ts';
 import { readSnapshot } from './read-snapshot.ts';
 import { collectGarbage } from './collect-garbage.ts';
@@ -147,12 +149,14 @@ async function analyse(
     const id = s.nodeId[v];
     if ((id & 1) === 1 && id > maxId) maxId = id;
   }
-  const watch = watchList(s.nodeCount, watchedNodes(s, dom, k, totalBytes));
-  const finalIds = buildIdLookup(s.nodeId);
   const finalSig = nodeSignatures(s);
+  const handles = handleGroups(s, k, finalSig);
+  const watch = watchList(s.nodeCount, [...watchedNodes(s, dom, k, totalBytes), ...watchedHandles(handles)]);
+  const finalIds = buildIdLookup(s.nodeId);
   const finalPoint = { file: last, maxId, sample: idSample(s, finalSig) };
   // Each earlier summary is mapped as soon as it is there and dropped: one alive at a time.
   const earlier: EarlierView[] = [];
+  const handleClassCounts: number[][] = [];
   const infos: SnapshotInfo[] = [];
   let prev: SeriesPoint | null = null;
   for (const pending of job.each) {
@@ -161,14 +165,16 @@ async function analyse(
     prev = { file: summary.file, maxId: summary.maxId, sample: summary.sample };
     infos.push({ file: summary.file, nodeCount: summary.nodeCount, edgeCount: summary.edgeCount, totalBytes: summary.totalBytes });
     earlier.push(mapEarlier(summary, finalIds, finalSig, dom, order, watch, earlier.length === 0));
+    handleClassCounts.push(countSignatures(summary.sig, handles.map((h) => h.sig)));
   }
   checkPair(prev as SeriesPoint, finalPoint);
   const snapshots = [...infos, { file: last, nodeCount: s.nodeCount, edgeCount: s.edgeCount, totalBytes }];
   const minBytes = minBytesFor(totalBytes);
   const cands = [...findCandidates(s, dom, k, earlier, watch, totalBytes), ...findSlotCandidates(s, dom, k, earlier, watch, totalBytes)];
   const kept = selectHolders(s, dom.idom, cands, order, minRetainedFor(totalBytes));
-  say(`${kept.length} growing holder(s) found; tracing retainer paths`);
-  if (kept.length === 0) return { snapshots, leaks: [], verdict: 'no-leak', elapsedMs: Math.round(performance.now() - started) };
+  const openHandles = findHandleCandidates(handles, earlier, handleClassCounts, watch, dom);
+  say(`${kept.length + openHandles.length} growing holder(s) found; tracing retainer paths`);
+  if (kept.length === 0 && openHandles.length === 0) return { snapshots, leaks: [], verdict: 'no-leak', elapsedMs: Math.round(performance.now() - started) };
   if (lean) dom.retainers = buildRetainers(s);
   const g: FinalGraph = {
     s,
@@ -181,7 +187,7 @@ async function analyse(
     baselineMaxId: earlier[0].maxId,
   };
   const heapGrowth = totalBytes - earlier[0].totalBytes;
-  const leaks = buildLeaks(g, kept, { minBytes, heapGrowth }).slice(0, maxLeaks);
+  const leaks = buildLeaks(g, kept, { minBytes, heapGrowth }, handleLeaks(g, openHandles, handles)).slice(0, maxLeaks);
   return { snapshots, leaks, verdict: leaks.length > 0 ? 'leak' : 'no-leak', elapsedMs: Math.round(performance.now() - started) };
 }
 

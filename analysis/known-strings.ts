@@ -51,6 +51,10 @@ const NAMES = {
   blinkTimerCoordinator: 'blink::(anonymous namespace)::DOMTimerCoordinator',
   /** The private symbol by which a `vm.createContext()` sandbox keeps its context (Node 20+). */
   contextifyContext: '<symbol node:contextify:context>',
+  /** V8's root of the objects Node keeps alive itself: among them every open handle. */
+  globalHandles: '(Global handles)',
+  /** The symbol by which a Node handle (FSEvent, TCP) keeps the object the program was given (FSWatcher, Socket). */
+  ownerSymbol: '<symbol owner_symbol>',
 } as const;
 
 export type KnownStrings = { -readonly [K in keyof typeof NAMES]: number };

@@ -173,6 +173,12 @@ function resolve(g: FinalGraph, site: ClosureSite, name: string): SourceLocation
   return transpiled ? { file, line: site.line, column: site.column, approximate: true } : { file, line: site.line, column: site.column };
 }
 
+/** Where a callback is defined, in the source the developer wrote when it is on disk. */
+export function callbackLocation(g: FinalGraph, closure: number): SourceLocation | null {
+  const site = g.scripts.site(closure);
+  return site ? resolve(g, site, nodeNameOf(g.s, closure)) : null;
+}
+
 export function isInternal(script: string): boolean {
   return script.startsWith('node:') || !/[/\\]/.test(script);
 }

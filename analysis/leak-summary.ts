@@ -1,4 +1,5 @@
 import { andList, formatBytes, where } from './format.ts';
+import { handlesLabel, handlesWhy } from './handle-words.ts';
 import { VM_CONTEXT } from './holder-contents.ts';
 import type { Leak, PathStep } from './report-types.ts';
 
@@ -12,6 +13,7 @@ const KIND_LABEL: Record<Leak['kind'], string> = {
   timers: 'timers',
   string: 'string',
   promise: 'promise',
+  handles: 'open handles',
 };
 
 /**
@@ -26,6 +28,7 @@ const LISTED: Record<string, { unit: string; why: string }> = {
 /** What one of a leak's counts is: 'entries', 'reactions' (of a pending promise), 'objects'... */
 export function countUnit(leak: Leak, retained = 'objects'): string {
   if (leak.countsOf !== 'entries') return retained;
+  if (leak.kind === 'handles') return 'handles';
   // One list per delay, each with one timer: the lists are the timers.
   if (timersByDelay(leak)) return 'timers';
   return listedHolder(leak)?.unit ?? 'entries';
@@ -74,7 +77,8 @@ export function summarizeLeak(leak: Leak): string {
   const group = leak.instances > 1 ? ` (${leak.instances} holders on the same path)` : '';
   const at = leak.location ? `; see ${where(leak.location)}` : '';
   let what: string;
-  if (domListeners(leak)) what = `Listeners added to \`${leak.owner ?? 'an event target'}\` with addEventListener()${leak.name === ANONYMOUS_DOM_LISTENERS ? '' : `, calling ${leak.name}(),`}`;
+  if (leak.kind === 'handles') what = `Open ${handlesLabel(leak)}`;
+  else if (domListeners(leak)) what = `Listeners added to \`${leak.owner ?? 'an event target'}\` with addEventListener()${leak.name === ANONYMOUS_DOM_LISTENERS ? '' : `, calling ${leak.name}(),`}`;
   else if (onEmitterTable(leak)) what = `${eventTable(leak) ? 'Event names with listeners' : 'Listeners'} on \`${emitterName(leak)}\``;
   else if (leak.kind === 'listeners') what = `"${leak.name}" listeners${leak.owner ? ` on \`${leak.owner}\`` : ''}`;
   else if (leak.kind === 'timers') what = anonymousTimers(leak.name) ? capital(leak.name) : `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}${timersByDelay(leak) ? ', each with a delay of its own,' : ''}`;
@@ -82,7 +86,9 @@ export function summarizeLeak(leak: Leak): string {
   else if (insideLibrary(leak)) what = `${capital(KIND_LABEL[leak.kind])} inside \`${leak.name}\` (${libraryClass(leak)})`;
   else if (libraryWithin(leak)) what = `${leak.holder.nodeName} inside \`${leak.name}\` (a library's object)`;
   else what = `${holderLabel(leak)} \`${leak.name}\`${packageState(leak)}`;
-  const holding = leak.awaitedBy
+  const holding = leak.kind === 'handles'
+    ? handlesWhy(leak)
+    : leak.awaitedBy
     ? ', each call waiting for the next, so none settles until the last one does'
     : leak.kind === 'timers'
       ? ', never cleared'
@@ -95,7 +101,11 @@ export function summarizeLeak(leak: Leak): string {
           : `, holding ${leak.objectName} values${reloadedModules(leak) ? `: ${RELOADED}` : keptVmContexts(leak) ? `: ${VM_CONTEXTS}` : ''}`;
   const scope = leak.scopeKeeps ? `, each keeping alive the scope it was made in, with its \`${leak.scopeKeeps.variable}\` (${leak.scopeKeeps.className}, ${formatBytes(leak.scopeKeeps.bytes)})` : '';
   const link = leak.chainLink ? `; each value keeps the one before it alive through ${linkName(leak.chainLink)}` : '';
-  const also = leak.alsoGrowing?.length ? `; ${alsoGrowing(leak)} ${leak.alsoGrowing.length === 1 ? 'grows' : 'grow'} with it` : '';
+  const also = !leak.alsoGrowing?.length
+    ? ''
+    : leak.kind === 'handles'
+      ? `; the ${alsoGrowing(leak)} they keep grow with them`
+      : `; ${alsoGrowing(leak)} ${leak.alsoGrowing.length === 1 ? 'grows' : 'grow'} with it`;
   return `${what}${group} ${grew}${holding}${scope}${link}${also}${at}.`;
 }
 

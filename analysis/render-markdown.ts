@@ -1,5 +1,6 @@
 import { formatBytes, stepText, where } from './format.ts';
 import { alsoGrowing, ANONYMOUS_DOM_LISTENERS, anonymousTimers, domListeners, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, libraryWithin, linkName, listedHolder, nodeModule, onEmitterTable, packageState, reloadedModules, timersByDelay } from './leak-summary.ts';
+import { handlesCause, handlesKeep } from './handle-words.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
@@ -31,7 +32,7 @@ function prose(l: Leak): string {
   const per = Math.round((l.counts[last] - l.counts[0]) / last);
   const perBytes = formatBytes((l.bytes[last] - l.bytes[0]) / last);
   const what = cause(l);
-  const where_ = l.location ? ` ${l.chainLink ? 'The link is made' : 'It is defined'} at \`${where(l.location)}\`${l.awaitedBy ? ': a loop (`for (;;) { await ... }`) settles each turn' : ''}.` : '';
+  const where_ = l.location ? ` ${l.chainLink ? 'The link is made' : l.kind === 'handles' ? 'A callback the newest of them keeps is defined' : 'It is defined'} at \`${where(l.location)}\`${l.awaitedBy ? ': a loop (`for (;;) { await ... }`) settles each turn' : ''}.` : '';
   const examples = l.examples ? ` Entries added since the first snapshot include ${l.examples.map((x) => `\`${x.replace(/`/g, "'")}\``).join(', ')}.` : '';
   const link = l.chainLink ? ` Each new value keeps the one before it alive through ${linkName(l.chainLink)}, so none is ever freed.` : '';
   const scope = l.scopeKeeps
@@ -43,8 +44,8 @@ function prose(l: Leak): string {
     : nodeModule(l.package)
       ? ` It is Node's own state (\`${l.package}\`), shared by the whole process: look for the call into Node's API that adds to it on every request, and for the call or option that removes or bounds what it adds (or a Node release that fixes it).`
       : ` It is the package's own state, shared by all its callers: look for the call into \`${l.package}\` that adds to it on every request, and for the call or option that removes or bounds what it adds (or a release of the package that fixes it).`;
-  const also = l.alsoGrowing?.length ? ` Growing with it in the same object: ${alsoGrowing(l)}.` : '';
-  const piling = l.objectName === 'number' ? 'What piles up is numbers, which V8 keeps inside the holder\'s store rather than as objects.' : `The objects piling up are mostly \`${l.objectName}\`.`;
+  const also = !l.alsoGrowing?.length ? '' : l.kind === 'handles' ? ` Growing with them: the ${alsoGrowing(l)} they keep.` : ` Growing with it in the same object: ${alsoGrowing(l)}.`;
+  const piling = l.kind === 'handles' ? handlesKeep(l) : l.objectName === 'number' ? 'What piles up is numbers, which V8 keeps inside the holder\'s store rather than as objects.' : `The objects piling up are mostly \`${l.objectName}\`.`;
   const rate =
     per === 0
       ? `about ${perBytes} per snapshot interval, from ${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained${l.objectName === 'number' ? '' : ` (${l.counts[last]} ${countUnit(l, l.countsOf)} throughout)`}, `
@@ -57,6 +58,7 @@ function prose(l: Leak): string {
 
 /** Why memory grows, in words, for the kind of holder the leak is. */
 function cause(l: Leak): string {
+  if (l.kind === 'handles') return handlesCause(l);
   if (domListeners(l)) {
     return `listeners are added to \`${l.owner ?? 'an event target'}\` with \`addEventListener()\`${l.name === ANONYMOUS_DOM_LISTENERS ? '' : ` (callback \`${l.name}\`)`} and never removed (Chromium's snapshot does not say for which event)`;
   }

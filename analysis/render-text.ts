@@ -29,7 +29,7 @@ function leakLines(leak: Leak, rank: number): string[] {
     `   retained: ${leak.bytes.map(formatBytes).join(' -> ')}  (${leak.growth.bytesPerSnapshot.map((d) => signed(d, formatBytes)).join(', ')})`,
     `   holder: ${leak.holder.name} (${leak.holder.nodeType} ${leak.holder.nodeName}, @${leak.holder.nodeId})${leak.instances > 1 ? ` x${leak.instances}` : ''}`,
     ...(leak.examples ? [`   new entries, e.g.: ${leak.examples.map((x) => JSON.stringify(x)).join(', ')}`] : []),
-    ...(leak.alsoGrowing?.length ? [`   also growing in the same object: ${leak.alsoGrowing.join(', ')}`] : []),
+    ...(leak.alsoGrowing?.length ? [`   also growing ${leak.kind === 'handles' ? 'with them' : 'in the same object'}: ${leak.alsoGrowing.join(', ')}`] : []),
     `   location: ${where(leak.location)}${leak.location?.generated ? `  (compiled: ${where(leak.location.generated)})` : ''}`,
     `   retainer path:`,
     ...pathLines(leak.retainerPath).map((l) => `     ${l}`),

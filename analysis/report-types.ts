@@ -8,7 +8,9 @@ export type LeakKind =
   | 'listeners'
   | 'timers'
   | 'string'
-  | 'promise';
+  | 'promise'
+  /** Handles Node keeps open (watchers, servers, sockets, child processes) until they are closed. */
+  | 'handles';
 
 export interface PathStep {
   /** Variable, property, index (`[3]`) or internal slot name; '' for the root. */
@@ -99,6 +101,8 @@ export interface Leak {
    * listeners (`"finish" listeners`).
    */
   alsoGrowing?: string[];
+  /** For open handles: the class of Node's handle object (`FSEvent`, `TCP`, `Process`) behind each `name`. */
+  handle?: { className: string };
   /** Who owns the holder when that helps a reader: the emitter's variable for listeners. */
   owner?: string;
   /** How many holders with the same retainer path this leak groups (e.g. one array per user). */

@@ -580,4 +580,36 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     expect(top.growth.perSnapshot.every((g) => g > 0)).toBe(true);
     expect(top.examples).toBeUndefined();
   }, 60_000);
+
+  // No collection of the program's grows: Node keeps each open handle from a root of its own.
+  it.each([
+    ['price-watchers', 'FSWatcher', 'FSEvent', [400, 400], 'watch(priceFile, () => console.log(`prices changed while serving'],
+    // Both ends of each connection are in this process: the agents' sockets and the upstream's.
+    ['upstream-agents', 'Socket', 'TCP', [800, 800], null],
+  ])('%s: %s handles opened per request and never closed are the suspect, with no variable holding them', async (kind, name, handleClass, perSnapshot, line) => {
+    const r = await diagnoseKind(kind, EXPRESS);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name, kind: 'handles', objectName: name, handle: { className: handleClass }, holder: { name: '(Global handles)' } });
+    expect(top.growth.perSnapshot).toEqual(perSnapshot);
+    expect(top.retainerPath.map((p) => p.node)).toEqual(['(Global handles)', handleClass, name]);
+    expect(top.summary).toMatch(/^Open `\w+` handles \(from .*\) grew from \d+ to \d+ handles/);
+    expect(top.summary.startsWith(`Open \`${name}\``)).toBe(true);
+    // A callback the watcher keeps is on the line that opens it; the agents' sockets keep only Node's.
+    if (line) expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/express-cjs-leaks.cjs', line: lineOf(line, EXPRESS) });
+    else expect(top.location).toBeNull();
+    // The server side of each connection keeps an HTTP parser: part of the same suspect.
+    if (kind === 'upstream-agents') expect(top.alsoGrowing).toEqual(['HTTPParser handles']);
+    expect(renderMarkdown(r)).toContain(`\`${name}\` handles (from `);
+  }, 60_000);
+
+  it.each([
+    ['closed-watchers', 'a watcher per request, closed when the response is sent'],
+    // What stays open at the end rises (0, 200, 600 of them were open at each snapshot), but the pool does not.
+    ['watcher-pool', 'a pool of 600 watchers that closes its oldest when full'],
+    ['shared-agent', 'one keep-alive agent for every upstream call, its few connections reused'],
+  ])('%s: no leak found in %s', async (kind) => {
+    const r = await diagnoseKind(kind, EXPRESS);
+    expect(r.verdict).toBe('no-leak');
+    expect(r.leaks).toEqual([]);
+  }, 60_000);
 });

@@ -1,0 +1,47 @@
+import type { Leak } from './report-types.ts';
+
+/**
+ * What opens each kind of Node handle, and what closes it, by handle class and the class of the
+ * object the program holds. Node's own API, the same for every program; a handle not listed
+ * is named by its classes alone.
+ */
+const NODE_HANDLES: Record<string, { openedBy: string; closeWith: string }> = {
+  'FSEvent FSWatcher': { openedBy: '`fs.watch()`', closeWith: '`watcher.close()`' },
+  'StatWatcher StatWatcher': { openedBy: '`fs.watchFile()`', closeWith: '`fs.unwatchFile()`' },
+  'TCP Server': { openedBy: '`server.listen()`', closeWith: '`server.close()`' },
+  'Pipe Server': { openedBy: '`server.listen()`', closeWith: '`server.close()`' },
+  'TCP Socket': { openedBy: '`net.connect()`, an accepted connection or an agent keeping connections alive', closeWith: '`socket.destroy()`' },
+  'Pipe Socket': { openedBy: 'a pipe (a child\'s stdio, `net.connect()` to a socket file)', closeWith: '`socket.destroy()`' },
+  'UDP Socket': { openedBy: '`dgram.createSocket()`', closeWith: '`socket.close()`' },
+  'Process ChildProcess': { openedBy: '`child_process.spawn()`', closeWith: '`child.kill()`' },
+};
+
+function known(leak: Pick<Leak, 'name' | 'handle'>): { openedBy: string; closeWith: string } | null {
+  return NODE_HANDLES[`${leak.handle?.className ?? ''} ${leak.name}`] ?? null;
+}
+
+/** `FSWatcher handles (from `fs.watch()`)`, or `FooHandle handles` for one Node's table does not list. */
+export function handlesLabel(leak: Pick<Leak, 'name' | 'handle'>): string {
+  const k = known(leak);
+  return `\`${leak.name}\` handles${k ? ` (from ${k.openedBy})` : ''}`;
+}
+
+/** Why open handles stay, for the one-line summary. */
+export function handlesWhy(leak: Pick<Leak, 'name' | 'handle'>): string {
+  const k = known(leak);
+  return `: Node keeps an open handle alive, with all it refers to, until it is closed${k ? ` (${k.closeWith})` : ''}, whether or not the program still refers to it`;
+}
+
+/** The root cause in prose, for the postmortem's section: what happens... */
+export function handlesCause(leak: Pick<Leak, 'name' | 'handle'>): string {
+  return `${handlesLabel(leak)} are opened and never closed`;
+}
+
+/** ...and why it keeps memory. */
+export function handlesKeep(leak: Pick<Leak, 'name' | 'handle'>): string {
+  const k = known(leak);
+  return (
+    'Node keeps every open handle, and everything it refers to (its listeners and what they keep), alive from a root of its own ' +
+    `until the handle is closed${k ? ` with ${k.closeWith}` : ''}, even when no variable of the program refers to it any more.`
+  );
+}
