@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { diagnose } from '../../analysis/diagnose.ts';
+import { knownStrings } from '../../analysis/known-strings.ts';
+import { nodeSignatures } from '../../analysis/node-signatures.ts';
+import { countSignatures, handleGroups } from '../../analysis/open-handles.ts';
+import { readSnapshot } from '../../analysis/read-snapshot.ts';
+import { SnapshotBuilder } from './snapshot-builder.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'leak-lab-handles-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const OWNER = '<symbol owner_symbol>';
+
+/**
+ * Snapshot `i` of a process whose Node keeps, under (Global handles):
+ * - 30 more FSEvent handles each time, each with its FSWatcher, none ever closed (the leak);
+ * - a pool of 40 TCP handles (Servers) that closes its 20 oldest and opens 20 new ones between
+ *   snapshots: the ones open at the end were opened late, so their count as of each snapshot
+ *   rises (0, 20, 40), though the pool never grows;
+ * - as many ConnectionsLists, kept by weak handles: they keep nothing alive.
+ * Ids are fixed per object, as V8 keeps them for an object's life.
+ */
+function snapshot(i: number): string {
+  const b = new SnapshotBuilder();
+  const handles = b.node('synthetic', '(Global handles)', 0, 5);
+  b.edge(b.gcRoots, 'element', 1, handles);
+  let slot = 0;
+  for (let w = 0; w < 30 * (i + 1); w++) {
+    const event = b.node('object', 'FSEvent', 40, 1001 + 8 * w);
+    b.edge(handles, 'element', slot++, event).edge(event, 'property', OWNER, b.node('object', 'FSWatcher', 120, 1003 + 8 * w));
+    b.edge(handles, 'weak', slot++, b.node('object', 'ConnectionsList', 64, 1005 + 8 * w));
+  }
+  for (let p = 20 * i; p < 20 * i + 40; p++) {
+    const tcp = b.node('object', 'TCP', 48, 90001 + 8 * p);
+    b.edge(handles, 'element', slot++, tcp).edge(tcp, 'property', OWNER, b.node('object', 'Server', 200, 90003 + 8 * p));
+  }
+  return b.write(join(dir, `s${i}.heapsnapshot`));
+}
+
+describe('open handles', () => {
+  it('groups what (Global handles) keeps by its class and its owner\'s, skipping weak handles', async () => {
+    const s = await readSnapshot(snapshot(2));
+    const sig = nodeSignatures(s);
+    const groups = handleGroups(s, knownStrings(s), sig);
+    expect(groups.map((g) => [g.handleClass, g.ownerClass, g.members.length])).toEqual([
+      ['FSEvent', 'FSWatcher', 90],
+      ['TCP', 'Server', 40],
+    ]);
+    expect(groups[0].owners.every((o) => s.strings.get(s.nodeName[o]) === 'FSWatcher')).toBe(true);
+  });
+
+  it('counts a signature once per object, however many groups share it', () => {
+    expect(countSignatures(Uint32Array.from([7, 9, 7, 7, 3]), [7, 9, 7, 4])).toEqual([3, 1, 3, 0]);
+  });
+
+  it('reports the handles that only ever open, and not a pool that rotates its members', async () => {
+    const r = await diagnose({ snapshots: [0, 1, 2].map(snapshot) });
+    expect(r.leaks.map((l) => [l.name, l.kind])).toEqual([['FSWatcher', 'handles']]);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ counts: [30, 60, 90], bytes: [4800, 9600, 14400], handle: { className: 'FSEvent' }, holder: { name: '(Global handles)' }, location: null });
+    expect(top.retainerPath.map((p) => p.node)).toEqual(['(Global handles)', 'FSEvent', 'FSWatcher']);
+    expect(top.summary.startsWith('Open `FSWatcher` handles (from `fs.watch()`) grew from 30 to 90 handles')).toBe(true);
+  });
+});
