@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startLoad } from '../../load/load-run.ts';
 import { useLoadHarness } from './load-harness.ts';
-import { secondWaiter } from './second-waiter.ts';
+import { SEND_SLIP, secondWaiter } from './second-waiter.ts';
 import { startTinyServer } from './tiny-server.ts';
 
 const h = useLoadHarness();
@@ -27,7 +27,7 @@ describe('startLoad retarget, pause and stop', () => {
     expect(b.arrivals.every((x) => x.at >= switchedAt)).toBe(true);
     expect(totals.failed).toBe(0);
     expect(totals.url).toBe(b.url);
-    expect(waiter.seconds.slice(1, 4).every((s) => s.sent === 100)).toBe(true);
+    for (const s of waiter.seconds.slice(1, 4)) expect(Math.abs(s.sent - 100)).toBeLessThanOrEqual(SEND_SLIP);
   });
 
   it('sends nothing while paused, keeps recording seconds, and resumes at the rate', async () => {
@@ -45,7 +45,7 @@ describe('startLoad retarget, pause and stop', () => {
     expect(server.arrivals.filter((a) => a.at > pausedAt + 300)).toHaveLength(0);
     h.load.resume();
     await waiter.waitFor(6, 8_000);
-    expect(waiter.seconds[5]!.sent).toBe(50);
+    expect(Math.abs(waiter.seconds[5]!.sent - 50)).toBeLessThanOrEqual(SEND_SLIP);
   });
 
   it('leaves no timers or sockets behind after stop', async () => {

@@ -29,3 +29,11 @@ export function secondWaiter() {
     },
   };
 }
+
+/**
+ * How far a whole second's `sent` may stray from the rate. The generator issues exactly the
+ * rate each second, but `sent` is stamped when the request goes out: on a busy machine a few
+ * issued at the end of one second go out in the next. A gap or a burst moves a whole slice
+ * (a quarter of the rate at the default 4 batches a second), far more than this.
+ */
+export const SEND_SLIP = 5;
