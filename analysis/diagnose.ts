@@ -172,6 +172,7 @@ async function analyse(
   const minBytes = minBytesFor(totalBytes);
   const cands = [...findCandidates(s, dom, k, earlier, watch, totalBytes), ...findSlotCandidates(s, dom, k, earlier, watch, totalBytes)];
   const kept = selectHolders(s, dom.idom, cands, order, minRetainedFor(totalBytes));
+  handleClassCounts.push(countSignatures(finalSig, handles.map((h) => h.sig)));
   const openHandles = findHandleCandidates(handles, earlier, handleClassCounts, watch, dom);
   say(`${kept.length + openHandles.length} growing holder(s) found; tracing retainer paths`);
   if (kept.length === 0 && openHandles.length === 0) return { snapshots, leaks: [], verdict: 'no-leak', elapsedMs: Math.round(performance.now() - started) };
@@ -187,7 +188,7 @@ async function analyse(
     baselineMaxId: earlier[0].maxId,
   };
   const heapGrowth = totalBytes - earlier[0].totalBytes;
-  const leaks = buildLeaks(g, kept, { minBytes, heapGrowth }, handleLeaks(g, openHandles, handles)).slice(0, maxLeaks);
+  const leaks = buildLeaks(g, kept, { minBytes, heapGrowth }, handleLeaks(g, openHandles, handles, new Set(kept.map((c) => c.node)))).slice(0, maxLeaks);
   return { snapshots, leaks, verdict: leaks.length > 0 ? 'leak' : 'no-leak', elapsedMs: Math.round(performance.now() - started) };
 }
 

@@ -14,21 +14,38 @@ const CALLBACK_SAMPLE = 8;
 const FOLD_SAMPLE = 32;
 
 /**
- * Suspects for handles opened and never closed, one per group. A group whose handles the
- * objects of a bigger one keep (a server's connection list, a connection's HTTP parser) grows
- * because that one does, and is named in it rather than as a suspect of its own.
+ * Suspects for handles opened and never closed, one per group, beside the growing holders found
+ * in the program's own graph (`holders`). A group whose handles the
+ * objects of another one keep (a connection's HTTP parser, a worker's message ports) grows
+ * because that one does: it is named in the keeper's suspect, its bytes counted there, rather
+ * than as a suspect of its own.
  */
-export function handleLeaks(g: FinalGraph, cands: HandleCandidate[], groups: HandleGroup[]): Leak[] {
+export function handleLeaks(g: FinalGraph, cands: HandleCandidate[], groups: HandleGroup[], holders: ReadonlySet<number>): Leak[] {
   // Another resource's callbacks (the server that accepted a connection) are not this one's.
   const resources = new Set(groups.flatMap((h) => [...h.members, ...h.owners.filter((o) => o >= 0)]));
-  const sorted = [...cands].sort((a, b) => gain(b) - gain(a) || a.group.members[0] - b.group.members[0]);
-  const out: { leak: Leak; group: HandleGroup }[] = [];
-  for (const c of sorted) {
-    const into = out.find((o) => keptBy(g, c.group, o.group));
-    if (into) (into.leak.alsoGrowing ??= []).push(`${className(c.group)} handles`);
-    else out.push({ leak: describeHandles(g, c, resources), group: c.group });
-  }
-  return out.map((o) => o.leak);
+  // Handles kept in a growing collection (`watchers.push(fs.watch(...))`, node:fs's own Map of
+  // StatWatchers) are that collection's entries: it is the suspect, and says what it holds.
+  const sorted = [...cands].filter((c) => !inCollection(g, c.group, holders)).sort((a, b) => gain(b) - gain(a) || a.group.members[0] - b.group.members[0]);
+  // Groups that keep each other (a worker and its ports refer to each other): the one with fewer
+  // handles is the keeper, each of its objects having several of the other's.
+  const keeps = (o: HandleCandidate, c: HandleCandidate) => keptBy(g, c.group, o.group) && (!keptBy(g, o.group, c.group) || o.group.members.length < c.group.members.length);
+  const keeper = sorted.map((c, i) => sorted.findIndex((o, j) => j !== i && keeps(o, c)));
+  const top = (i: number) => {
+    for (let hops = 0; keeper[i] >= 0 && hops < sorted.length; hops++) i = keeper[i];
+    return i;
+  };
+  const merged = sorted.map((c) => ({ ...c, retained: [...c.retained], kept: [] as string[] }));
+  sorted.forEach((c, i) => {
+    const into = top(i);
+    if (into === i) return;
+    merged[into].kept.push(`${className(c.group)} handles`);
+    c.retained.forEach((x, j) => (merged[into].retained[j] += x));
+  });
+  return merged.flatMap((c, i) => {
+    if (top(i) !== i) return [];
+    const leak = describeHandles(g, c, resources);
+    return [c.kept.length > 0 ? { ...leak, alsoGrowing: c.kept } : leak];
+  });
 }
 
 function describeHandles(g: FinalGraph, c: HandleCandidate, resources: ReadonlySet<number>): Leak {
@@ -94,10 +111,18 @@ function edgeBetween(g: FinalGraph, from: number, to: number): number {
   return s.firstEdge[from];
 }
 
-/** Whether most of the newest handles of `inner` are kept by the handles, or their owners, of `outer`. */
+/**
+ * Whether most of the newest handles of `inner` are kept by the objects of `outer`: its handles,
+ * their owners, or the objects that keep its handles under a property (a JS Worker keeps Node's
+ * Worker handle as `[kHandle]`, with no `owner_symbol` back).
+ */
 function keptBy(g: FinalGraph, inner: HandleGroup, outer: HandleGroup): boolean {
-  const keepers = new Set([...outer.members, ...outer.owners.filter((o) => o >= 0)]);
+  const { s } = g;
   const { retStart, retFrom } = g.dom.retainers;
+  const keepers = new Set([...outer.members, ...outer.owners.filter((o) => o >= 0)]);
+  for (const v of outer.members) {
+    for (let r = retStart[v]; r < retStart[v + 1]; r++) if (s.nodeType[retFrom[r]] === s.types.object) keepers.add(retFrom[r]);
+  }
   const sample = newestFirst(g, inner).slice(0, FOLD_SAMPLE);
   let kept = 0;
   for (const i of sample) {
@@ -112,6 +137,36 @@ function keptBy(g: FinalGraph, inner: HandleGroup, outer: HandleGroup): boolean 
   return kept * 2 > sample.length;
 }
 
+/** Whether most of the newest owners (or handles) of the group are entries of one of `holders`: kept by it, or by its backing store. */
+function inCollection(g: FinalGraph, group: HandleGroup, holders: ReadonlySet<number>): boolean {
+  const { s } = g;
+  const { retStart, retFrom } = g.dom.retainers;
+  const keptHere = (v: number) => {
+    for (let r = retStart[v]; r < retStart[v + 1]; r++) {
+      const from = retFrom[r];
+      if (holders.has(from)) return true;
+      if (s.nodeType[from] !== s.types.hidden && s.nodeType[from] !== s.types.array) continue;
+      for (let q = retStart[from]; q < retStart[from + 1]; q++) if (holders.has(retFrom[q])) return true;
+    }
+    return false;
+  };
+  const sample = newestFirst(g, group).slice(0, FOLD_SAMPLE);
+  const kept = sample.filter((i) => keptHere(group.owners[i] >= 0 ? group.owners[i] : group.members[i])).length;
+  return kept * 2 > sample.length;
+}
+
+/** Objects of the handle's own class name that keep it under a property: a JS class wrapping Node's handle of the same name (Worker). */
+function sameNamedKeepers(g: FinalGraph, v: number): number[] {
+  const { s } = g;
+  const { retStart, retFrom } = g.dom.retainers;
+  const out: number[] = [];
+  for (let r = retStart[v]; r < retStart[v + 1]; r++) {
+    const from = retFrom[r];
+    if (s.nodeType[from] === s.types.object && s.nodeName[from] === s.nodeName[v] && from !== v) out.push(from);
+  }
+  return out;
+}
+
 /**
  * A function of the developer's that the newest handles keep (a watcher's "change" listener, a
  * server's request handler, a child's "exit" listener): the line that opened the handle is
@@ -123,9 +178,10 @@ function appCallback(g: FinalGraph, group: HandleGroup, newest: number[], resour
   const { s, k } = g;
   const ty = s.types;
   for (const i of newest.slice(0, CALLBACK_SAMPLE)) {
-    const start = group.owners[i] >= 0 ? group.owners[i] : group.members[i];
-    const seen = new Set([start]);
-    let frontier = [start];
+    const member = group.members[i];
+    const starts = group.owners[i] >= 0 ? [group.owners[i]] : [member, ...sameNamedKeepers(g, member)];
+    const seen = new Set(starts);
+    let frontier = starts;
     for (let depth = 0; depth < CALLBACK_DEPTH && frontier.length > 0; depth++) {
       const next: number[] = [];
       for (const v of frontier) {

@@ -14,6 +14,8 @@ const NODE_HANDLES: Record<string, { openedBy: string; closeWith: string }> = {
   'Pipe Socket': { openedBy: 'a pipe (a child\'s stdio, `net.connect()` to a socket file)', closeWith: '`socket.destroy()`' },
   'UDP Socket': { openedBy: '`dgram.createSocket()`', closeWith: '`socket.close()`' },
   'Process ChildProcess': { openedBy: '`child_process.spawn()`', closeWith: '`child.kill()`' },
+  'Worker Worker': { openedBy: '`new Worker()`', closeWith: '`worker.terminate()`' },
+  'MessagePort MessagePort': { openedBy: '`new MessageChannel()` or a worker', closeWith: '`port.close()`' },
 };
 
 function known(leak: Pick<Leak, 'name' | 'handle'>): { openedBy: string; closeWith: string } | null {

@@ -78,13 +78,19 @@ export function countSignatures(sig: Uint32Array, sigs: readonly number[]): numb
  * Groups whose open handles rose in every interval by a fair share of their growth. Counts are
  * of the handles still open at the end (those are the ones that leak); to tell a leak from a
  * pool that keeps its size while it rotates its members (whose survivors also look like a
- * rising count), the handle class's objects in each earlier snapshot must rise too, and most
- * of the baseline's must still be open.
+ * rising count), the handle class's objects must rise in every snapshot too, and most of the
+ * baseline's must still be open. Objects are counted by (type, name) signature, which a
+ * handle's class may share with the object it is given (Node's Worker and StatWatcher wraps
+ * share their JS class's name): the baseline's handles are estimated by the final snapshot's
+ * share of handles among them.
  */
 export function findHandleCandidates(
   groups: HandleGroup[],
   earlier: EarlierView[],
-  /** Per earlier snapshot, its object count for each group's `sig`, as `countSignatures` gives for `groups.map((g) => g.sig)`. */
+  /**
+   * Per snapshot, earlier ones and then the last, its object count for each group's `sig`, as
+   * `countSignatures` gives for `groups.map((g) => g.sig)`.
+   */
   classCounts: number[][],
   watch: WatchList,
   dom: DominatorTree,
@@ -106,11 +112,12 @@ export function findHandleCandidates(
     counts.push(g.members.length);
     retained.push(g.members.reduce((a, v) => a + dom.retainedSize[v], 0));
     const ofClass = classCounts.map((c) => c[gi]);
-    ofClass.push(groups.reduce((a, h) => a + (h.sig === g.sig ? h.members.length : 0), 0));
     if (!fairRise(counts) || !strictlyRising(retained) || !strictlyRising(ofClass)) return;
     // Of the class's handles at the baseline, how many are still open at the end.
+    const openNow = groups.reduce((a, h) => a + (h.sig === g.sig ? h.members.length : 0), 0);
+    const atBaseline = ofClass[0] * Math.min(1, openNow / ofClass[ofClass.length - 1]);
     const keptAtBaseline = groups.reduce((a, h) => a + (h.sig === g.sig ? survivorsAt(h, earlier[0], watch) : 0), 0);
-    if (ofClass[0] >= MIN_KEPT_SAMPLE && keptAtBaseline / ofClass[0] < MIN_KEPT) return;
+    if (atBaseline >= MIN_KEPT_SAMPLE && keptAtBaseline / atBaseline < MIN_KEPT) return;
     out.push({ group: g, counts, retained });
   });
   return out;

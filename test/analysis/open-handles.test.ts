@@ -40,6 +40,29 @@ function snapshot(i: number): string {
   return b.write(join(dir, `s${i}.heapsnapshot`));
 }
 
+/**
+ * Snapshot `i` of a process that starts 30 workers between snapshots and never ends them. As in
+ * Node, each JS Worker keeps Node's Worker handle (`[kHandle]`, no `owner_symbol` back) and the
+ * worker's three MessagePorts, each a handle of its own: the two groups keep each other.
+ */
+function workers(i: number): string {
+  const b = new SnapshotBuilder();
+  const handles = b.node('synthetic', '(Global handles)', 0, 5);
+  b.edge(b.gcRoots, 'element', 1, handles);
+  let slot = 0;
+  for (let w = 0; w < 30 * (i + 1); w++) {
+    const id = 1001 + 16 * w;
+    const handle = b.node('object', 'Worker', 80, id);
+    const wrapper = b.node('object', 'Worker', 160, id + 2);
+    b.edge(handles, 'element', slot++, handle).edge(wrapper, 'property', '<symbol kHandle>', handle);
+    for (let p = 0; p < 3; p++) {
+      const port = b.node('object', 'MessagePort', 100, id + 4 + 2 * p);
+      b.edge(handles, 'element', slot++, port).edge(wrapper, 'property', `port${p}`, port).edge(port, 'property', 'worker', wrapper);
+    }
+  }
+  return b.write(join(dir, `w${i}.heapsnapshot`));
+}
+
 describe('open handles', () => {
   it('groups what (Global handles) keeps by its class and its owner\'s, skipping weak handles', async () => {
     const s = await readSnapshot(snapshot(2));
@@ -63,5 +86,14 @@ describe('open handles', () => {
     expect(top).toMatchObject({ counts: [30, 60, 90], bytes: [4800, 9600, 14400], handle: { className: 'FSEvent' }, holder: { name: '(Global handles)' }, location: null });
     expect(top.retainerPath.map((p) => p.node)).toEqual(['(Global handles)', 'FSEvent', 'FSWatcher']);
     expect(top.summary.startsWith('Open `FSWatcher` handles (from `fs.watch()`) grew from 30 to 90 handles')).toBe(true);
+  });
+
+  it("folds handles that another group's objects keep into that group, the one with fewer handles keeping when they keep each other", async () => {
+    const r = await diagnose({ snapshots: [0, 1, 2].map(workers) });
+    expect(r.leaks.map((l) => [l.name, l.kind, l.alsoGrowing])).toEqual([['Worker', 'handles', ['MessagePort handles']]]);
+    // What the workers pin is their ports too.
+    expect(r.leaks[0].counts).toEqual([30, 60, 90]);
+    expect(r.leaks[0].retainedBytes).toBeGreaterThan(90 * 3 * 100);
+    expect(r.leaks[0].summary.startsWith('Open `Worker` handles (from `new Worker()`)')).toBe(true);
   });
 });

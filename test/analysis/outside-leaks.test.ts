@@ -602,6 +602,12 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     expect(renderMarkdown(r)).toContain(`\`${name}\` handles (from `);
   }, 60_000);
 
+  it('listed-watchers: handles a growing array also keeps are its entries, one suspect, not a second one for the handles', async () => {
+    const r = await diagnoseKind('listed-watchers', EXPRESS);
+    expect(r.leaks[0]).toMatchObject({ name: 'priceWatchers', kind: 'array', objectName: 'FSWatcher' });
+    expect(r.leaks.filter((l) => l.kind === 'handles')).toEqual([]);
+  }, 60_000);
+
   it.each([
     ['closed-watchers', 'a watcher per request, closed when the response is sent'],
     // What stays open at the end rises (0, 200, 600 of them were open at each snapshot), but the pool does not.
