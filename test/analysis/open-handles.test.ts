@@ -14,6 +14,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const OWNER = '<symbol owner_symbol>';
 
+/** A snapshot with a (Global handles) root, and a way to hang a handle from it. */
+function withHandles() {
+  const b = new SnapshotBuilder();
+  const handles = b.node('synthetic', '(Global handles)', 0, 5);
+  b.edge(b.gcRoots, 'element', 1, handles);
+  let slot = 0;
+  const hold = (v: number, type: 'element' | 'weak' = 'element') => b.edge(handles, type, slot++, v);
+  return { b, hold };
+}
+
 /**
  * Snapshot `i` of a process whose Node keeps, under (Global handles):
  * - 30 more FSEvent handles each time, each with its FSWatcher, none ever closed (the leak);
@@ -24,18 +34,15 @@ const OWNER = '<symbol owner_symbol>';
  * Ids are fixed per object, as V8 keeps them for an object's life.
  */
 function snapshot(i: number): string {
-  const b = new SnapshotBuilder();
-  const handles = b.node('synthetic', '(Global handles)', 0, 5);
-  b.edge(b.gcRoots, 'element', 1, handles);
-  let slot = 0;
+  const { b, hold } = withHandles();
   for (let w = 0; w < 30 * (i + 1); w++) {
     const event = b.node('object', 'FSEvent', 40, 1001 + 8 * w);
-    b.edge(handles, 'element', slot++, event).edge(event, 'property', OWNER, b.node('object', 'FSWatcher', 120, 1003 + 8 * w));
-    b.edge(handles, 'weak', slot++, b.node('object', 'ConnectionsList', 64, 1005 + 8 * w));
+    hold(event).edge(event, 'property', OWNER, b.node('object', 'FSWatcher', 120, 1003 + 8 * w));
+    hold(b.node('object', 'ConnectionsList', 64, 1005 + 8 * w), 'weak');
   }
   for (let p = 20 * i; p < 20 * i + 40; p++) {
     const tcp = b.node('object', 'TCP', 48, 90001 + 8 * p);
-    b.edge(handles, 'element', slot++, tcp).edge(tcp, 'property', OWNER, b.node('object', 'Server', 200, 90003 + 8 * p));
+    hold(tcp).edge(tcp, 'property', OWNER, b.node('object', 'Server', 200, 90003 + 8 * p));
   }
   return b.write(join(dir, `s${i}.heapsnapshot`));
 }
@@ -46,18 +53,15 @@ function snapshot(i: number): string {
  * worker's three MessagePorts, each a handle of its own: the two groups keep each other.
  */
 function workers(i: number): string {
-  const b = new SnapshotBuilder();
-  const handles = b.node('synthetic', '(Global handles)', 0, 5);
-  b.edge(b.gcRoots, 'element', 1, handles);
-  let slot = 0;
+  const { b, hold } = withHandles();
   for (let w = 0; w < 30 * (i + 1); w++) {
     const id = 1001 + 16 * w;
     const handle = b.node('object', 'Worker', 80, id);
     const wrapper = b.node('object', 'Worker', 160, id + 2);
-    b.edge(handles, 'element', slot++, handle).edge(wrapper, 'property', '<symbol kHandle>', handle);
+    hold(handle).edge(wrapper, 'property', '<symbol kHandle>', handle);
     for (let p = 0; p < 3; p++) {
       const port = b.node('object', 'MessagePort', 100, id + 4 + 2 * p);
-      b.edge(handles, 'element', slot++, port).edge(wrapper, 'property', `port${p}`, port).edge(port, 'property', 'worker', wrapper);
+      hold(port).edge(wrapper, 'property', `port${p}`, port).edge(port, 'property', 'worker', wrapper);
     }
   }
   return b.write(join(dir, `w${i}.heapsnapshot`));
