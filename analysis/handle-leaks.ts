@@ -26,10 +26,8 @@ export function handleLeaks(g: FinalGraph, cands: HandleCandidate[], groups: Han
   // Handles kept in a growing collection (`watchers.push(fs.watch(...))`, node:fs's own Map of
   // StatWatchers) are that collection's entries: it is the suspect, and says what it holds.
   const sorted = [...cands].filter((c) => !inCollection(g, c.group, holders)).sort((a, b) => gain(b) - gain(a) || a.group.members[0] - b.group.members[0]);
-  // Groups that keep each other (a worker and its ports refer to each other): the one with fewer
-  // handles is the keeper, each of its objects having several of the other's.
-  const keeps = (o: HandleCandidate, c: HandleCandidate) => keptBy(g, c.group, o.group) && (!keptBy(g, o.group, c.group) || o.group.members.length < c.group.members.length);
-  const keeper = sorted.map((c, i) => sorted.findIndex((o, j) => j !== i && keeps(o, c)));
+  // Groups that keep each other are both suspects: neither is plainly the other's part.
+  const keeper = sorted.map((c, i) => sorted.findIndex((o, j) => j !== i && keptBy(g, c.group, o.group) && !keptBy(g, o.group, c.group)));
   const top = (i: number) => {
     for (let hops = 0; keeper[i] >= 0 && hops < sorted.length; hops++) i = keeper[i];
     return i;
@@ -112,17 +110,14 @@ function edgeBetween(g: FinalGraph, from: number, to: number): number {
 }
 
 /**
- * Whether most of the newest handles of `inner` are kept by the objects of `outer`: its handles,
- * their owners, or the objects that keep its handles under a property (a JS Worker keeps Node's
- * Worker handle as `[kHandle]`, with no `owner_symbol` back).
+ * Whether most of the newest handles of `inner` are kept by the objects of `outer` the program
+ * holds: its handles, their owners, or for handles with no owner, the objects of the same class
+ * name that keep them (a JS Worker keeps Node's Worker handle as `[kHandle]`).
  */
 function keptBy(g: FinalGraph, inner: HandleGroup, outer: HandleGroup): boolean {
-  const { s } = g;
   const { retStart, retFrom } = g.dom.retainers;
   const keepers = new Set([...outer.members, ...outer.owners.filter((o) => o >= 0)]);
-  for (const v of outer.members) {
-    for (let r = retStart[v]; r < retStart[v + 1]; r++) if (s.nodeType[retFrom[r]] === s.types.object) keepers.add(retFrom[r]);
-  }
+  if (outer.ownerClass === '') for (const v of outer.members) for (const w of sameNamedKeepers(g, v)) keepers.add(w);
   const sample = newestFirst(g, inner).slice(0, FOLD_SAMPLE);
   let kept = 0;
   for (const i of sample) {

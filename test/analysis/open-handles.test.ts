@@ -50,7 +50,7 @@ function snapshot(i: number): string {
 /**
  * Snapshot `i` of a process that starts 30 workers between snapshots and never ends them. As in
  * Node, each JS Worker keeps Node's Worker handle (`[kHandle]`, no `owner_symbol` back) and the
- * worker's three MessagePorts, each a handle of its own: the two groups keep each other.
+ * worker's three MessagePorts, each a handle of its own and each referring back to the JS Worker.
  */
 function workers(i: number): string {
   const { b, hold } = withHandles();
@@ -92,7 +92,7 @@ describe('open handles', () => {
     expect(top.summary.startsWith('Open `FSWatcher` handles (from `fs.watch()`) grew from 30 to 90 handles')).toBe(true);
   });
 
-  it("folds handles that another group's objects keep into that group, the one with fewer handles keeping when they keep each other", async () => {
+  it("folds handles that the objects of another group keep into that group, through a JS wrapper of the handle's own name", async () => {
     const r = await diagnose({ snapshots: [0, 1, 2].map(workers) });
     expect(r.leaks.map((l) => [l.name, l.kind, l.alsoGrowing])).toEqual([['Worker', 'handles', ['MessagePort handles']]]);
     // What the workers pin is their ports too.
