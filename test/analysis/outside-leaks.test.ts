@@ -56,7 +56,10 @@ async function diagnoseKind(kind: string, fixture = FIXTURE) {
   return diagnose({ snapshots: [0, 1, 2].map((i) => join(out, `s${i}.heapsnapshot`)) });
 }
 
-describe('diagnose on leaks written outside the lab', () => {
+// Side by side: each fixture is a child process doing a fixed amount of work with no timing in
+// it, so running several at once only shortens the suite. The Express app below is driven over
+// real HTTP, where a starved machine changes what its libraries' timers hold: one at a time.
+describe.concurrent('diagnose on leaks written outside the lab', () => {
   it.each([
     ['static-field', 'RequestTracker.seenRequests', 'map'],
     ['private-field', '#hitsByClient', 'map'],
