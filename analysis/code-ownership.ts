@@ -117,7 +117,15 @@ export function libraryObjectOf(g: FinalGraph, v: number, growing: ReadonlySet<n
   return outer >= 0 ? outer : nearest;
 }
 
-/** Node.js's own modules and installed packages, as opposed to the application's code. */
+/**
+ * Node.js's own modules, installed packages and WebAssembly (`wasm://wasm/0002f80e`: undici's
+ * HTTP parser, in every process that calls fetch), as opposed to the application's code.
+ */
 export function isLibraryScript(script: string): boolean {
-  return script.startsWith('node:') || /[/\\]node_modules[/\\]/.test(script) || !/[/\\]/.test(script);
+  return isInternal(script) || /[/\\]node_modules[/\\]/.test(script);
+}
+
+/** Node.js's own modules, WebAssembly and scripts with no path (eval'd code): nothing on disk to open. */
+export function isInternal(script: string): boolean {
+  return script.startsWith('node:') || script.startsWith('wasm:') || !/[/\\]/.test(script);
 }

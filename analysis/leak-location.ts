@@ -2,7 +2,7 @@ import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import type { ChainLink } from './chain-link.ts';
 import type { FinalGraph } from './final-graph.ts';
 import type { HolderNaming } from './leak-naming.ts';
-import { constructorOf, ofUserClass, ownerOf } from './code-ownership.ts';
+import { constructorOf, isInternal, ofUserClass, ownerOf } from './code-ownership.ts';
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { ClosureSite } from './script-locations.ts';
@@ -179,9 +179,6 @@ export function callbackLocation(g: FinalGraph, closure: number): SourceLocation
   return site ? resolve(g, site, nodeNameOf(g.s, closure)) : null;
 }
 
-export function isInternal(script: string): boolean {
-  return script.startsWith('node:') || !/[/\\]/.test(script);
-}
 
 /**
  * A location in compiled code given in its original source when the code has a source map, the

@@ -2,7 +2,7 @@ import { nodeNameOf } from './heap-snapshot.ts';
 import { suspendedFunction } from './async-frame.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { dominantClass, newRetained } from './holder-contents.ts';
-import { isInternal } from './leak-location.ts';
+import { isInternal } from './code-ownership.ts';
 
 /** The function a chain of promises is built by: its node (for the name and location) and name. */
 export interface ChainFunction {

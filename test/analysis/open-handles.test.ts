@@ -13,6 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'leak-lab-handles-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const OWNER = '<symbol owner_symbol>';
+const APP_SCRIPT = '/srv/shop/watch-prices.js';
 
 /** A snapshot with a (Global handles) root, and a way to hang a handle from it. */
 function withHandles() {
@@ -35,14 +36,33 @@ function withHandles() {
  */
 function snapshot(i: number): string {
   const { b, hold } = withHandles();
+  // V8's ids rise with allocation: what an interval allocates is above all that existed before.
+  const idAt = (interval: number, slot: number) => 1001 + 2 * (100_000 * interval + slot);
+  const script = (name: string, slot: number) => {
+    const shared = b.node('code', '(shared function info)', 0, idAt(0, slot));
+    b.edge(shared, 'internal', 'script_or_debug_info', b.node('code', name, 0, idAt(0, slot + 1)));
+    return shared;
+  };
+  const inWasm = script('wasm://wasm/0002f80e', 90_000);
+  const inApp = script(APP_SCRIPT, 90_002);
   for (let w = 0; w < 30 * (i + 1); w++) {
-    const event = b.node('object', 'FSEvent', 40, 1001 + 8 * w);
-    hold(event).edge(event, 'property', OWNER, b.node('object', 'FSWatcher', 120, 1003 + 8 * w));
-    hold(b.node('object', 'ConnectionsList', 64, 1005 + 8 * w), 'weak');
+    const id = (k: number) => idAt(Math.floor(w / 30), 8 * (w % 30) + k);
+    const event = b.node('object', 'FSEvent', 40, id(0));
+    const watcher = b.node('object', 'FSWatcher', 120, id(1));
+    hold(event).edge(event, 'property', OWNER, watcher);
+    hold(b.node('object', 'ConnectionsList', 64, id(2)), 'weak');
+    // Its listeners: one of a WebAssembly module's (undici's parser has such), then the program's.
+    const events = b.node('object', 'Object', 0, id(3));
+    b.edge(watcher, 'property', '_events', events);
+    for (const [name, shared, k] of [['error', inWasm, 4], ['change', inApp, 5]] as const) {
+      const fn = b.node('closure', '', 0, id(k));
+      b.edge(events, 'property', name, fn).edge(fn, 'internal', 'shared', shared).location(fn, 1, 11, 4);
+    }
   }
   for (let p = 20 * i; p < 20 * i + 40; p++) {
-    const tcp = b.node('object', 'TCP', 48, 90001 + 8 * p);
-    hold(tcp).edge(tcp, 'property', OWNER, b.node('object', 'Server', 200, 90003 + 8 * p));
+    const id = (k: number) => idAt(p < 40 ? 0 : Math.floor(p / 20) - 1, 50_000 + 2 * (p % 40) + k);
+    const tcp = b.node('object', 'TCP', 48, id(0));
+    hold(tcp).edge(tcp, 'property', OWNER, b.node('object', 'Server', 200, id(1)));
   }
   return b.write(join(dir, `s${i}.heapsnapshot`));
 }
@@ -83,11 +103,13 @@ describe('open handles', () => {
     expect(countSignatures(Uint32Array.from([7, 9, 7, 7, 3]), [7, 9, 7, 4])).toEqual([3, 1, 3, 0]);
   });
 
-  it('reports the handles that only ever open, and not a pool that rotates its members', async () => {
+  it('reports the handles that only ever open, located at their listener, and not a pool that rotates its members', async () => {
     const r = await diagnose({ snapshots: [0, 1, 2].map(snapshot) });
     expect(r.leaks.map((l) => [l.name, l.kind])).toEqual([['FSWatcher', 'handles']]);
     const top = r.leaks[0];
-    expect(top).toMatchObject({ counts: [30, 60, 90], bytes: [4800, 9600, 14400], handle: { className: 'FSEvent' }, holder: { name: '(Global handles)' }, location: null });
+    expect(top).toMatchObject({ counts: [30, 60, 90], bytes: [4800, 9600, 14400], handle: { className: 'FSEvent' }, holder: { name: '(Global handles)' } });
+    // The program's listener, not the WebAssembly one before it: nothing of the developer's is in wasm://.
+    expect(top.location).toEqual({ file: APP_SCRIPT, line: 12, column: 5 });
     expect(top.retainerPath.map((p) => p.node)).toEqual(['(Global handles)', 'FSEvent', 'FSWatcher']);
     expect(top.summary.startsWith('Open `FSWatcher` handles (from `fs.watch()`) grew from 30 to 90 handles')).toBe(true);
   });
