@@ -15,10 +15,9 @@ const FOLD_SAMPLE = 32;
 
 /**
  * Suspects for handles opened and never closed, one per group, beside the growing holders found
- * in the program's own graph (`holders`). A group whose handles the
- * objects of another one keep (a connection's HTTP parser, a worker's message ports) grows
- * because that one does: it is named in the keeper's suspect, its bytes counted there, rather
- * than as a suspect of its own.
+ * in the program's own graph (`holders`). A group whose handles the objects of another one keep
+ * (a connection's HTTP parser, a worker's message ports) grows because that one does: it is
+ * named in the keeper's suspect, its bytes counted there, rather than as a suspect of its own.
  */
 export function handleLeaks(g: FinalGraph, cands: HandleCandidate[], groups: HandleGroup[], holders: ReadonlySet<number>): Leak[] {
   // Another resource's callbacks (the server that accepted a connection) are not this one's.
@@ -28,9 +27,14 @@ export function handleLeaks(g: FinalGraph, cands: HandleCandidate[], groups: Han
   const sorted = [...cands].filter((c) => !inCollection(g, c.group, holders)).sort((a, b) => gain(b) - gain(a) || a.group.members[0] - b.group.members[0]);
   // Groups that keep each other are both suspects: neither is plainly the other's part.
   const keeper = sorted.map((c, i) => sorted.findIndex((o, j) => j !== i && keptBy(g, c.group, o.group) && !keptBy(g, o.group, c.group)));
+  // The keeper at the end of the chain; a group on a cycle of keepers stays a suspect itself.
   const top = (i: number) => {
-    for (let hops = 0; keeper[i] >= 0 && hops < sorted.length; hops++) i = keeper[i];
-    return i;
+    let j = i;
+    for (let hops = 0; keeper[j] >= 0; hops++) {
+      if (hops >= sorted.length) return i;
+      j = keeper[j];
+    }
+    return j;
   };
   const merged = sorted.map((c) => ({ ...c, retained: [...c.retained], kept: [] as string[] }));
   sorted.forEach((c, i) => {
