@@ -16,7 +16,7 @@ import type { HeapSnapshot } from './heap-snapshot.ts';
 import { buildIdLookup } from './id-index.ts';
 import { handleLeaks } from './handle-leaks.ts';
 import { knownStrings } from './known-strings.ts';
-import { countSignatures, findHandleCandidates, handleGroups, watchedHandles } from './open-handles.ts';
+import { countedSignatures, countSignatures, findHandleCandidates, handleGroups, watchedHandles } from './open-handles.ts';
 import { nodeSignatures } from './node-signatures.ts';
 import { readSnapshot } from './read-snapshot.ts';
 import { collectGarbage } from './collect-garbage.ts';
@@ -151,6 +151,7 @@ async function analyse(
   }
   const finalSig = nodeSignatures(s);
   const handles = handleGroups(s, k, finalSig);
+  const handleSigs = countedSignatures(handles);
   const watch = watchList(s.nodeCount, [...watchedNodes(s, dom, k, totalBytes), ...watchedHandles(handles)]);
   const finalIds = buildIdLookup(s.nodeId);
   const finalPoint = { file: last, maxId, sample: idSample(s, finalSig) };
@@ -165,14 +166,14 @@ async function analyse(
     prev = { file: summary.file, maxId: summary.maxId, sample: summary.sample };
     infos.push({ file: summary.file, nodeCount: summary.nodeCount, edgeCount: summary.edgeCount, totalBytes: summary.totalBytes });
     earlier.push(mapEarlier(summary, finalIds, finalSig, dom, order, watch, earlier.length === 0));
-    handleClassCounts.push(countSignatures(summary.sig, handles.map((h) => h.sig)));
+    handleClassCounts.push(countSignatures(summary.sig, handleSigs));
   }
   checkPair(prev as SeriesPoint, finalPoint);
   const snapshots = [...infos, { file: last, nodeCount: s.nodeCount, edgeCount: s.edgeCount, totalBytes }];
   const minBytes = minBytesFor(totalBytes);
   const cands = [...findCandidates(s, dom, k, earlier, watch, totalBytes), ...findSlotCandidates(s, dom, k, earlier, watch, totalBytes)];
   const kept = selectHolders(s, dom.idom, cands, order, minRetainedFor(totalBytes));
-  handleClassCounts.push(countSignatures(finalSig, handles.map((h) => h.sig)));
+  handleClassCounts.push(countSignatures(finalSig, handleSigs));
   const openHandles = findHandleCandidates(handles, earlier, handleClassCounts, watch, dom);
   say(`${kept.length + openHandles.length} growing holder(s) found; tracing retainer paths`);
   if (kept.length === 0 && openHandles.length === 0) return { snapshots, leaks: [], verdict: 'no-leak', elapsedMs: Math.round(performance.now() - started) };

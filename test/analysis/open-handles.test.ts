@@ -99,8 +99,8 @@ describe('open handles', () => {
     expect(groups[0].owners.every((o) => s.strings.get(s.nodeName[o]) === 'FSWatcher')).toBe(true);
   });
 
-  it('counts a signature once per object, however many groups share it', () => {
-    expect(countSignatures(Uint32Array.from([7, 9, 7, 7, 3]), [7, 9, 7, 4])).toEqual([3, 1, 3, 0]);
+  it('counts a signature once per object, however many groups share it, and none for a group too small to count', () => {
+    expect(countSignatures(Uint32Array.from([7, 9, 7, 7, 3]), [7, 9, 7, 4, -1])).toEqual([3, 1, 3, 0, 0]);
   });
 
   it('reports the handles that only ever open, located at their listener, and not a pool that rotates its members', async () => {
