@@ -171,8 +171,16 @@ function isHashTable(s: HeapSnapshot, k: KnownStrings, v: number): boolean {
   return name === k.mapClass || name === k.setClass || isDictionary(s, k, v);
 }
 
-function rising(xs: number[], orFlat = false): boolean {
+export function rising(xs: number[], orFlat = false): boolean {
   for (let i = 1; i < xs.length; i++) if (!(xs[i] > xs[i - 1] || (orFlat && xs[i] === xs[i - 1]))) return false;
+  return true;
+}
+
+/** Each interval carries a fair share of the growth (a quarter of the mean), so one burst followed by noise does not pass. */
+export function fairShares(xs: number[]): boolean {
+  const last = xs.length - 1;
+  const fair = (xs[last] - xs[0]) / last / 4;
+  for (let i = 1; i <= last; i++) if (xs[i] - xs[i - 1] < fair) return false;
   return true;
 }
 
@@ -182,9 +190,7 @@ export function retainedRise(c: { retained: number[]; count: number[] }, minByte
   if (!rising(r)) return false;
   const total = r[last] - r[0];
   if (total < minBytes || total < SELF_SHARE * r[0]) return false;
-  // Each interval must carry a fair share, so one burst followed by noise does not pass.
-  const fair = total / last / 4;
-  for (let i = 1; i <= last; i++) if (r[i] - r[i - 1] < fair) return false;
+  if (!fairShares(r)) return false;
   // Growth in bytes without new objects (one buffer or string growing) needs a bigger margin.
   return c.count[last] - c.count[0] >= MIN_OBJECT_GROWTH || total >= 4 * minBytes;
 }

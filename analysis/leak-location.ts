@@ -179,7 +179,6 @@ export function callbackLocation(g: FinalGraph, closure: number): SourceLocation
   return site ? resolve(g, site, nodeNameOf(g.s, closure)) : null;
 }
 
-
 /**
  * A location in compiled code given in its original source when the code has a source map, the
  * compiled one kept beside it. At the declaration of `declared`, the map may also give the

@@ -1,6 +1,6 @@
 import type { DominatorTree } from './dominators.ts';
 import type { EarlierView, WatchList } from './earlier-map.ts';
-import { MIN_ENTRY_GROWTH, MIN_KEPT } from './growth-candidates.ts';
+import { fairShares, MIN_ENTRY_GROWTH, MIN_KEPT, rising } from './growth-candidates.ts';
 import { edgeTarget, type HeapSnapshot } from './heap-snapshot.ts';
 import type { KnownStrings } from './known-strings.ts';
 
@@ -55,12 +55,17 @@ export function handleGroups(s: HeapSnapshot, k: KnownStrings, sigOf: Uint32Arra
   return [...groups.values()];
 }
 
+/** A group with enough handles to have grown by MIN_ENTRY_GROWTH: the only ones that can be suspects. */
+function large(g: HandleGroup): boolean {
+  return g.members.length >= MIN_ENTRY_GROWTH;
+}
+
 /**
  * The handles to follow into earlier snapshots: every handle of a class that has a group large
  * enough to have grown (the class's other groups count in how many of its handles stay open).
  */
 export function watchedHandles(groups: HandleGroup[]): number[] {
-  const big = new Set(groups.filter((g) => g.members.length >= MIN_ENTRY_GROWTH).map((g) => g.sig));
+  const big = new Set(groups.filter(large).map((g) => g.sig));
   return groups.filter((g) => big.has(g.sig)).flatMap((g) => g.members);
 }
 
@@ -69,7 +74,7 @@ export function watchedHandles(groups: HandleGroup[]): number[] {
  * enough to have grown), -1 for the others: most heaps have none, and the count is then free.
  */
 export function countedSignatures(groups: HandleGroup[]): number[] {
-  return groups.map((g) => (g.members.length >= MIN_ENTRY_GROWTH ? g.sig : -1));
+  return groups.map((g) => (large(g) ? g.sig : -1));
 }
 
 /**
@@ -112,7 +117,7 @@ export function findHandleCandidates(
 ): HandleCandidate[] {
   const out: HandleCandidate[] = [];
   groups.forEach((g, gi) => {
-    if (g.members.length < MIN_ENTRY_GROWTH) return;
+    if (!large(g)) return;
     const counts = earlier.map(() => 0);
     const retained = earlier.map(() => 0);
     for (const v of g.members) {
@@ -127,7 +132,8 @@ export function findHandleCandidates(
     counts.push(g.members.length);
     retained.push(g.members.reduce((a, v) => a + dom.retainedSize[v], 0));
     const ofClass = classCounts.map((c) => c[gi]);
-    if (!fairRise(counts) || !strictlyRising(retained) || !strictlyRising(ofClass)) return;
+    const gained = counts[counts.length - 1] - counts[0] >= MIN_ENTRY_GROWTH;
+    if (!gained || !rising(counts) || !fairShares(counts) || !rising(retained) || !rising(ofClass)) return;
     // Of the class's handles at the baseline, how many are still open at the end.
     const openNow = groups.reduce((a, h) => a + (h.sig === g.sig ? h.members.length : 0), 0);
     const atBaseline = ofClass[0] * Math.min(1, openNow / ofClass[ofClass.length - 1]);
@@ -139,21 +145,6 @@ export function findHandleCandidates(
 }
 
 const MIN_KEPT_SAMPLE = 16;
-
-/** Rising in every interval, by at least MIN_ENTRY_GROWTH in all and a quarter of the mean gain in each. */
-function fairRise(xs: number[]): boolean {
-  const last = xs.length - 1;
-  const total = xs[last] - xs[0];
-  if (total < MIN_ENTRY_GROWTH) return false;
-  const fair = total / last / 4;
-  for (let i = 1; i <= last; i++) if (xs[i] - xs[i - 1] < Math.max(1, fair)) return false;
-  return true;
-}
-
-function strictlyRising(xs: number[]): boolean {
-  for (let i = 1; i < xs.length; i++) if (!(xs[i] > xs[i - 1])) return false;
-  return true;
-}
 
 function survivorsAt(g: HandleGroup, base: EarlierView, watch: WatchList): number {
   let n = 0;
