@@ -7,6 +7,7 @@ import { SnapshotTokenizer, type TokenizedSnapshot } from './snapshot-tokenizer.
 import { indexStrings } from './strings-section.ts';
 import { validateSnapshot } from './validate-snapshot.ts';
 import { demoteRegisterEdges } from './bookkeeping-edges.ts';
+import { nameBlockScopeSlots } from './block-scope-names.ts';
 import type { EdgeHelper, EdgeJob } from './edge-helper.ts';
 
 const CHUNK = 4 * 1024 * 1024;
@@ -144,5 +145,6 @@ function assemble(file: string, t: TokenizedSnapshot): HeapSnapshot {
   };
   validateSnapshot(snapshot);
   demoteRegisterEdges(snapshot);
+  nameBlockScopeSlots(snapshot);
   return snapshot;
 }

@@ -36,7 +36,8 @@ import { REPO } from './fixtures.ts';
  *   metric registered per request, in prom-client's `_metrics`); an HTTP client's interceptors
  *   kept under a symbol; a template engine's registry that two of its objects share; timers
  *   each with a delay of its own; callbacks that each keep their call's scope, and a buffer in
- *   it; a dictionary set on the global object.
+ *   it; a dictionary set on the global object; a Map declared in an `if` block (V8 leaves a
+ *   block's variables unnamed).
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
@@ -107,6 +108,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     ['shared-scope', 'retryCallbacks', 'array'],
     ['interceptor-per-request', 'api.interceptors.request', 'map'],
     ['global-property', 'sessionsById', 'object'],
+    ['block-scoped', 'inFlight', 'map'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -252,6 +254,11 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       // No scope holds it: the script that assigns it to the global object says where it is made.
       expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf('globalThis.sessionsById = {}') });
       expect(top.retainerPath.map((p) => [p.edge, p.node])).toEqual([['', 'global'], ['sessionsById', 'Object']]);
+    }
+    if (kind === 'block-scoped') {
+      // V8 leaves a block's variables unnamed; the names come from the block's scope_info.
+      expect(top.summary).toMatch(/^Map `inFlight` grew/);
+      expect(top.location?.line).toBe(lineOf('const inFlight = new Map()'));
     }
     if (kind === 'hits-by-client') for (const x of top.examples ?? []) expect(x).toMatch(/^client-\d+$/);
     if (kind === 'linked-queue') {

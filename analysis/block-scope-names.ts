@@ -1,0 +1,68 @@
+import type { HeapSnapshot } from './heap-snapshot.ts';
+
+/**
+ * Names the variables of block scopes, in place. V8's snapshot names a context's variables only
+ * for a function's or a module's own scope: a `const cache = new Map()` inside `if { }`, a loop
+ * body, a `catch` or a class body that a closure captures is drawn as unnamed hidden edges
+ * `[0]`, `[1]`, so the holder read as whatever was named further up its path. The names are
+ * still in the snapshot: the context's `scope_info` lists them, in slot order, as its leading
+ * hidden edges to strings.
+ *
+ * The two lists line up only when every slot holds an object. V8 numbers a context's hidden
+ * edges by the slots it visits, counting `undefined` and the hole (drawn as no edge) but not
+ * small integers, so a `let hits = 0` before the Map would shift the Map onto the wrong name.
+ * A context is named only when its highest index is the last name's, which no such shift
+ * allows. Compiler-made slots (`.home_object`, `.brand`) stay hidden.
+ */
+export function nameBlockScopeSlots(s: HeapSnapshot): void {
+  const t = s.types;
+  if (t.edgeContext < 0 || t.edgeHidden < 0) return;
+  const context = s.strings.indexOf('system / Context');
+  const scopeInfo = s.strings.indexOf('scope_info');
+  if (context < 0 || scopeInfo < 0) return;
+  const { nodeName, firstEdge, edgeType, edgeName, edgeTo } = s;
+  const namesOf = new Map<number, Int32Array | null>();
+  for (let v = 0; v < s.nodeCount; v++) {
+    if (nodeName[v] !== context) continue;
+    let info = -1;
+    let maxHidden = -1;
+    let named = false;
+    for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) {
+      const type = edgeType[e];
+      if (type === t.edgeContext) named = true;
+      else if (type === t.edgeHidden) maxHidden = Math.max(maxHidden, edgeName[e]);
+      else if (type === t.edgeInternal && edgeName[e] === scopeInfo) info = edgeTo[e];
+    }
+    if (named || maxHidden < 0 || info < 0) continue;
+    let names = namesOf.get(info);
+    if (names === undefined) {
+      names = localNames(s, info);
+      namesOf.set(info, names);
+    }
+    if (names === null || names.length !== maxHidden + 1) continue;
+    for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) {
+      if (edgeType[e] !== t.edgeHidden) continue;
+      const name = names[edgeName[e]];
+      if (name < 0) continue;
+      edgeType[e] = t.edgeContext;
+      edgeName[e] = name;
+    }
+  }
+}
+
+/**
+ * A ScopeInfo's variable names as string-table indices, -1 for a compiler-made one; null when it
+ * has none inline (V8 keeps more than 75 in a hash table, whose order is not the slots').
+ */
+function localNames(s: HeapSnapshot, info: number): Int32Array | null {
+  const { firstEdge, edgeType, edgeTo, nodeType, nodeName } = s;
+  const out: number[] = [];
+  for (let e = firstEdge[info]; e < firstEdge[info + 1]; e++) {
+    if (edgeType[e] !== s.types.edgeHidden) continue;
+    const to = edgeTo[e];
+    if (nodeType[to] !== s.types.string) break;
+    const name = s.strings.get(nodeName[to]);
+    out.push(name.startsWith('.') ? -1 : nodeName[to]);
+  }
+  return out.length > 0 ? Int32Array.from(out) : null;
+}
