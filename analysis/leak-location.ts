@@ -6,7 +6,7 @@ import { constructorOf, isInternal, ofUserClass, ownerOf } from './code-ownershi
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { ClosureSite } from './script-locations.ts';
-import { displayPath, findDeclaration, findGlobalAssignment, findKeyArgument } from './source-files.ts';
+import { displayPath, findDeclaration, findGlobalAssignment, findKeyArgument, findPropertyAssignment } from './source-files.ts';
 
 /**
  * Points at source: for a chain of values, the variable through which each keeps the one
@@ -92,16 +92,23 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   // one script does. Not a field of a library's class (a MemoryStore's `sessions`): the class
   // names it, and the same word in the developer's code may be about something else.
   const libraryObject = fieldOwner >= 0 && ownerOf(g, fieldOwner) === 'library';
-  if (fieldOwner >= 0 && !libraryObject) {
-    const found = g.scripts.appScripts().map((script) => declaredInScript(g, script, field, findKeyArgument)).filter((x) => x !== null);
-    if (found.length === 1) yield found[0];
-  }
+  if (fieldOwner >= 0 && !libraryObject) yield inOneAppScript(g, field, findKeyArgument);
   // A field of a package's class (winston's `Container` sets `this.loggers = new Map()`), when
   // nothing of the developer's says more: the package's code, not Node's loader that the path
   // came through (its require cache).
-  if (libraryObject && s.nodeType[fieldOwner] === s.types.object) yield classField(g, fieldOwner, field);
+  const inLibrary = libraryObject && s.nodeType[fieldOwner] === s.types.object ? classField(g, fieldOwner, field) : null;
+  if (inLibrary) yield inLibrary;
+  // A field no class sets, set by the developer's code on an object it does not define (Koa's
+  // `app.context.seenPaths = []`, which every request's `ctx` inherits): where one script does.
+  else if (fieldOwner >= 0) yield inOneAppScript(g, field, findPropertyAssignment);
   // Node's own callback, when nothing of the developer's was found.
   if (callback && isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));
+}
+
+/** Where `find` finds `name` in the application's scripts, when exactly one of them has it. */
+function inOneAppScript(g: FinalGraph, name: string, find: typeof findDeclaration): SourceLocation | null {
+  const found = g.scripts.appScripts().map((script) => declaredInScript(g, script, name, find)).filter((x) => x !== null);
+  return found.length === 1 ? found[0] : null;
 }
 
 /** Where the class of `object` sets its `field` (`this.field = ...`); null for Node's own classes, not on disk to open. */

@@ -361,8 +361,9 @@ function userPathNameAt(g: FinalGraph, path: { nodes: number[]; edges: number[] 
       // A library's or Node's function kept under a name (`global.clearInterval`) is its API,
       // not where the developer keeps data: the holder's own name is nearer. Names further up
       // are no better: the shortest path can reach a module's scope (and its `require`)
-      // through any closure of that module.
-      if (libraryApiFunction(g, path.nodes[i])) return { name: '', at: -1 };
+      // through any closure of that module. The same for a library's function listening under
+      // an event's name (`process.on('acme:request', app.callback())`).
+      if (libraryApiFunction(g, path.nodes[i]) || libraryListener(g, path, i)) return { name: '', at: -1 };
       if (name) return { name, at: i };
       if (s.edgeType[e] === s.types.edgeInternal && s.edgeName[e] === k.value && s.nodeName[path.nodes[i - 1]] === k.systemCell) {
         const exported = exportNameOfCell(g, path.nodes[i - 1], i > 1 ? path.nodes[i - 2] : -1);
@@ -379,6 +380,13 @@ function userPathNameAt(g: FinalGraph, path: { nodes: number[]; edges: number[] 
     if (beside) return { name: userEdgeName(g, beside.edge), at: i, beside };
   }
   return { name: '', at: -1 };
+}
+
+/** Path position `i` is a library's function kept in an emitter's `_events` under its event name. */
+function libraryListener(g: FinalGraph, path: { nodes: number[]; edges: number[] }, i: number): boolean {
+  const { s, k } = g;
+  const toTable = path.edges[i - 1];
+  return i >= 2 && s.edgeType[toTable] === s.types.edgeProperty && s.edgeName[toTable] === k.events && s.nodeType[path.nodes[i]] === s.types.closure && ownerOf(g, path.nodes[i]) === 'library';
 }
 
 /**

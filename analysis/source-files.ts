@@ -119,6 +119,18 @@ export function findKeyArgument(text: string, name: string): { line: number; col
   return at === undefined ? null : positionOf(text, at);
 }
 
+/**
+ * 1-based line and column of the first assignment to a property `name` (`app.context.name = []`,
+ * `obj['name'] ??= new Map()`), or null: where code set a field on an object it does not define.
+ */
+export function findPropertyAssignment(text: string, name: string): { line: number; column: number } | null {
+  if (!isIdentifier(name) || name.length < 3) return null;
+  const n = `(${name.replace(/\$/g, '\\$')})`;
+  const m = new RegExp(`(?:\\.\\s*${n}\\b|\\[\\s*(['"\`])${n}\\2\\s*\\])\\s*(?:\\?\\?|\\|\\|)?=(?![=>])`, 'd').exec(text);
+  const at = m?.indices?.[1]?.[0] ?? m?.indices?.[3]?.[0];
+  return at === undefined ? null : positionOf(text, at);
+}
+
 export function positionOf(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDeclaration, findGlobalAssignment, findKeyArgument } from '../../analysis/source-files.ts';
+import { findDeclaration, findGlobalAssignment, findKeyArgument, findPropertyAssignment } from '../../analysis/source-files.ts';
 
 describe('finding where a name is declared in source', () => {
   const at = (text: string, name: string) => findDeclaration(text, name);
@@ -48,5 +48,13 @@ describe('finding where a name is declared in source', () => {
     expect(findKeyArgument("app.get('renderCache').set(k, v)", 'renderCache')).toBeNull();
     expect(findKeyArgument("const key = 'renderCache';", 'renderCache')).toBeNull();
     expect(findKeyArgument("m.set('id', 1)", 'id')).toBeNull();
+  });
+
+  it("finds where code sets a property on another's object, not where it reads or compares it", () => {
+    expect(findPropertyAssignment('const app = new Koa();\napp.context.seenPaths = [];', 'seenPaths')).toEqual({ line: 2, column: 13 });
+    expect(findPropertyAssignment("server['inFlight'] ??= new Map()", 'inFlight')).toEqual({ line: 1, column: 9 });
+    expect(findPropertyAssignment('if (ctx.seenPaths === undefined) ctx.seenPaths.push(1);', 'seenPaths')).toBeNull();
+    expect(findPropertyAssignment('app.context.seenPathsByUser = {};', 'seenPaths')).toBeNull();
+    expect(findPropertyAssignment('const seenPaths = [];', 'seenPaths')).toBeNull();
   });
 });
