@@ -1,7 +1,8 @@
+import type { NodeFixer } from './edge-fixups.ts';
 import type { HeapSnapshot } from './heap-snapshot.ts';
 
 /**
- * Names the variables of block scopes, in place. V8's snapshot names a context's variables only
+ * Names the variables of block scopes. V8's snapshot names a context's variables only
  * for a function's or a module's own scope: a `const cache = new Map()` inside `if { }`, a loop
  * body, a `catch` or a class body that a closure captures is drawn as unnamed hidden edges
  * `[0]`, `[1]`, so the holder read as whatever was named further up its path. The names are
@@ -14,40 +15,41 @@ import type { HeapSnapshot } from './heap-snapshot.ts';
  * A context is named only when its highest index is the last name's, which no such shift
  * allows. Compiler-made slots (`.home_object`, `.brand`) stay hidden.
  */
-export function nameBlockScopeSlots(s: HeapSnapshot): void {
+export function blockScopeFixer(s: HeapSnapshot): NodeFixer | null {
   const t = s.types;
-  if (t.edgeContext < 0 || t.edgeHidden < 0) return;
   const context = s.strings.indexOf('system / Context');
   const scopeInfo = s.strings.indexOf('scope_info');
-  if (context < 0 || scopeInfo < 0) return;
-  const { nodeName, firstEdge, edgeType, edgeName, edgeTo } = s;
+  if (t.edgeContext < 0 || t.edgeHidden < 0 || context < 0 || scopeInfo < 0) return null;
+  const { firstEdge, edgeType, edgeName, edgeTo } = s;
   const namesOf = new Map<number, Int32Array | null>();
-  for (let v = 0; v < s.nodeCount; v++) {
-    if (nodeName[v] !== context) continue;
-    let info = -1;
-    let maxHidden = -1;
-    let named = false;
-    for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) {
-      const type = edgeType[e];
-      if (type === t.edgeContext) named = true;
-      else if (type === t.edgeHidden) maxHidden = Math.max(maxHidden, edgeName[e]);
-      else if (type === t.edgeInternal && edgeName[e] === scopeInfo) info = edgeTo[e];
-    }
-    if (named || maxHidden < 0 || info < 0) continue;
-    let names = namesOf.get(info);
-    if (names === undefined) {
-      names = localNames(s, info);
-      namesOf.set(info, names);
-    }
-    if (names === null || names.length !== maxHidden + 1) continue;
-    for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) {
-      if (edgeType[e] !== t.edgeHidden) continue;
-      const name = names[edgeName[e]];
-      if (name < 0) continue;
-      edgeType[e] = t.edgeContext;
-      edgeName[e] = name;
-    }
-  }
+  return {
+    type: t.object,
+    name: context,
+    fix: (v) => {
+      let info = -1;
+      let maxHidden = -1;
+      for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) {
+        const type = edgeType[e];
+        if (type === t.edgeContext) return;
+        if (type === t.edgeHidden) maxHidden = Math.max(maxHidden, edgeName[e]);
+        else if (type === t.edgeInternal && edgeName[e] === scopeInfo) info = edgeTo[e];
+      }
+      if (maxHidden < 0 || info < 0) return;
+      let names = namesOf.get(info);
+      if (names === undefined) {
+        names = localNames(s, info);
+        namesOf.set(info, names);
+      }
+      if (names === null || names.length !== maxHidden + 1) return;
+      for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) {
+        if (edgeType[e] !== t.edgeHidden) continue;
+        const name = names[edgeName[e]];
+        if (name < 0) continue;
+        edgeType[e] = t.edgeContext;
+        edgeName[e] = name;
+      }
+    },
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { NodeFixer } from './edge-fixups.ts';
 import { edgeTarget, type HeapSnapshot } from './heap-snapshot.ts';
 
 /**
@@ -11,36 +12,69 @@ import { edgeTarget, type HeapSnapshot } from './heap-snapshot.ts';
  */
 const REGISTERS = ['Node / CleanupQueue', 'Node / BaseObjectList'];
 
-/** Turns the registers' outgoing edges weak, in place, so no analysis counts them as retaining. */
-export function demoteRegisterEdges(s: HeapSnapshot): void {
+/** Turns the registers' outgoing edges weak, so no analysis counts them as retaining. */
+export function registerFixers(s: HeapSnapshot): (NodeFixer | null)[] {
   const weak = s.types.edgeWeak;
-  if (weak < 0) return;
-  const names = REGISTERS.map((r) => s.strings.indexOf(r)).filter((i) => i >= 0);
+  if (weak < 0) return [];
+  const { nodeName, firstEdge, edgeType, edgeTo } = s;
+  const fixers: (NodeFixer | null)[] = REGISTERS.map((r) => s.strings.indexOf(r))
+    .filter((i) => i >= 0)
+    .map((name) => ({
+      type: s.types.native,
+      name,
+      fix: (v: number) => {
+        for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) edgeType[e] = weak;
+      },
+    }));
   const timersList = s.strings.indexOf('TimersList');
-  const array = s.strings.indexOf('Array');
   const elements = s.strings.indexOf('elements');
-  if (names.length === 0 && timersList < 0) return;
-  const { nodeName, nodeType, firstEdge, edgeType, edgeTo } = s;
-  const native = s.types.native;
-  const object = s.types.object;
   const element = s.types.edgeElement;
-  for (let v = 0; v < s.nodeCount; v++) {
-    if (nodeType[v] === native && names.includes(nodeName[v])) {
-      for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) edgeType[e] = weak;
-    } else if (timersList >= 0 && nodeType[v] === object && nodeName[v] === array) {
-      // Node's timers keep each TimersList (one per delay) in a table by delay and in a priority
-      // queue's array, ordered by expiry. The table is the owner; left strong, the queue would
-      // share every list, so that neither dominated a list, nor what its timers keep.
+  if (timersList < 0) return fixers;
+  // Node's timers keep each TimersList (one per delay) in a table by delay and in a priority
+  // queue's array, ordered by expiry. The table is the owner; left strong, the queue would
+  // share every list, so that neither dominated a list, nor what its timers keep.
+  fixers.push({
+    type: s.types.object,
+    name: s.strings.indexOf('Array'),
+    fix: (v) => {
       let queue = false;
       for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) {
-        if (edgeType[e] === element && nodeName[edgeTo[e]] === timersList) {
-          edgeType[e] = weak;
-          queue = true;
-        }
+        if (edgeType[e] !== element) continue;
+        // The queue holds nothing else: any other array is done with at its first element.
+        if (nodeName[edgeTo[e]] !== timersList) break;
+        edgeType[e] = weak;
+        queue = true;
       }
       // The array's backing store holds the same lists again.
       const store = queue ? edgeTarget(s, v, s.types.edgeInternal, elements) : -1;
       if (store >= 0) for (let e = firstEdge[store]; e < firstEdge[store + 1]; e++) if (nodeName[edgeTo[e]] === timersList) edgeType[e] = weak;
-    }
-  }
+    },
+  });
+  return fixers;
+}
+
+const EPHEMERON = Buffer.from(' / part of key (', 'latin1');
+
+/**
+ * Turns a WeakMap's (or WeakSet's) table edges to its values weak. V8 draws each entry twice:
+ * from the table and from the key, both to the value. A value lives only while its key does,
+ * so the key is what keeps it; left strong, the table edge made every value of a long-lived
+ * WeakMap reachable from the module that holds the map, so that nothing else could dominate
+ * it: jsdom's cache of proxy handlers by window made each leaked window a root's own, and the
+ * timers that kept the windows retained a few bytes each.
+ */
+export function ephemeronFixer(s: HeapSnapshot): NodeFixer | null {
+  const weak = s.types.edgeWeak;
+  const internal = s.types.edgeInternal;
+  if (weak < 0 || internal < 0) return null;
+  const entry = s.strings.markContaining(EPHEMERON);
+  if (!entry.includes(1)) return null;
+  const { firstEdge, edgeType, edgeName } = s;
+  return {
+    type: s.types.array,
+    name: -1,
+    fix: (v) => {
+      for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) if (entry[edgeName[e]] === 1 && edgeType[e] === internal) edgeType[e] = weak;
+    },
+  };
 }

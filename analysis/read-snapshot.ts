@@ -6,8 +6,7 @@ import { SectionError } from './section-sinks.ts';
 import { SnapshotTokenizer, type TokenizedSnapshot } from './snapshot-tokenizer.ts';
 import { indexStrings } from './strings-section.ts';
 import { validateSnapshot } from './validate-snapshot.ts';
-import { demoteRegisterEdges } from './bookkeeping-edges.ts';
-import { nameBlockScopeSlots } from './block-scope-names.ts';
+import { fixUpEdges } from './edge-fixups.ts';
 import type { EdgeHelper, EdgeJob } from './edge-helper.ts';
 
 const CHUNK = 4 * 1024 * 1024;
@@ -144,7 +143,6 @@ function assemble(file: string, t: TokenizedSnapshot): HeapSnapshot {
     types: resolveTypeCodes(h.nodeTypes, h.edgeTypes),
   };
   validateSnapshot(snapshot);
-  demoteRegisterEdges(snapshot);
-  nameBlockScopeSlots(snapshot);
+  fixUpEdges(snapshot);
   return snapshot;
 }

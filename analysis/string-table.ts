@@ -59,6 +59,18 @@ export class StringTable {
     return h >>> 0;
   }
 
+  /** Marks (1) the strings whose JSON-encoded bytes contain `needle` (plain ASCII), found in one scan of the raw section. */
+  markContaining(needle: Buffer): Uint8Array {
+    const marks = new Uint8Array(this.count);
+    for (let at = this.raw.indexOf(needle); at >= 0; ) {
+      const idx = this.indexContaining(at);
+      if (idx < 0) break;
+      marks[idx] = 1;
+      at = this.raw.indexOf(needle, this.ends[idx]);
+    }
+    return marks;
+  }
+
   /** Parses a string holding a non-negative decimal integer (edge names like "12"), else -1. */
   asIndex(index: number): number {
     if (index < 0 || index >= this.count) return -1;
@@ -85,6 +97,21 @@ export class StringTable {
       else hi = mid - 1;
     }
     return -1;
+  }
+
+  /** Index of the string whose bytes span `byteOffset`, or -1. */
+  private indexContaining(byteOffset: number): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.starts[mid] <= byteOffset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found >= 0 && byteOffset < this.ends[found] ? found : -1;
   }
 
   private slowIndexOf(s: string): number {

@@ -37,7 +37,8 @@ import { REPO } from './fixtures.ts';
  *   kept under a symbol; a template engine's registry that two of its objects share; timers
  *   each with a delay of its own; callbacks that each keep their call's scope, and a buffer in
  *   it; a dictionary set on the global object; a Map declared in an `if` block (V8 leaves a
- *   block's variables unnamed); an array the developer sets on a Koa-like framework's object.
+ *   block's variables unnamed); an array the developer sets on a Koa-like framework's
+ *   object; objects kept for ever with their metadata in a WeakMap.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
@@ -110,6 +111,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     ['global-property', 'sessionsById', 'object'],
     ['block-scoped', 'inFlight', 'map'],
     ['framework-context', 'seenPaths', 'array'],
+    ['weakmap-metadata', 'openSessions', 'array'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -260,6 +262,11 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       // V8 leaves a block's variables unnamed; the names come from the block's scope_info.
       expect(top.summary).toMatch(/^Map `inFlight` grew/);
       expect(top.location?.line).toBe(lineOf('const inFlight = new Map()'));
+    }
+    if (kind === 'weakmap-metadata') {
+      // A WeakMap's value lives as long as its key: each session's metadata is counted with it
+      // (without it, 0.6 MB: the sessions alone).
+      expect(top.retainedBytes).toBeGreaterThan(4 * 1024 * 1024);
     }
     if (kind === 'framework-context') {
       // Only the framework's closures reach it: the developer's line that set it is the place.
