@@ -8,7 +8,7 @@ import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
-import { libraryObjectOf, libraryOwned, ofUserClass } from './code-ownership.ts';
+import { constructorOf, isInternal, libraryObjectOf, libraryOwned, ofUserClass } from './code-ownership.ts';
 import { isDataKey, nameHolder, newestTimerList, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { packageOfHolder } from './package-state.ts';
 import { collapseRuns, pathSteps, shownPath, withoutMapTables } from './path-steps.ts';
@@ -95,11 +95,17 @@ function foldSameObject(g: FinalGraph, ranked: Ranked[]): Leak[] {
       (first.alsoGrowing ??= []).push(what);
       continue;
     }
-    if (object >= 0) leak.library = { className: nodeNameOf(g.s, object) };
+    if (object >= 0) leak.library = { className: nodeNameOf(g.s, object), ...(nodeOwn(g, object) ? { node: true as const } : {}) };
     if (key) byObject.set(key, leak);
     out.push(leak);
   }
   return out;
+}
+
+/** An object of one of Node's own classes (a stream's WritableState), not an installed package's. */
+function nodeOwn(g: FinalGraph, object: number): boolean {
+  const script = g.scripts.scriptName(constructorOf(g, object));
+  return script !== null && isInternal(script);
 }
 
 /**

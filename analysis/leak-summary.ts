@@ -94,6 +94,8 @@ export function summarizeLeak(leak: Leak): string {
       ? ', never cleared'
       : domListeners(leak)
         ? ', never removed'
+      : streamBacklog(leak)
+        ? streamBacklog(leak) === 'write' ? ': writes the stream has queued and not passed on' : ': chunks pushed into the stream and not read'
       : listed
         ? `: ${listed.why}`
         : numbers
@@ -150,10 +152,19 @@ export function keptWithin(className: string | undefined, holderClass: string, n
   return className !== undefined && className === holderClass && last !== undefined && last !== '' && last !== name && edges.includes(name);
 }
 
-/** `a library's MemoryStore`, or, for a minified bundle's class `d`, `a library's object`. */
+/** `a library's MemoryStore`, `Node's WritableState`, or, for a minified bundle's class `d`, `a library's object`. */
 export function libraryClass(leak: Leak): string {
   const name = leak.library?.className ?? '';
-  return `a library's ${name.length > 2 ? name : 'object'}`;
+  return `${leak.library?.node ? "Node's" : "a library's"} ${name.length > 2 ? name : 'object'}`;
+}
+
+/**
+ * Writes a stream has queued and not passed on: its WritableState's buffered writes or its
+ * ReadableState's unread chunks (Node's own classes, whatever the stream).
+ */
+export function streamBacklog(leak: Pick<Leak, 'library'>): 'write' | 'read' | null {
+  if (!leak.library?.node) return null;
+  return leak.library.className === 'WritableState' ? 'write' : leak.library.className === 'ReadableState' ? 'read' : null;
 }
 
 /** The other growing holders in the same object: `#s (Map) and #i (Array)`. */

@@ -1,5 +1,5 @@
 import { formatBytes, stepText, where } from './format.ts';
-import { alsoGrowing, ANONYMOUS_DOM_LISTENERS, anonymousTimers, domListeners, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, libraryWithin, linkName, listedHolder, nodeModule, onEmitterTable, packageState, reloadedModules, timersByDelay } from './leak-summary.ts';
+import { alsoGrowing, ANONYMOUS_DOM_LISTENERS, anonymousTimers, domListeners, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, streamBacklog, libraryWithin, linkName, listedHolder, nodeModule, onEmitterTable, packageState, reloadedModules, timersByDelay } from './leak-summary.ts';
 import { handlesCause, handlesKeep } from './handle-words.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
@@ -83,6 +83,12 @@ function cause(l: Leak): string {
   }
   // A package's variable that is itself the growing collection reads as the summary says it.
   if (l.package && !insideLibrary(l) && !libraryWithin(l)) return `the ${l.kind} held by \`${l.name}\`${packageState(l, (x) => `\`${x}\``)} only ever grows`;
+  const backlog = streamBacklog(l);
+  if (backlog) {
+    return backlog === 'write'
+      ? `the writes queued in the stream \`${l.name}\` only ever grow: the code calls \`write()\` without waiting for \`'drain'\` when it returns false, so whatever the stream cannot pass on (a slow or stuck destination, a side nobody reads) piles up in memory`
+      : `the chunks waiting to be read from the stream \`${l.name}\` only ever grow: data is pushed into it faster than it is consumed, or nothing consumes it at all (no \`pipe()\`, no \`'data'\` listener, no \`read()\`)`;
+  }
   if (l.library) {
     const which = insideLibrary(l)
       ? `the ${l.kind} inside \`${l.name}\` (${libraryClass(l)})`

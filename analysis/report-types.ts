@@ -83,8 +83,12 @@ export interface Leak {
    */
   awaitedBy?: string;
   location: SourceLocation | null;
-  /** When the holder is inside an object of a library's class that the developer keeps (an LRU cache, a session store, a metric): that object's class. */
-  library?: { className: string };
+  /**
+   * When the holder is inside an object of a library's class that the developer keeps (an LRU
+   * cache, a session store, a metric): that object's class, and `node` when the class is Node's
+   * own (a stream's WritableState).
+   */
+  library?: { className: string; node?: true };
   /**
    * When what piles up is functions whose scopes each keep a heavy variable alive (V8 keeps one
    * scope per call for all the closures made in it): that variable, its value's class and the

@@ -34,7 +34,7 @@ export interface DiagnosedLeak {
   growth?: { perSnapshot?: number[]; bytesPerSnapshot?: number[] };
   retainerPath?: { edge?: string; edgeType?: string; node?: string; nodeType?: string; repeat?: number }[];
   holder?: { name?: string; nodeName?: string; nodeType?: string; edgeType?: string };
-  library?: { className?: string };
+  library?: { className?: string; node?: boolean };
   alsoGrowing?: string[];
   /** Keys of a few entries added since the baseline. */
   examples?: string[];

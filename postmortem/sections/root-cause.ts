@@ -53,7 +53,8 @@ function diagnosed(ctx: SectionContext): Block[] {
   if (l.holder?.name) {
     // A library's object the holder is part of (a session store, a cache) is what the reader knows.
     const owner = typeof l.library?.className === 'string' ? l.library.className : '';
-    const library = owner && owner !== l.holder.nodeName ? ` inside ${owner.length > 2 ? `${article(owner)} ${owner}` : 'an object'} of a library` : '';
+    const ofNode = l.library?.node === true;
+    const library = !owner || owner === l.holder.nodeName ? '' : ofNode ? ` inside Node's ${owner}` : ` inside ${owner.length > 2 ? `${article(owner)} ${owner}` : 'an object'} of a library`;
     // The library's object itself grows, but the name is the developer's variable for the object
     // that keeps it (memorystore's `sessionStore`, whose `store` is the LRUCache that grows).
     const edges = (Array.isArray(l.retainerPath) ? l.retainerPath : []).map((p) => str(p.edge));
@@ -61,7 +62,7 @@ function diagnosed(ctx: SectionContext): Block[] {
     const name = str(l.holder.name);
     const within = owner !== '' && keptWithin(owner, str(l.holder.nodeName), name, edges);
     const about = [l.holder.nodeName ? `${article(str(l.holder.nodeName))} ${l.holder.nodeName}${library}` : null, l.holder.edgeType ? keptIn(str(l.holder.edgeType)) : null].filter((d) => d !== null);
-    if (within) items.push(['Held by: ', code(name), ' (its ', code(lastEdge), `, a library's ${owner}).`]);
+    if (within) items.push(['Held by: ', code(name), ' (its ', code(lastEdge), `, ${ofNode ? "Node's" : "a library's"} ${owner}).`]);
     else items.push(['Held by: ', code(name), about.length > 0 ? ` (${about.join(', ')}).` : '.']);
   }
   const examples = Array.isArray(l.examples) ? l.examples.filter((x): x is string => typeof x === 'string') : [];

@@ -38,7 +38,8 @@ import { REPO } from './fixtures.ts';
  *   each with a delay of its own; callbacks that each keep their call's scope, and a buffer in
  *   it; a dictionary set on the global object; a Map declared in an `if` block (V8 leaves a
  *   block's variables unnamed); an array the developer sets on a Koa-like framework's
- *   object; objects kept for ever with their metadata in a WeakMap.
+ *   object; objects kept for ever with their metadata in a WeakMap; a stream written to and
+ *   never read, and one pushed to and never consumed.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
@@ -112,6 +113,8 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     ['block-scoped', 'inFlight', 'map'],
     ['framework-context', 'seenPaths', 'array'],
     ['weakmap-metadata', 'openSessions', 'array'],
+    ['unread-stream', 'accessLog', 'array'],
+    ['unpulled-feed', 'quoteFeed', 'array'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -262,6 +265,14 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       // V8 leaves a block's variables unnamed; the names come from the block's scope_info.
       expect(top.summary).toMatch(/^Map `inFlight` grew/);
       expect(top.location?.line).toBe(lineOf('const inFlight = new Map()'));
+    }
+    if (kind === 'unread-stream') {
+      expect(top.summary).toMatch(/^Array inside `accessLog` \(Node's WritableState\) grew .*: writes the stream has queued and not passed on;/);
+      expect(renderMarkdown(r)).toContain("calls `write()` without waiting for `'drain'`");
+    }
+    if (kind === 'unpulled-feed') {
+      expect(top.summary).toMatch(/^Array inside `quoteFeed` \(Node's ReadableState\) grew .*: chunks pushed into the stream and not read;/);
+      expect(renderMarkdown(r)).toContain('faster than it is consumed, or nothing consumes it at all');
     }
     if (kind === 'weakmap-metadata') {
       // A WeakMap's value lives as long as its key: each session's metadata is counted with it

@@ -114,6 +114,16 @@ describe('postmortem numbers follow the data', () => {
     expect(mdSection(md, 'Root cause and resolution in detail')).toContain('Held by: `sessionStore` (an Object inside a MemoryStore of a library, kept in a variable).');
   });
 
+  it("says Node's own object as Node's, not a library's (a stream's queued writes)", async () => {
+    const dir = copyRun();
+    const diagnosis = readJson(dir, 'diagnosis.json');
+    const top = diagnosis.leaks[0];
+    diagnosis.leaks[0] = { ...top, holder: { ...top.holder, name: 'accessLog', nodeName: 'Array', edgeType: 'property' }, library: { className: 'WritableState', node: true } };
+    writeJson(dir, 'diagnosis.json', diagnosis);
+    const md = await markdownOf(dir);
+    expect(mdSection(md, 'Root cause and resolution in detail')).toContain("Held by: `accessLog` (an Array inside Node's WritableState, kept in a property).");
+  });
+
   it("says the library's object that grows is kept by the developer's variable, not that the variable is one", async () => {
     const dir = copyRun();
     const diagnosis = readJson(dir, 'diagnosis.json');
