@@ -27,15 +27,16 @@ export function registerFixers(s: HeapSnapshot): (NodeFixer | null)[] {
       },
     }));
   const timersList = s.strings.indexOf('TimersList');
+  const array = s.strings.indexOf('Array');
   const elements = s.strings.indexOf('elements');
   const element = s.types.edgeElement;
-  if (timersList < 0) return fixers;
+  if (timersList < 0 || array < 0) return fixers;
   // Node's timers keep each TimersList (one per delay) in a table by delay and in a priority
   // queue's array, ordered by expiry. The table is the owner; left strong, the queue would
   // share every list, so that neither dominated a list, nor what its timers keep.
   fixers.push({
     type: s.types.object,
-    name: s.strings.indexOf('Array'),
+    name: array,
     fix: (v) => {
       let queue = false;
       for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) {
@@ -56,7 +57,7 @@ export function registerFixers(s: HeapSnapshot): (NodeFixer | null)[] {
 const EPHEMERON = Buffer.from(' / part of key (', 'latin1');
 
 /**
- * Turns a WeakMap's (or WeakSet's) table edges to its values weak. V8 draws each entry twice:
+ * Turns a WeakMap's table edges to its values weak. V8 draws each entry twice:
  * from the table and from the key, both to the value. A value lives only while its key does,
  * so the key is what keeps it; left strong, the table edge made every value of a long-lived
  * WeakMap reachable from the module that holds the map, so that nothing else could dominate
@@ -74,7 +75,7 @@ export function ephemeronFixer(s: HeapSnapshot): NodeFixer | null {
     type: s.types.array,
     name: -1,
     fix: (v) => {
-      for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) if (entry[edgeName[e]] === 1 && edgeType[e] === internal) edgeType[e] = weak;
+      for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) if (edgeType[e] === internal && entry[edgeName[e]] === 1) edgeType[e] = weak;
     },
   };
 }

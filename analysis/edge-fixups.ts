@@ -5,6 +5,7 @@ import { blockScopeFixer } from './block-scope-names.ts';
 /** A change to the edges of the nodes of one type (and, unless -1, one name), made in place. */
 export interface NodeFixer {
   type: number;
+  /** A string-table index, or -1 for any name. */
   name: number;
   fix: (v: number) => void;
 }
