@@ -56,7 +56,7 @@ export function blockScopeFixer(s: HeapSnapshot): NodeFixer | null {
  * A ScopeInfo's variable names as string-table indices, -1 for a compiler-made one; null when it
  * has none inline (V8 keeps more than 75 in a hash table, whose order is not the slots').
  */
-function localNames(s: HeapSnapshot, info: number): Int32Array | null {
+export function localNames(s: HeapSnapshot, info: number): Int32Array | null {
   const { firstEdge, edgeType, edgeTo, nodeType, nodeName } = s;
   const out: number[] = [];
   for (let e = firstEdge[info]; e < firstEdge[info + 1]; e++) {

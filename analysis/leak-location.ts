@@ -67,6 +67,7 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
     const from = path.nodes[i - 1];
     const e = path.edges[i];
     if (s.edgeType[e] === s.types.edgeContext && s.nodeName[from] === k.systemContext) yield fromContext(g, from, edgeNameOf(s, e));
+    if (i === last && s.edgeType[e] === s.types.edgeHidden && naming.edgeType === 'context') yield fromContext(g, from, naming.name);
     if (s.nodeName[from] === k.systemCell && s.edgeName[e] === k.value) yield fromModuleCell(g, path, i - 1);
   }
   // A callback of the developer's kept in a library's collection, bare or inside the library's

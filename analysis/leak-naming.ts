@@ -8,6 +8,7 @@ import { builtinCollection } from './builtin-collections.ts';
 import { ownerOf, userEdgeName, userRetainer, type Owner } from './code-ownership.ts';
 import { exportNameOfCell, keyBefore } from './module-exports.ts';
 import { packageModuleScope } from './package-state.ts';
+import { hiddenSlotName } from './scope-slot-name.ts';
 
 export interface HolderNaming {
   kind: LeakKind;
@@ -70,6 +71,9 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
     }
     return { kind: 'closure-context', name: named(last), edgeType, slotTarget: -1 };
   }
+  // A block scope's variable that the snapshot left unnamed (`let hits = 0; const cache = new Map()`).
+  const slot = last >= 1 && inEdge >= 0 && s.edgeType[inEdge] === s.types.edgeHidden ? hiddenSlotName(g, path.nodes[last - 1], s.edgeName[inEdge]) : null;
+  if (slot) return { kind: kindOf(g, holder), name: slot, edgeType: 'context', slotTarget: -1 };
   const frame = asyncFrame(g, path);
   const name = frame ? `local in ${frame.name || 'an async function'}()` : (underFunction(g, path) ?? onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? underMapKey(g, path, named) ?? underSymbol(g, path, named) ?? privateOfLibrary(g, path) ?? named(last));
   return { kind: kindOf(g, holder), name, edgeType, slotTarget: -1, ...(frame ? { frame } : {}) };

@@ -5,6 +5,7 @@ import type { FinalGraph } from './final-graph.ts';
 import { mapKeyAt } from './leak-naming.ts';
 import { exportNameOfCell } from './module-exports.ts';
 import { pathKeeper } from './path-keeper.ts';
+import { hiddenSlotName } from './scope-slot-name.ts';
 import type { PathStep } from './report-types.ts';
 import { isModuleScope, scopeName } from './scopes.ts';
 
@@ -18,9 +19,11 @@ export function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[
     const e = path.edges[i];
     const name = edgeNameOf(s, e);
     const key = mapKeyAt(g, path, i);
+    // A block scope's variable that the snapshot left unnamed, named from the source.
+    const slot = i >= 1 && s.edgeType[e] === s.types.edgeHidden ? hiddenSlotName(g, path.nodes[i - 1], s.edgeName[e]) : null;
     return {
-      edge: key !== null ? `get(${quoteKey(key)})` : edgeNameIsIndex(s, e) ? `[${name}]` : ephemeronName(name),
-      edgeType: key !== null ? 'map value' : (s.edgeTypeNames[s.edgeType[e]] ?? ''),
+      edge: key !== null ? `get(${quoteKey(key)})` : slot ?? (edgeNameIsIndex(s, e) ? `[${name}]` : ephemeronName(name)),
+      edgeType: key !== null ? 'map value' : slot ? 'context' : (s.edgeTypeNames[s.edgeType[e]] ?? ''),
       node: scopeLabel(g, v) ?? shortName(nodeNameOf(s, v)),
       nodeType: s.nodeTypeNames[s.nodeType[v]] ?? '',
       nodeId: s.nodeId[v],

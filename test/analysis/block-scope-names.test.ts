@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { edgeNameOf, type HeapSnapshot } from '../../analysis/heap-snapshot.ts';
 import { readSnapshot } from '../../analysis/read-snapshot.ts';
+import { startsAsNumber } from '../../analysis/scope-slot-name.ts';
 import { SnapshotBuilder } from './snapshot-builder.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'leak-lab-block-scopes-'));
@@ -50,5 +51,15 @@ describe('block scopes: variables the snapshot leaves unnamed', () => {
     expect(edgesOf(s, b.idOf(shifted))).toEqual(['internal:scope_info', 'hidden:0']);
     expect(edgesOf(s, b.idOf(classBody))).toEqual(['internal:scope_info', 'hidden:0', 'context:registry']);
     expect(edgesOf(s, b.idOf(declared))).toEqual(['internal:scope_info', 'context:sessions', 'hidden:0']);
+  });
+
+  it('tells a variable that starts as an integer (no object, no index) from one that does not', () => {
+    expect(startsAsNumber('if (on) {\n  let hits = 0;\n  const cache = new Map();\n}', 'hits')).toBe(true);
+    expect(startsAsNumber('var offset = -1, limit = 10;', 'offset')).toBe(true);
+    expect(startsAsNumber('let mask: number = 0xff;', 'mask')).toBe(true);
+    expect(startsAsNumber('let hits = 0; const cache = new Map();', 'cache')).toBe(false);
+    // A heap number is an object in the drawing: it keeps its index.
+    expect(startsAsNumber('let ratio = 0.5;', 'ratio')).toBe(false);
+    expect(startsAsNumber('let started = Date.now();', 'started')).toBe(false);
   });
 });
