@@ -17,6 +17,7 @@ const NAMES = {
   parametersAndRegisters: 'parameters_and_registers',
   generatorFunction: 'function',
   shared: 'shared',
+  scopeInfo: 'scope_info',
   scriptOrDebugInfo: 'script_or_debug_info',
   script: 'script',
   name: 'name',

@@ -14,7 +14,7 @@ import { isIdentifier } from './source-files.ts';
 export function hiddenSlotName(g: FinalGraph, context: number, index: number): string | null {
   const { s, k } = g;
   if (s.nodeName[context] !== k.systemContext) return null;
-  const info = edgeTarget(s, context, s.types.edgeInternal, s.strings.indexOf('scope_info'));
+  const info = edgeTarget(s, context, s.types.edgeInternal, k.scopeInfo);
   const names = info >= 0 ? localNames(s, info) : null;
   if (!names) return null;
   let maxHidden = -1;
