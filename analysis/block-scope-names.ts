@@ -20,21 +20,15 @@ export function blockScopeFixer(s: HeapSnapshot): NodeFixer | null {
   const context = s.strings.indexOf('system / Context');
   const scopeInfo = s.strings.indexOf('scope_info');
   if (t.edgeContext < 0 || t.edgeHidden < 0 || context < 0 || scopeInfo < 0) return null;
-  const { firstEdge, edgeType, edgeName, edgeTo } = s;
+  const { firstEdge, edgeType, edgeName } = s;
   const namesOf = new Map<number, Int32Array | null>();
   return {
     type: t.object,
     name: context,
     fix: (v) => {
-      let info = -1;
-      let maxHidden = -1;
-      for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) {
-        const type = edgeType[e];
-        if (type === t.edgeContext) return;
-        if (type === t.edgeHidden) maxHidden = Math.max(maxHidden, edgeName[e]);
-        else if (type === t.edgeInternal && edgeName[e] === scopeInfo) info = edgeTo[e];
-      }
-      if (maxHidden < 0 || info < 0) return;
+      const slots = unnamedSlots(s, v, scopeInfo);
+      if (!slots) return;
+      const { info, maxHidden } = slots;
       let names = namesOf.get(info);
       if (names === undefined) {
         names = localNames(s, info);
@@ -50,6 +44,23 @@ export function blockScopeFixer(s: HeapSnapshot): NodeFixer | null {
       }
     },
   };
+}
+
+/**
+ * A context whose variables V8 left unnamed: its ScopeInfo and its highest hidden slot index;
+ * null for a scope V8 names itself (it has `context` edges) or one with nothing to name.
+ */
+export function unnamedSlots(s: HeapSnapshot, context: number, scopeInfo: number): { info: number; maxHidden: number } | null {
+  const t = s.types;
+  let info = -1;
+  let maxHidden = -1;
+  for (let e = s.firstEdge[context]; e < s.firstEdge[context + 1]; e++) {
+    const type = s.edgeType[e];
+    if (type === t.edgeContext) return null;
+    if (type === t.edgeHidden) maxHidden = Math.max(maxHidden, s.edgeName[e]);
+    else if (type === t.edgeInternal && s.edgeName[e] === scopeInfo) info = s.edgeTo[e];
+  }
+  return maxHidden < 0 || info < 0 ? null : { info, maxHidden };
 }
 
 /**

@@ -1,7 +1,6 @@
-import { localNames } from './block-scope-names.ts';
+import { localNames, unnamedSlots } from './block-scope-names.ts';
 import { isInternal } from './code-ownership.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { edgeTarget } from './heap-snapshot.ts';
 import { isIdentifier } from './source-files.ts';
 
 /**
@@ -14,14 +13,10 @@ import { isIdentifier } from './source-files.ts';
 export function hiddenSlotName(g: FinalGraph, context: number, index: number): string | null {
   const { s, k } = g;
   if (s.nodeName[context] !== k.systemContext) return null;
-  const info = edgeTarget(s, context, s.types.edgeInternal, k.scopeInfo);
-  const names = info >= 0 ? localNames(s, info) : null;
-  if (!names) return null;
-  let maxHidden = -1;
-  for (let e = s.firstEdge[context]; e < s.firstEdge[context + 1]; e++) {
-    if (s.edgeType[e] === s.types.edgeContext) return null;
-    if (s.edgeType[e] === s.types.edgeHidden) maxHidden = Math.max(maxHidden, s.edgeName[e]);
-  }
+  const slots = unnamedSlots(s, context, k.scopeInfo);
+  const names = slots ? localNames(s, slots.info) : null;
+  if (!slots || !names) return null;
+  const { maxHidden } = slots;
   if (names.length <= maxHidden + 1) return null;
   const text = sourceOf(g, context);
   if (!text) return null;

@@ -98,8 +98,7 @@ export function findDeclaration(text: string, name: string): { line: number; col
  */
 export function findGlobalAssignment(text: string, name: string): { line: number; column: number } | null {
   if (!isIdentifier(name)) return null;
-  const n = `(${name.replace(/\$/g, '\\$')})`;
-  const target = `\\b(?:globalThis|global|window|self)\\s*(?:\\.\\s*${n}|\\[\\s*(['"\`])${n}\\2\\s*\\])\\s*`;
+  const target = `\\b(?:globalThis|global|window|self)\\s*${propertyAccess(name)}\\s*`;
   // A plain `=` makes it; failing that, `globalThis.x ??= new Map()` (or `||=`) on first use.
   const m = new RegExp(`${target}=(?![=>])`, 'd').exec(text) ?? new RegExp(`${target}(?:\\?\\?|\\|\\|)=`, 'd').exec(text);
   const at = m?.indices?.[1]?.[0] ?? m?.indices?.[3]?.[0];
@@ -125,10 +124,18 @@ export function findKeyArgument(text: string, name: string): { line: number; col
  */
 export function findPropertyAssignment(text: string, name: string): { line: number; column: number } | null {
   if (!isIdentifier(name) || name.length < 3) return null;
-  const n = `(${name.replace(/\$/g, '\\$')})`;
-  const m = new RegExp(`(?:\\.\\s*${n}\\b|\\[\\s*(['"\`])${n}\\2\\s*\\])\\s*(?:\\?\\?|\\|\\|)?=(?![=>])`, 'd').exec(text);
+  const m = new RegExp(`${propertyAccess(name)}\\s*(?:\\?\\?|\\|\\|)?=(?![=>])`, 'd').exec(text);
   const at = m?.indices?.[1]?.[0] ?? m?.indices?.[3]?.[0];
   return at === undefined ? null : positionOf(text, at);
+}
+
+/**
+ * A regular expression's source for `.name` or `['name']` (any quote); the name is its groups 1
+ * and 3, the quote group 2.
+ */
+function propertyAccess(name: string): string {
+  const n = `(${name.replace(/\$/g, '\\$')})`;
+  return `(?:\\.\\s*${n}(?![\\w$])|\\[\\s*(['"\`])${n}\\2\\s*\\])`;
 }
 
 export function positionOf(text: string, offset: number): { line: number; column: number } {
