@@ -11,6 +11,7 @@ import { locateLeak } from './leak-location.ts';
 import { constructorOf, isInternal, libraryObjectOf, libraryOwned, ofUserClass } from './code-ownership.ts';
 import { isDataKey, nameHolder, newestTimerList, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { packageOfHolder } from './package-state.ts';
+import { pathKeeper } from './path-keeper.ts';
 import { collapseRuns, pathSteps, shownPath, withoutMapTables } from './path-steps.ts';
 import { scopeName } from './scopes.ts';
 import { pathNodes } from './retainer-paths.ts';
@@ -88,7 +89,8 @@ function foldSameObject(g: FinalGraph, ranked: Ranked[]): Leak[] {
     const byDelay = timersByDelay(leak);
     const key = byDelay ? 'timer lists' : leak.kind === 'listeners' ? (emitter >= 0 ? `emitter ${emitter}` : '') : object >= 0 ? `object ${object}` : '';
     const first = key ? byObject.get(key) : undefined;
-    if (first && byDelay) continue;
+    // An EventTarget chains its listeners, so links deeper in one event's chain grow too: the same list.
+    if (first && (byDelay || (leak.kind === 'listeners' && first.kind === 'listeners' && first.name === leak.name))) continue;
     if (first) {
       const step = leak.retainerPath[leak.retainerPath.length - 1];
       const what = leak.kind === 'listeners' ? (eventTable(leak) ? 'listeners under new event names' : `"${leak.name}" listeners`) : object === node ? 'the object itself' : `${shorten(propertyLabel(step.edge), 48)} (${step.node})`;
@@ -128,11 +130,12 @@ function libraryParent(g: FinalGraph, path: { nodes: number[]; edges: number[] }
   return -1;
 }
 
-/** The emitter whose `_events` a listener holder hangs from, or -1. */
+/** The emitter whose `_events` (or an EventTarget whose kEvents Map) a listener holder hangs from, or -1. */
 function emitterOf(g: FinalGraph, path: { nodes: number[]; edges: number[] }): number {
   const { s, k } = g;
   for (let i = path.edges.length - 1; i >= 1; i--) {
-    if (s.edgeType[path.edges[i]] === s.types.edgeProperty && s.edgeName[path.edges[i]] === k.events) return path.nodes[i - 1];
+    const name = s.edgeName[path.edges[i]];
+    if (s.edgeType[path.edges[i]] === s.types.edgeProperty && (name === k.events || name === k.eventTargetEvents)) return path.nodes[i - 1];
   }
   return -1;
 }
@@ -187,6 +190,10 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const pkg = packageOfHolder(g, path);
   const scope = awaiting || link ? null : scopeKept(g, fresh);
   const useEntries = c.byEntries;
+  // An emitter the path reaches through Node's plumbing (a MessagePort from its native handle)
+  // is called what the developer's variable that keeps it is called.
+  const kept = pathKeeper(g, path);
+  const keptOwner = kept && kept.at === naming.ownerAt ? edgeNameOf(s, kept.edge) : undefined;
   const counts = useEntries ? c.entries : c.count;
   return {
     name: naming.name || nodeNameOf(s, c.node),
@@ -197,7 +204,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     bytes: c.retained.map(Math.round),
     retainedBytes: Math.round(c.retained[c.retained.length - 1]),
     growth: { perSnapshot: deltas(counts), bytesPerSnapshot: deltas(c.retained).map(Math.round) },
-    retainerPath: collapseRuns(withoutMapTables(shownPath(g, path, steps))),
+    retainerPath: collapseRuns(withoutMapTables(shownPath(g, path, steps, kept))),
     fullRetainerPath: collapseRuns(withoutMapTables(steps)),
     holder: {
       name: naming.holderName || naming.name || nodeNameOf(s, c.node),
@@ -212,7 +219,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     location,
     ...(scope ? { scopeKeeps: scope } : {}),
     ...(pkg ? { package: pkg.name, ...(pkg.variable === naming.name ? {} : { packageVariable: pkg.variable }) } : {}),
-    ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: naming.owner ?? emitterName(g, path) } : {}),
+    ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: keptOwner ?? naming.owner ?? emitterName(g, path) } : {}),
     instances: 1,
     score: 0,
     summary: '',

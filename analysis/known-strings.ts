@@ -24,6 +24,8 @@ const NAMES = {
   value: 'value',
   extension: 'extension',
   events: '_events',
+  // Node's EventTarget (AbortSignal, MessagePort) keeps its listeners in a Map under this symbol.
+  eventTargetEvents: '<symbol kEvents>',
   onTimeout: '_onTimeout',
   idleNext: '_idleNext',
   listener: 'listener',

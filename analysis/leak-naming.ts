@@ -20,6 +20,8 @@ export interface HolderNaming {
   slotTarget: number;
   /** For listeners, when known here: what the emitter is called. */
   owner?: string;
+  /** For listeners: the emitter's position on the path. */
+  ownerAt?: number;
   /** For a local of a suspended async function or generator: that function (its locals have no names here). */
   frame?: AsyncFrame;
 }
@@ -54,14 +56,14 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
   // Chromium keeps an EventTarget's listeners in Blink, with no event name a snapshot shows.
   if (s.nodeName[holder] === k.blinkEventTargetData) return { kind: 'listeners', name: '', owner: targetName(g, last >= 1 ? path.nodes[last - 1] : -1), edgeType, slotTarget: -1 };
   const event = eventTargetEvent(g, path);
-  if (event) return { kind: 'listeners', name: event.name, owner: named(event.targetAt), edgeType, slotTarget: -1 };
+  if (event) return { kind: 'listeners', name: event.name, owner: named(event.targetAt), ownerAt: event.targetAt, edgeType, slotTarget: -1 };
   if (inEdge >= 0 && s.edgeType[inEdge] === s.types.edgeProperty) {
     const parentEdge = path.edges[last - 1] ?? -1;
     if (parentEdge >= 0 && s.edgeName[parentEdge] === k.events && s.edgeType[parentEdge] === s.types.edgeProperty) {
-      return { kind: 'listeners', name: edgeNameOf(s, inEdge), edgeType, slotTarget: -1 };
+      return { kind: 'listeners', name: edgeNameOf(s, inEdge), ownerAt: last - 2, edgeType, slotTarget: -1 };
     }
     // The emitter's table itself grows: a listener under a new event name each time (`once(`done:${id}`)`).
-    if (s.edgeName[inEdge] === k.events) return { kind: 'listeners', name: `${named(last - 1)}._events`, owner: named(last - 1), edgeType, slotTarget: -1 };
+    if (s.edgeName[inEdge] === k.events) return { kind: 'listeners', name: `${named(last - 1)}._events`, owner: named(last - 1), ownerAt: last - 1, edgeType, slotTarget: -1 };
   }
   if (s.nodeName[holder] === k.systemContext) {
     const slot = growthSlot(g, holder, s.types.edgeContext);

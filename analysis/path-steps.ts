@@ -41,7 +41,7 @@ export function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[
  * handles), native wrappers and their numbered slots explain nothing either. The first shown
  * step has no incoming edge, like a root.
  */
-export function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[] }, steps: PathStep[]): PathStep[] {
+export function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[] }, steps: PathStep[], kept = pathKeeper(g, path)): PathStep[] {
   const { s, k } = g;
   const ty = s.types;
   const from = (i: number) => ({ ...steps[i], edge: '', edgeType: '' });
@@ -57,7 +57,6 @@ export function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[
   // Reached through Node's or a library's plumbing (a cache's sweep timer, a registry), the
   // holder's owner is shown from where the developer's code keeps it; the path as found stays
   // in fullRetainerPath.
-  const kept = pathKeeper(g, path);
   if (kept) {
     const { at, from: keeper, edge } = kept;
     const head = { edge: '', edgeType: '', node: scopeLabel(g, keeper) ?? shortName(nodeNameOf(s, keeper)), nodeType: s.nodeTypeNames[s.nodeType[keeper]] ?? '', nodeId: s.nodeId[keeper] };

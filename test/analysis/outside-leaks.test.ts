@@ -40,7 +40,7 @@ import { REPO } from './fixtures.ts';
  *   block's variables unnamed); an array the developer sets on a Koa-like framework's
  *   object; objects kept for ever with their metadata in a WeakMap; a stream written to and
  *   never read, and one pushed to and never consumed; the block's Map after a counter that
- *   starts at 0.
+ *   starts at 0; listeners on a MessagePort that its native handle reaches first.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
@@ -117,6 +117,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     ['unread-stream', 'accessLog', 'array'],
     ['unpulled-feed', 'quoteFeed', 'array'],
     ['block-counter', 'pendingQuotes', 'map'],
+    ['port-listeners', 'message', 'listeners'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -341,6 +342,16 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       expect(top.retainerPath.length).toBeLessThan(10);
       // Counted by the chain's links, one per addEventListener(), and said to hold the callbacks.
       expect(top).toMatchObject({ countsOf: 'entries', counts: [3000, 6000, 9000], objectName: 'anonymous function' });
+    }
+    if (kind === 'abort-signal' || kind === 'port-listeners') {
+      // Every link of the chain after the first grows too: one list, so one suspect.
+      expect(r.leaks.filter((l) => l.kind === 'listeners')).toHaveLength(1);
+    }
+    if (kind === 'port-listeners') {
+      // Reached first from its native handle, the port is called what the variable keeping it is called.
+      expect(top).toMatchObject({ owner: 'replies', counts: [3000, 6000, 9000], location: { line: lineOf("replies.on('message'") } });
+      expect(top.summary).toMatch(/^"message" listeners on `replies` grew/);
+      expect(top.retainerPath.map((p) => p.edge).slice(0, 2)).toEqual(['', 'replies']);
     }
     if (kind === 'bound-listeners') {
       // A bound function has no code of its own: the method it calls is what a developer opens.
