@@ -6,7 +6,7 @@ import { chainLink } from './chain-link.ts';
 import { scopeKept } from './closure-scope.ts';
 import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, representativeClosure } from './holder-contents.ts';
+import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, objectKeyClass, representativeClosure } from './holder-contents.ts';
 import { locateLeak } from './leak-location.ts';
 import { constructorOf, isInternal, libraryObjectOf, libraryOwned, ofUserClass } from './code-ownership.ts';
 import { isDataKey, nameHolder, newestTimerList, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
@@ -174,6 +174,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   // grow (a linked queue's `tail`, replaced on every push).
   const keyed = (!link && (c.byEntries || naming.kind !== 'object') && COLLECTIONS.has(naming.kind)) || eventTable({ kind: naming.kind, name: naming.name, countsOf: c.byEntries ? 'entries' : 'retained objects' });
   const examples = keyed ? entryExamples(g, target) : [];
+  const keyedBy = keyed && naming.kind === 'map' ? objectKeyClass(g, target) : null;
   // The chain's function is where to look, as a listener's or a timer's callback is.
   const closure = awaiting ? awaiting.fn : representativeClosure(g, grown);
   if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure);
@@ -216,6 +217,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     ...(examples.length > 0 ? { examples } : {}),
     ...(link ? { chainLink: link.steps } : {}),
     ...(awaitedBy ? { awaitedBy } : {}),
+    ...(keyedBy ? { keyedBy } : {}),
     location,
     ...(scope ? { scopeKeeps: scope } : {}),
     ...(pkg ? { package: pkg.name, ...(pkg.variable === naming.name ? {} : { packageVariable: pkg.variable }) } : {}),

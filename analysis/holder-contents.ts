@@ -63,6 +63,30 @@ export function holdsNumbers(g: Pick<FinalGraph, 's' | 'k' | 'scripts'>, holder:
   return true;
 }
 
+/**
+ * The class of the objects a Map is keyed by, when most of its entries added since the baseline
+ * have an object as their key (`startedAt.set(req, ...)`): a Map keeps its keys alive, which a
+ * WeakMap would not. null for keys that are strings, numbers or symbols, and for other holders.
+ */
+export function objectKeyClass(g: FinalGraph, holder: number): string | null {
+  const { s, k } = g;
+  const ty = s.types;
+  if (builtinCollection(g, holder) !== 'Map') return null;
+  const table = edgeTarget(s, holder, ty.edgeInternal, k.table);
+  const start = table >= 0 ? mapEntryStart(s, table) : -1;
+  if (start < 0) return null;
+  const keys: number[] = [];
+  let others = 0;
+  for (let e = s.firstEdge[table]; e < s.firstEdge[table + 1]; e++) {
+    const slot = s.edgeType[e] === ty.edgeInternal ? s.strings.asIndex(s.edgeName[e]) : -1;
+    const v = s.edgeTo[e];
+    if (slot < start || (slot - start) % 3 !== 0 || s.nodeId[v] <= g.baselineMaxId) continue;
+    if (s.nodeType[v] === ty.object || s.nodeType[v] === ty.closure) keys.push(v);
+    else others++;
+  }
+  return keys.length > others ? dominantClass(g, keys) : null;
+}
+
 /** Objects the holder alone keeps alive that were allocated after the baseline (bounded scan). */
 export function newRetained(g: FinalGraph, holder: number, limit = 200_000): number[] {
   const { order, s } = g;

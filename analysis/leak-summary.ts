@@ -100,6 +100,8 @@ export function summarizeLeak(leak: Leak): string {
         ? `: ${listed.why}`
         : numbers
           ? `, holding numbers${leak.counts[last] === leak.counts[0] ? `: ${NUMBERS}` : ''}`
+          : leak.keyedBy
+          ? `, keyed by ${leak.keyedBy} objects${leak.objectName === leak.keyedBy ? '' : `, holding ${leak.objectName} values`}: a Map keeps its keys alive`
           : `, holding ${leak.objectName} values${reloadedModules(leak) ? `: ${RELOADED}` : keptVmContexts(leak) ? `: ${VM_CONTEXTS}` : ''}`;
   const scope = leak.scopeKeeps ? `, each keeping alive the scope it was made in, with its \`${leak.scopeKeeps.variable}\` (${leak.scopeKeeps.className}, ${formatBytes(leak.scopeKeeps.bytes)})` : '';
   const link = leak.chainLink ? `; each value keeps the one before it alive through ${linkName(leak.chainLink)}` : '';
@@ -210,8 +212,11 @@ export const ANONYMOUS_DOM_LISTENERS = 'addEventListener';
 
 /** `Map`, `Set`, or an object's own class when it has one (`Buffer`, `FinalizationRegistry`), not just `Object`. */
 function holderLabel(leak: Leak): string {
-  // A variable replaced by a bigger value each time is held by its scope: the value's class is the label.
-  const cls = leak.holder.nodeName.endsWith(' scope') ? (leak.retainerPath[leak.retainerPath.length - 1]?.node ?? '') : leak.holder.nodeName;
+  // A variable or field replaced by a bigger value each time is held by its scope or object
+  // (a Channel whose `_subscribers` is copied on every subscribe()): the value's class is the label.
+  const value = leak.retainerPath[leak.retainerPath.length - 1];
+  const replaced = leak.holder.nodeName.endsWith(' scope') || (value !== undefined && value.nodeId !== leak.holder.nodeId && leak.holder.edgeType === 'property');
+  const cls = replaced ? (value?.node ?? '') : leak.holder.nodeName;
   // A class's own name says more (`TtlMap`, `EventLog extends Array`), a plain one no less.
   if (['object', 'map', 'set', 'array'].includes(leak.kind) && cls !== 'Object' && /^[A-Z][\w$]*$/.test(cls)) return cls;
   // A function replaced by a wrapper of itself (`handlers.onOrder = (o) => inner(o)`) is kept in a property, not a variable.

@@ -82,6 +82,11 @@ export interface Leak {
    * whose calls each wait for the next, so none settles until the last one does.
    */
   awaitedBy?: string;
+  /**
+   * For a Map most of whose new entries have an object as their key (`startedAt.set(req, t)`):
+   * that key's class. The Map keeps each key alive as long as its entry.
+   */
+  keyedBy?: string;
   location: SourceLocation | null;
   /**
    * When the holder is inside an object of a library's class that the developer keeps (an LRU

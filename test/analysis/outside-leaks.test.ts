@@ -40,7 +40,7 @@ import { REPO } from './fixtures.ts';
  *   block's variables unnamed); an array the developer sets on a Koa-like framework's
  *   object; objects kept for ever with their metadata in a WeakMap; a stream written to and
  *   never read, and one pushed to and never consumed; the block's Map after a counter that
- *   starts at 0; listeners on a MessagePort that its native handle reaches first.
+ *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
@@ -118,6 +118,8 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     ['unpulled-feed', 'quoteFeed', 'array'],
     ['block-counter', 'pendingQuotes', 'map'],
     ['port-listeners', 'message', 'listeners'],
+    ['channel-subscribers', 'queryChannel._subscribers', 'array'],
+    ['object-keys', 'callStartedAt', 'map'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -346,6 +348,17 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     if (kind === 'abort-signal' || kind === 'port-listeners') {
       // Every link of the chain after the first grows too: one list, so one suspect.
       expect(r.leaks.filter((l) => l.kind === 'listeners')).toHaveLength(1);
+    }
+    // Only a Map whose new keys are objects is said to keep its keys alive (a WeakMap would not).
+    if (kind === 'object-keys') {
+      expect(top).toMatchObject({ keyedBy: 'IncomingCall', objectName: 'IncomingCall', counts: [3000, 6000, 9000] });
+      expect(top.summary).toContain('keyed by IncomingCall objects: a Map keeps its keys alive');
+      expect(renderMarkdown(r)).toContain("They are the Map's keys, and a Map keeps each key alive");
+    } else expect(top.keyedBy).toBeUndefined();
+    if (kind === 'channel-subscribers') {
+      // The channel's array, replaced by a longer copy on each subscribe(): said as the array it is, not as its Channel.
+      expect(top.summary).toMatch(/^Array `queryChannel\._subscribers` grew/);
+      expect(top).toMatchObject({ objectName: 'anonymous function', location: { line: lineOf('queryChannel.subscribe(') } });
     }
     if (kind === 'port-listeners') {
       // Reached first from its native handle, the port is called what the variable keeping it is called.
