@@ -176,7 +176,13 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const examples = keyed ? entryExamples(g, target) : [];
   const keyedBy = keyed && naming.kind === 'map' ? objectKeyClass(g, target) : null;
   // The chain's function is where to look, as a listener's or a timer's callback is.
-  const closure = awaiting ? awaiting.fn : representativeClosure(g, grown);
+  let closure = awaiting ? awaiting.fn : representativeClosure(g, grown);
+  // A library's emitter may wrap each listener in an object of its own (eventemitter3 keeps
+  // `{ fn, context, once }`): the function in it is the listener, and what piles up.
+  if (closure < 0 && naming.kind === 'listeners') {
+    closure = entryFunction(g, grown);
+    if (closure >= 0) piled = closure;
+  }
   if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure);
   if (s.nodeName[c.node] === k.blinkEventTargetData) {
     naming.name = (closure >= 0 ? nodeNameOf(s, closure) : '') || ANONYMOUS_DOM_LISTENERS;
