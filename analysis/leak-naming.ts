@@ -5,6 +5,7 @@ import { asyncFrame, type AsyncFrame } from './async-frame.ts';
 import { quoteKey } from './format.ts';
 import { isModuleScope } from './scopes.ts';
 import { builtinCollection } from './builtin-collections.ts';
+import { mapEntryStart } from './holder-metrics.ts';
 import { ownerOf, userEdgeName, userRetainer, type Owner } from './code-ownership.ts';
 import { exportNameOfCell, keyBefore } from './module-exports.ts';
 import { packageModuleScope } from './package-state.ts';
@@ -185,6 +186,34 @@ export function mapKeyAt(g: FinalGraph, path: { nodes: number[]; edges: number[]
   // Map subclasses too (Node's own SafeMap, a LoadCache): a Set's keys have no key before them.
   if (builtinCollection(g, path.nodes[i - 2]) === 'Set') return null;
   return keyBefore(g, path.nodes[i - 1], s.strings.asIndex(s.edgeName[e]));
+}
+
+/**
+ * How path step `i` reads when it is a Map's value under a key that is not a string (a DI
+ * container's `instances.get(PricingService)`, a Map keyed by request objects): the key's
+ * function name or class and id, as the step's `get(...)`. Told by the table's layout, so a
+ * value is never taken for a key. null for anything else.
+ */
+export function objectKeyLabelAt(g: FinalGraph, path: { nodes: number[]; edges: number[] }, i: number): string | null {
+  const { s, k } = g;
+  if (i < 2) return null;
+  const e = path.edges[i];
+  const table = path.nodes[i - 1];
+  const toTable = path.edges[i - 1];
+  if (s.edgeType[e] !== s.types.edgeInternal || s.edgeType[toTable] !== s.types.edgeInternal || s.edgeName[toTable] !== k.table) return null;
+  if (builtinCollection(g, path.nodes[i - 2]) === 'Set') return null;
+  const slot = s.strings.asIndex(s.edgeName[e]);
+  const start = mapEntryStart(s, table);
+  if (slot < 0 || start < 0 || slot < start || (slot - start) % 3 !== 1) return null;
+  for (let f = s.firstEdge[table]; f < s.firstEdge[table + 1]; f++) {
+    if (s.edgeType[f] !== s.types.edgeInternal || s.strings.asIndex(s.edgeName[f]) !== slot - 1) continue;
+    const key = s.edgeTo[f];
+    const name = nodeNameOf(s, key);
+    if (s.nodeType[key] === s.types.closure && name) return name;
+    if (s.nodeType[key] === s.types.object || s.nodeType[key] === s.types.closure) return `${name || 'Object'} @${s.nodeId[key]}`;
+    return null;
+  }
+  return null;
 }
 
 /**

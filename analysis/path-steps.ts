@@ -2,7 +2,7 @@ import { quoteKey, shorten } from './format.ts';
 import { edgeNameIsIndex, edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import { asyncFrame } from './async-frame.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { mapKeyAt } from './leak-naming.ts';
+import { mapKeyAt, objectKeyLabelAt } from './leak-naming.ts';
 import { exportNameOfCell } from './module-exports.ts';
 import { pathKeeper } from './path-keeper.ts';
 import { hiddenSlotName } from './scope-slot-name.ts';
@@ -18,11 +18,12 @@ export function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[
   return path.nodes.map((v, i) => {
     const e = path.edges[i];
     const name = edgeNameOf(s, e);
-    const key = mapKeyAt(g, path, i);
+    const text = mapKeyAt(g, path, i);
+    const key = text !== null ? quoteKey(text) : objectKeyLabelAt(g, path, i);
     // A block scope's variable that the snapshot left unnamed, named from the source.
     const slot = i >= 1 && s.edgeType[e] === s.types.edgeHidden ? hiddenSlotName(g, path.nodes[i - 1], s.edgeName[e]) : null;
     return {
-      edge: key !== null ? `get(${quoteKey(key)})` : slot ?? (edgeNameIsIndex(s, e) ? `[${name}]` : ephemeronName(name)),
+      edge: key !== null ? `get(${key})` : slot ?? (edgeNameIsIndex(s, e) ? `[${name}]` : ephemeronName(name)),
       edgeType: key !== null ? 'map value' : slot ? 'context' : (s.edgeTypeNames[s.edgeType[e]] ?? ''),
       node: scopeLabel(g, v) ?? shortName(nodeNameOf(s, v)),
       nodeType: s.nodeTypeNames[s.nodeType[v]] ?? '',

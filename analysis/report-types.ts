@@ -17,7 +17,8 @@ export interface PathStep {
   edge: string;
   /**
    * V8's edge type (context, property, element, internal...), or `export` for an ESM export held
-   * by its module's Cell, or `map value` for a Map's value under a string key (edge `get('key')`).
+   * by its module's Cell, or `map value` for a Map's value (edge `get('key')`; under a function
+   * or object key, `get(QuoteService)` or `get(IncomingMessage @4021)`).
    */
   edgeType: string;
   node: string;

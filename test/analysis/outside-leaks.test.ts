@@ -40,7 +40,7 @@ import { REPO } from './fixtures.ts';
  *   block's variables unnamed); an array the developer sets on a Koa-like framework's
  *   object; objects kept for ever with their metadata in a WeakMap; a stream written to and
  *   never read, and one pushed to and never consumed; the block's Map after a counter that
- *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own.
+ *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
@@ -121,6 +121,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     ['channel-subscribers', 'queryChannel._subscribers', 'array'],
     ['object-keys', 'callStartedAt', 'map'],
     ['wrapped-listeners', 'priceTicker', 'listeners'],
+    ['di-container', 'quotesBySession', 'map'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -356,6 +357,12 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       expect(top.summary).toContain('keyed by IncomingCall objects: a Map keeps its keys alive');
       expect(renderMarkdown(r)).toContain("They are the Map's keys, and a Map keeps each key alive");
     } else expect(top.keyedBy).toBeUndefined();
+    if (kind === 'di-container') {
+      // A Map's value under a key that is a class reads as `get(QuoteService)`, not as V8's hash table and slot.
+      expect(top.retainerPath.map((p) => p.edge).slice(-3)).toEqual(['instances', 'get(QuoteService)', 'quotesBySession']);
+      expect(top.retainerPath.at(-2)).toMatchObject({ edgeType: 'map value', node: 'QuoteService' });
+      expect(top.location).toMatchObject({ line: lineOf('this.quotesBySession = new Map()') });
+    }
     if (kind === 'wrapped-listeners') {
       // The function inside the emitter's wrapper object is the listener: located, and what piles up.
       expect(top).toMatchObject({ name: 'tick', owner: 'priceTicker', objectName: 'anonymous function', counts: [3000, 6000, 9000], location: { line: lineOf("priceTicker.on('tick'") } });
