@@ -600,6 +600,8 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/express-cjs-leaks.cjs', line: lineOf(`${holder} =`, EXPRESS) });
     // A string replaced by a longer one is held by its variable's scope, named as such.
     if (kind === 'log-string') expect(top.holder.nodeName).toBe('module scope');
+    // Keyed by the request itself, under real HTTP: the Map keeps every request alive.
+    expect(top.keyedBy).toBe(kind === 'request-keyed-map' ? 'IncomingMessage' : undefined);
   }, 60_000);
 
   it.each([
