@@ -83,6 +83,8 @@ export function findCandidates(
   const out: Candidate[] = [];
   for (const v of watch.nodes) {
     if (!isHolderCandidate(s, k, v)) continue;
+    // A ring buffer and its slots belong to their FixedQueue, which counts the items across all its buffers.
+    if (s.nodeName[v] === k.fixedCircularBuffer || s.nodeName[dom.idom[v]] === k.fixedCircularBuffer) continue;
     const entriesNow = entriesOf(s, k, v);
     const retainedNow = dom.retainedSize[v];
     if (entriesNow < MIN_ENTRY_GROWTH && retainedNow < minBytes) continue;
@@ -136,7 +138,7 @@ export function findSlotCandidates(
     if (s.nodeId[v] > stableBy || s.nodeId[t] <= earlier[0].maxId) return;
     const hv = watch.slot[v];
     const ht = watch.slot[t];
-    if (hv < 0 || ht < 0) return;
+    if (hv < 0 || ht < 0 || s.nodeName[v] === k.fixedCircularBuffer) return;
     const retained = earlier.map((x) => (x.exists[hv] ? x.retained[ht] + x.freedSize[hv] : 0));
     const count = earlier.map((x) => (x.exists[hv] ? x.count[ht] + x.freedCount[hv] : 0));
     retained.push(dom.retainedSize[t]);

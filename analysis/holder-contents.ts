@@ -1,7 +1,7 @@
 import { edgeTarget, isStringType, nodeNameOf } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { builtinCollection } from './builtin-collections.ts';
-import { hasElementsStore, isDictionary, isValueNode, mapEntryStart } from './holder-metrics.ts';
+import { hasElementsStore, isDictionary, isValueNode, mapEntryStart, queuedItems } from './holder-metrics.ts';
 
 /**
  * What a growing holder holds: its entries (elements, properties, Map/Set table slots), the
@@ -10,6 +10,7 @@ import { hasElementsStore, isDictionary, isValueNode, mapEntryStart } from './ho
 export function entryTargets(g: Pick<FinalGraph, 's' | 'k'>, holder: number): number[] {
   const { s, k } = g;
   const ty = s.types;
+  if (s.nodeName[holder] === k.fixedQueue) return queuedItems(s, k, holder);
   const out: number[] = [];
   for (let e = s.firstEdge[holder]; e < s.firstEdge[holder + 1]; e++) {
     const t = s.edgeType[e];

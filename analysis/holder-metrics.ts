@@ -1,4 +1,4 @@
-import type { HeapSnapshot } from './heap-snapshot.ts';
+import { edgeTarget, type HeapSnapshot } from './heap-snapshot.ts';
 import type { KnownStrings } from './known-strings.ts';
 
 /**
@@ -49,6 +49,7 @@ export function entriesOf(s: HeapSnapshot, k: KnownStrings, v: number): number {
   // the rest, one link per addEventListener(). Only the first counts them, or a chain of n
   // would cost n^2 to count.
   if (s.nodeName[v] === k.listenerClass && firstListener(s, k, v)) return 1 + listLinks(s, v, k.listenerClass);
+  if (s.nodeName[v] === k.fixedQueue) return queuedItems(s, k, v).length;
   let count = 0;
   let properties = 0;
   let keys = 0;
@@ -90,6 +91,23 @@ function listLinks(s: HeapSnapshot, holder: number, link: number, counted: (v: n
     }
   }
   return count;
+}
+
+/**
+ * What a FixedQueue holds: its ring buffers are chained by `next` from the oldest (`tail`),
+ * each keeping its items in `list`, a 2048-slot array whose empty slots are undefined (no edge).
+ */
+export function queuedItems(s: HeapSnapshot, k: KnownStrings, queue: number): number[] {
+  const items: number[] = [];
+  let buffer = edgeTarget(s, queue, s.types.edgeProperty, k.tail);
+  for (let hops = 0; buffer >= 0 && hops < s.nodeCount; hops++) {
+    const list = edgeTarget(s, buffer, s.types.edgeProperty, k.list);
+    if (list >= 0) {
+      for (let e = s.firstEdge[list]; e < s.firstEdge[list + 1]; e++) if (s.edgeType[e] === s.types.edgeElement && isValueNode(s, s.edgeTo[e])) items.push(s.edgeTo[e]);
+    }
+    buffer = edgeTarget(s, buffer, s.types.edgeProperty, k.next);
+  }
+  return items;
 }
 
 function firstListener(s: HeapSnapshot, k: KnownStrings, v: number): boolean {

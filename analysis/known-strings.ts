@@ -48,6 +48,12 @@ const NAMES = {
   finalizationRegistry: 'FinalizationRegistry',
   /** Node's EventTarget (AbortSignal, MessagePort...): one per listener, chained by `next` and `previous`. */
   listenerClass: 'Listener',
+  // Node's queue of fixed-size ring buffers (an `events.on()` iterator's unread events, the next-tick queue).
+  fixedQueue: 'FixedQueue',
+  fixedCircularBuffer: 'FixedCircularBuffer',
+  tail: 'tail',
+  next: 'next',
+  list: 'list',
   /** Chromium: the listeners an EventTarget (a window, a DOM node) keeps for addEventListener(). */
   blinkEventTargetData: 'blink::EventTargetData',
   /** Chromium: the window's or worker's timers from setTimeout() and setInterval(). */

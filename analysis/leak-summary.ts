@@ -23,6 +23,8 @@ const KIND_LABEL: Record<Leak['kind'], string> = {
 const LISTED: Record<string, { unit: string; why: string }> = {
   Promise: { unit: 'reactions', why: 'it never settles, and each `then`, `await` or `Promise.race` on it adds a reaction that it keeps until it does' },
   FinalizationRegistry: { unit: 'registrations', why: 'each `register()` keeps its held value until the target is collected, and the targets stay alive' },
+  // Node's queue behind an `events.on()` iterator (its `unconsumedEvents`).
+  FixedQueue: { unit: 'queued items', why: "Node's queue gives an item up only when it is read: an `events.on()` iterator that is never iterated, or left without `return()`, queues every event it listens for" },
 };
 
 /** What one of a leak's counts is: 'entries', 'reactions' (of a pending promise), 'objects'... */
@@ -84,7 +86,7 @@ export function summarizeLeak(leak: Leak): string {
   else if (leak.kind === 'timers') what = anonymousTimers(leak.name) ? capital(leak.name) : `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}${timersByDelay(leak) ? ', each with a delay of its own,' : ''}`;
   else if (leak.awaitedBy) what = `Promises chained by \`${leak.awaitedBy}\``;
   else if (insideLibrary(leak)) what = `${capital(KIND_LABEL[leak.kind])} inside \`${leak.name}\` (${libraryClass(leak)})`;
-  else if (libraryWithin(leak)) what = `${leak.holder.nodeName} inside \`${leak.name}\` (a library's object)`;
+  else if (libraryWithin(leak)) what = `${leak.holder.nodeName} inside \`${leak.name}\` (${leak.library?.node ? "Node's own" : "a library's"} object)`;
   else what = `${holderLabel(leak)} \`${leak.name}\`${packageState(leak)}`;
   const holding = leak.kind === 'handles'
     ? handlesWhy(leak)

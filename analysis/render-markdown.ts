@@ -96,7 +96,7 @@ function cause(l: Leak): string {
     const which = insideLibrary(l)
       ? `the ${l.kind} inside \`${l.name}\` (${libraryClass(l)})`
       : libraryWithin(l)
-        ? `the ${l.holder.nodeName} inside \`${l.name}\` (a library's object)`
+        ? `the ${l.holder.nodeName} inside \`${l.name}\` (${l.library?.node ? "Node's own" : "a library's"} object)`
         : `\`${l.name}\` (${libraryClass(l)})`;
     return `${which} only ever grows; a library's object that grows without end is usually kept without a bound on its size or age, or given a new key on every request`;
   }

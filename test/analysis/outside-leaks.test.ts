@@ -40,7 +40,7 @@ import { REPO } from './fixtures.ts';
  *   block's variables unnamed); an array the developer sets on a Koa-like framework's
  *   object; objects kept for ever with their metadata in a WeakMap; a stream written to and
  *   never read, and one pushed to and never consumed; the block's Map after a counter that
- *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class.
+ *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class; an `events.on()` iterator never read.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
@@ -122,6 +122,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     ['object-keys', 'callStartedAt', 'map'],
     ['wrapped-listeners', 'priceTicker', 'listeners'],
     ['di-container', 'quotesBySession', 'map'],
+    ['unread-events', 'quoteEvents', 'object'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -357,6 +358,12 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       expect(top.summary).toContain('keyed by IncomingCall objects: a Map keeps its keys alive');
       expect(renderMarkdown(r)).toContain("They are the Map's keys, and a Map keeps each key alive");
     } else expect(top.keyedBy).toBeUndefined();
+    if (kind === 'unread-events') {
+      // Node's queue, counted across its ring buffers, is the one suspect (not its buffers' arrays), and says why it grows.
+      expect(r.leaks).toHaveLength(1);
+      expect(top).toMatchObject({ holder: { nodeName: 'FixedQueue' }, library: { className: 'FixedQueue', node: true }, counts: [3000, 6000, 9000] });
+      expect(top.summary).toMatch(/^FixedQueue inside `quoteEvents` \(Node's own object\) grew from 3000 to 9000 queued items .*`events\.on\(\)` iterator/);
+    }
     if (kind === 'di-container') {
       // A Map's value under a key that is a class reads as `get(QuoteService)`, not as V8's hash table and slot.
       expect(top.retainerPath.map((p) => p.edge).slice(-3)).toEqual(['instances', 'get(QuoteService)', 'quotesBySession']);
