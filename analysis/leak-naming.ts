@@ -178,6 +178,12 @@ function underMapKey(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
  * the step is anything else, or the key is not a string (an object, a number).
  */
 export function mapKeyAt(g: FinalGraph, path: { nodes: number[]; edges: number[] }, i: number): string | null {
+  const at = mapTableSlot(g, path, i);
+  return at ? keyBefore(g, at.table, at.slot) : null;
+}
+
+/** The hash table and slot of path step `i` when it is a slot of a Map's table (not a Set's), else null. */
+function mapTableSlot(g: FinalGraph, path: { nodes: number[]; edges: number[] }, i: number): { table: number; slot: number } | null {
   const { s, k } = g;
   if (i < 2) return null;
   const e = path.edges[i];
@@ -185,7 +191,7 @@ export function mapKeyAt(g: FinalGraph, path: { nodes: number[]; edges: number[]
   if (s.edgeType[e] !== s.types.edgeInternal || s.edgeType[toTable] !== s.types.edgeInternal || s.edgeName[toTable] !== k.table) return null;
   // Map subclasses too (Node's own SafeMap, a LoadCache): a Set's keys have no key before them.
   if (builtinCollection(g, path.nodes[i - 2]) === 'Set') return null;
-  return keyBefore(g, path.nodes[i - 1], s.strings.asIndex(s.edgeName[e]));
+  return { table: path.nodes[i - 1], slot: s.strings.asIndex(s.edgeName[e]) };
 }
 
 /**
@@ -195,14 +201,10 @@ export function mapKeyAt(g: FinalGraph, path: { nodes: number[]; edges: number[]
  * value is never taken for a key. null for anything else.
  */
 export function objectKeyLabelAt(g: FinalGraph, path: { nodes: number[]; edges: number[] }, i: number): string | null {
-  const { s, k } = g;
-  if (i < 2) return null;
-  const e = path.edges[i];
-  const table = path.nodes[i - 1];
-  const toTable = path.edges[i - 1];
-  if (s.edgeType[e] !== s.types.edgeInternal || s.edgeType[toTable] !== s.types.edgeInternal || s.edgeName[toTable] !== k.table) return null;
-  if (builtinCollection(g, path.nodes[i - 2]) === 'Set') return null;
-  const slot = s.strings.asIndex(s.edgeName[e]);
+  const { s } = g;
+  const at = mapTableSlot(g, path, i);
+  if (!at) return null;
+  const { table, slot } = at;
   const start = mapEntryStart(s, table);
   if (slot < 0 || start < 0 || slot < start || (slot - start) % 3 !== 1) return null;
   for (let f = s.firstEdge[table]; f < s.firstEdge[table + 1]; f++) {
@@ -347,7 +349,7 @@ export function pathName(g: FinalGraph, path: { nodes: number[]; edges: number[]
 function eventTargetEvent(g: FinalGraph, path: { nodes: number[]; edges: number[] }): { name: string; targetAt: number } | null {
   const { s, k } = g;
   let i = path.nodes.length - 1;
-  const next = (e: number) => s.edgeType[e] === s.types.edgeProperty && edgeNameOf(s, e) === 'next';
+  const next = (e: number) => s.edgeType[e] === s.types.edgeProperty && s.edgeName[e] === k.next;
   while (i > 0 && next(path.edges[i])) i--;
   if (i === path.nodes.length - 1 || i < 3) return null;
   const toTable = path.edges[i - 1];
