@@ -7,7 +7,7 @@ import { scopeKept } from './closure-scope.ts';
 import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, objectKeyClass, representativeClosure } from './holder-contents.ts';
-import { locateLeak } from './leak-location.ts';
+import { callbackLocation, locateLeak } from './leak-location.ts';
 import { constructorOf, isInternal, libraryObjectOf, libraryOwned, ofUserClass } from './code-ownership.ts';
 import { isDataKey, nameHolder, newestTimerList, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { packageOfHolder } from './package-state.ts';
@@ -193,6 +193,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const numbers = !awaiting && piled < 0 && COLLECTIONS.has(naming.kind) && holdsNumbers(g, target);
   const objectName = awaiting ? 'Promise' : numbers ? 'number' : ((piled >= 0 ? classOf(g, piled) : null) ?? dominantClass(g, grown) ?? 'Object');
   const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown) });
+  const madeAt = COLLECTIONS.has(naming.kind) && !link && closure >= 0 && piled < 0 ? functionsMadeAt(g, closure, location) : null;
   if (!link) unminify(naming, location);
   const pkg = packageOfHolder(g, path);
   const scope = awaiting || link ? null : scopeKept(g, fresh);
@@ -225,6 +226,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     ...(awaitedBy ? { awaitedBy } : {}),
     ...(keyedBy ? { keyedBy } : {}),
     location,
+    ...(madeAt ? { madeAt } : {}),
     ...(scope ? { scopeKeeps: scope } : {}),
     ...(pkg ? { package: pkg.name, ...(pkg.variable === naming.name ? {} : { packageVariable: pkg.variable }) } : {}),
     ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: keptOwner ?? naming.owner ?? emitterName(g, path) } : {}),
@@ -232,6 +234,18 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     score: 0,
     summary: '',
   };
+}
+
+/**
+ * Where the functions a collection holds are written, when that is the developer's code and not
+ * where the collection is (a store's `subscribers` Set is declared in the store; the component
+ * that subscribes and never unsubscribes is where the leak is made).
+ */
+function functionsMadeAt(g: FinalGraph, closure: number, location: SourceLocation | null): SourceLocation | null {
+  if (g.s.nodeType[closure] !== g.s.types.closure) return null;
+  const made = callbackLocation(g, closure);
+  if (!made || isInternal(made.file) || /(?:^|[/\\])node_modules[/\\]/.test(made.file)) return null;
+  return location && made.file === location.file && made.line === location.line ? null : made;
 }
 
 /**

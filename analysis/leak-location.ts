@@ -6,7 +6,7 @@ import { constructorOf, isInternal, ofUserClass, ownerOf } from './code-ownershi
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { ClosureSite } from './script-locations.ts';
-import { displayPath, findDeclaration, findGlobalAssignment, findKeyArgument, findPropertyAssignment } from './source-files.ts';
+import { displayPath, findAfter, findDeclaration, findGlobalAssignment, findKeyArgument, findPropertyAssignment } from './source-files.ts';
 
 /**
  * Points at source: for a chain of values, the variable through which each keeps the one
@@ -115,7 +115,10 @@ function inOneAppScript(g: FinalGraph, name: string, find: typeof findDeclaratio
 /** Where the class of `object` sets its `field` (`this.field = ...`); null for Node's own classes, not on disk to open. */
 function classField(g: FinalGraph, object: number, field: string): SourceLocation | null {
   const cls = g.scripts.site(constructorOf(g, object));
-  return cls && !isInternal(cls.script) ? declaredIn(g, cls, field) : null;
+  if (!cls || isInternal(cls.script)) return null;
+  // Another class of the file may set a field of the same name: this class's own comes first.
+  const after = (text: string, name: string) => findAfter(text, name, cls, findDeclaration) ?? findDeclaration(text, name);
+  return declaredInScript(g, cls.script, field, after);
 }
 
 /** A scope (Context) that keeps `v` in a variable called `name`, or -1. */

@@ -31,6 +31,7 @@ function leakLines(leak: Leak, rank: number): string[] {
     ...(leak.examples ? [`   new entries, e.g.: ${leak.examples.map((x) => JSON.stringify(x)).join(', ')}`] : []),
     ...(leak.alsoGrowing?.length ? [`   also growing ${leak.kind === 'handles' ? 'with them' : 'in the same object'}: ${leak.alsoGrowing.join(', ')}`] : []),
     `   location: ${where(leak.location)}${leak.location?.generated ? `  (compiled: ${where(leak.location.generated)})` : ''}`,
+    ...(leak.madeAt ? [`   functions made at: ${where(leak.madeAt)}`] : []),
     `   retainer path:`,
     ...pathLines(leak.retainerPath).map((l) => `     ${l}`),
     ...(leak.chainLink ? ['   chain link (each value -> the one before it):', ...pathLines(leak.chainLink).map((l, i) => `     ${i === 0 ? '-> ' : ''}${l}`)] : []),

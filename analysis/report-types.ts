@@ -90,6 +90,11 @@ export interface Leak {
   keyedBy?: string;
   location: SourceLocation | null;
   /**
+   * For a collection of functions (subscribers, callbacks, retries) located at its declaration:
+   * where those functions are written, the code that adds them and never takes them out.
+   */
+  madeAt?: SourceLocation;
+  /**
    * When the holder is inside an object of a library's class that the developer keeps (an LRU
    * cache, a session store, a metric): that object's class, and `node` when the class is Node's
    * own (a stream's WritableState).

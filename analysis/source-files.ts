@@ -138,6 +138,30 @@ function propertyAccess(name: string): string {
   return `(?:\\.\\s*${n}(?![\\w$])|\\[\\s*(['"\`])${n}\\2\\s*\\])`;
 }
 
+/**
+ * `find` run on the text from a 1-based position on (a class's start), its answer given in the
+ * whole text's lines and columns; null when nothing matches after that point.
+ */
+export function findAfter(
+  text: string,
+  name: string,
+  from: { line: number; column: number },
+  find: (text: string, name: string) => { line: number; column: number } | null,
+): { line: number; column: number } | null {
+  if (from.line < 1) return null;
+  let offset = 0;
+  for (let line = 1; line < from.line; line++) {
+    const end = text.indexOf('\n', offset);
+    if (end < 0) return null;
+    offset = end + 1;
+  }
+  offset += Math.max(0, from.column - 1);
+  const found = find(text.slice(offset), name);
+  if (!found) return null;
+  const start = positionOf(text, offset);
+  return found.line === 1 ? { line: start.line, column: start.column + found.column - 1 } : { line: start.line + found.line - 1, column: found.column };
+}
+
 export function positionOf(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;

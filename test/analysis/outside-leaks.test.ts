@@ -40,7 +40,7 @@ import { REPO } from './fixtures.ts';
  *   block's variables unnamed); an array the developer sets on a Koa-like framework's
  *   object; objects kept for ever with their metadata in a WeakMap; a stream written to and
  *   never read, and one pushed to and never consumed; the block's Map after a counter that
- *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class; an `events.on()` iterator never read.
+ *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class; an `events.on()` iterator never read; a store's subscribers whose unsubscribe is dropped.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
@@ -123,6 +123,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     ['wrapped-listeners', 'priceTicker', 'listeners'],
     ['di-container', 'quotesBySession', 'map'],
     ['unread-events', 'quoteEvents', 'object'],
+    ['forgotten-unsubscribe', 'subscribers', 'set'],
   ])('%s: the top suspect is %s (%s), growing by the leak rate', async (kind, holder, leakKind) => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('leak');
@@ -229,7 +230,9 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       // The functions are small; the scope each keeps, with the buffer another closure reads, is not.
       expect(top.scopeKeeps).toMatchObject({ variable: 'body', className: 'Buffer' });
       expect(top.scopeKeeps?.bytes).toBeGreaterThanOrEqual(2048);
-      expect(top.summary).toContain('holding anonymous function values, each keeping alive the scope it was made in, with its `body` (Buffer, ');
+      // Where the functions are made (the push), beside where the array is declared.
+      expect(top.madeAt).toMatchObject({ line: lineOf('retryCallbacks.push(') });
+      expect(top.summary).toMatch(/holding anonymous function values \(made at test\/fixtures\/analysis\/outside-leaks\.mjs:\d+:\d+\), each keeping alive the scope it was made in, with its `body` \(Buffer, /);
       expect(renderMarkdown(r)).toContain('V8 keeps one scope per call for all the closures made in it');
     }
     if (kind === 'logger-per-tenant') {
@@ -358,6 +361,12 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       expect(top.summary).toContain('keyed by IncomingCall objects: a Map keeps its keys alive');
       expect(renderMarkdown(r)).toContain("They are the Map's keys, and a Map keeps each key alive");
     } else expect(top.keyedBy).toBeUndefined();
+    if (kind === 'forgotten-unsubscribe') {
+      // The Set is declared in the store; the leak is made where a widget subscribes and drops the unsubscribe.
+      expect(top.location).toMatchObject({ line: lineOf('this.subscribers = new Set()') });
+      expect(top.madeAt).toMatchObject({ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf('priceStore.subscribe((state)') });
+      expect(renderMarkdown(r)).toContain(`The functions are made at \`test/fixtures/analysis/outside-leaks.mjs:${lineOf('priceStore.subscribe((state)')}:`);
+    } else if (top.kind !== 'set' && top.kind !== 'array') expect(top.madeAt).toBeUndefined();
     if (kind === 'unread-events') {
       // Node's queue, counted across its ring buffers, is the one suspect (not its buffers' arrays), and says why it grows.
       expect(r.leaks).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDeclaration, findGlobalAssignment, findKeyArgument, findPropertyAssignment } from '../../analysis/source-files.ts';
+import { findAfter, findDeclaration, findGlobalAssignment, findKeyArgument, findPropertyAssignment } from '../../analysis/source-files.ts';
 
 describe('finding where a name is declared in source', () => {
   const at = (text: string, name: string) => findDeclaration(text, name);
@@ -56,5 +56,24 @@ describe('finding where a name is declared in source', () => {
     expect(findPropertyAssignment('if (ctx.seenPaths === undefined) ctx.seenPaths.push(1);', 'seenPaths')).toBeNull();
     expect(findPropertyAssignment('app.context.seenPathsByUser = {};', 'seenPaths')).toBeNull();
     expect(findPropertyAssignment('const seenPaths = [];', 'seenPaths')).toBeNull();
+  });
+
+  it("finds a class's own field after the class's start, not another class's of the same name", () => {
+    const text = [
+      'class Registry {',
+      '  constructor() { this.subscribers = []; }',
+      '}',
+      'class PriceStore {',
+      '  constructor() {',
+      '    this.subscribers = new Set();',
+      '  }',
+      '}',
+    ].join('\n');
+    expect(findDeclaration(text, 'subscribers')).toEqual({ line: 2, column: 24 });
+    expect(findAfter(text, 'subscribers', { line: 4, column: 1 }, findDeclaration)).toEqual({ line: 6, column: 10 });
+    // On the start line itself, columns count from the line's start.
+    expect(findAfter('class A { x = 1 } class B { y = new Map() }', 'y', { line: 1, column: 19 }, findDeclaration)).toEqual({ line: 1, column: 29 });
+    expect(findAfter(text, 'subscribers', { line: 7, column: 1 }, findDeclaration)).toBeNull();
+    expect(findAfter(text, 'subscribers', { line: 40, column: 1 }, findDeclaration)).toBeNull();
   });
 });
