@@ -12,7 +12,8 @@ export async function runCli(name: string, main: () => Promise<number | void>): 
     process.exitCode = typeof code === 'number' ? code : 0;
   } catch (err) {
     process.exitCode = exitCodeOf(err);
-    process.stderr.write(`${name}: ${messageOf(err)}\n`);
+    // util.parseArgs writes some messages over several lines (`--rate -5`): one line here.
+    process.stderr.write(`${name}: ${messageOf(err).replace(/\s*\n\s*/g, ' ')}\n`);
     if (process.env.LAB_DEBUG === '1' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   }
 }

@@ -37,6 +37,8 @@ describe('app/server.ts, the entry that listens', () => {
     [['--variant', 'sideways'], /--variant must be/],
     [['--scenario', 'no-such-leak'], /unknown scenario "no-such-leak"/],
     [['--bogus'], /Unknown option '--bogus'/],
+    // util.parseArgs words this one over three lines.
+    [['--port', '-5'], /argument is ambiguous\. Did you forget/],
   ])('refuses %j with one line and exit 2', async (args, message) => {
     const result = await runTs('app/server.ts', args, { timeoutMs: 20_000 });
     expect(result.code).toBe(2);
