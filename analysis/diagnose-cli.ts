@@ -1,4 +1,6 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCli, userPath } from '../lab/cli-main.ts';
 import { labError } from '../lab/errors.ts';
@@ -70,13 +72,16 @@ async function main(): Promise<number> {
   if (values.markdown === '-' && values.json === '-') throw labError('LAB_ERR_BAD_OPTION', 'only one of --json and --markdown can write to stdout');
   const progress = values.quiet ? undefined : throttled((msg) => process.stderr.write(`diagnose: ${msg}\n`));
   if (values.parallel && values['single-thread']) throw labError('LAB_ERR_BAD_OPTION', 'use either --parallel or --single-thread, not both');
+  // Before the analysis, which can take minutes on big snapshots: its report is not lost to a bad path.
+  for (const out of [values.json, values.markdown]) if (out && out !== '-') await checkWritable(userPath(out));
   const report = await diagnose({ snapshots, maxLeaks, onProgress: progress, parallel: values.parallel, parseHelper: values['single-thread'] ? false : undefined });
   const json = `${JSON.stringify({ verdict: report.verdict, leaks: report.leaks, snapshots: report.snapshots, elapsedMs: report.elapsedMs }, null, 2)}\n`;
+  // The readable report goes out first: a file that still cannot be written does not take it with it.
+  if (values.json !== '-' && values.markdown !== '-') process.stdout.write(renderText(report));
   if (values.json === '-') process.stdout.write(json);
   else if (values.json) await writeOut(userPath(values.json), json);
   if (values.markdown === '-') process.stdout.write(renderMarkdown(report));
   else if (values.markdown) await writeOut(userPath(values.markdown), renderMarkdown(report));
-  if (values.json !== '-' && values.markdown !== '-') process.stdout.write(renderText(report));
   return 0;
 }
 
@@ -90,6 +95,14 @@ function throttled(write: (msg: string) => void): (msg: string) => void {
 
 async function isDirectory(p: string): Promise<boolean> {
   return stat(p).then((st) => st.isDirectory(), () => false);
+}
+
+async function checkWritable(file: string): Promise<void> {
+  const problem = await stat(file).then(
+    (st) => (st.isDirectory() ? 'it is a folder' : access(file, constants.W_OK).then(() => null, () => 'it is not writable')),
+    () => access(path.dirname(file), constants.W_OK).then(() => null, () => `its folder ${path.dirname(file)} does not exist or is not writable`),
+  );
+  if (problem) throw labError('LAB_ERR_OUTPUT_DIR', `cannot write ${file}: ${problem}`);
 }
 
 async function writeOut(file: string, text: string): Promise<void> {

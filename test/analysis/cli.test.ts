@@ -119,6 +119,14 @@ describe('diagnose CLI', () => {
     expect(r.stderr).toContain(bad);
   }, 120_000);
 
+  it('refuses an output it cannot write before reading any snapshot, so no analysis is lost to it', async () => {
+    for (const out of [join(dir, 'no-such-folder', 'report.json'), dir]) {
+      const r = await cli(['--json', out, ...leak]);
+      expect(r.code, out).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^diagnose: cannot write .*(?:does not exist or is not writable|it is a folder) \(LAB_ERR_OUTPUT_DIR\)$/)]);
+    }
+  }, 60_000);
+
   it('prints help', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
