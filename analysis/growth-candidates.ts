@@ -104,8 +104,8 @@ export function findCandidates(
     // scheduled tasks) or are interned strings. Flat bytes are weaker evidence, so the entries
     // must then come at a steady pace: a table keyed by a finite population (users) fills ever
     // slower as fewer keys are new, a leak under steady load does not.
-    const bytesRise = rising(retained) || (isHashTable(s, k, v) && rising(retained, true) && retained[steps] > retained[0] && steady(entries));
-    const byEntries = rising(entries) && entries[steps] - entries[0] >= MIN_ENTRY_GROWTH && bytesRise;
+    const bytesRise = growing(retained) || (isHashTable(s, k, v) && rising(retained, true) && retained[steps] > retained[0] && steady(entries));
+    const byEntries = growing(entries) && entries[steps] - entries[0] >= MIN_ENTRY_GROWTH && bytesRise;
     const byRetained = retainedRise(c, minRetained);
     if (!byEntries && !byRetained) continue;
     const kept = keptShare(earlier[0], row);
@@ -171,6 +171,22 @@ function steady(xs: number[]): boolean {
 function isHashTable(s: HeapSnapshot, k: KnownStrings, v: number): boolean {
   const name = s.nodeName[v];
   return name === k.mapClass || name === k.setClass || isDictionary(s, k, v);
+}
+
+/**
+ * Rising in every interval; over four snapshots or more, an interval may also stand still (a
+ * lull in traffic: a leak gains nothing while nothing happens), as long as at least half of the
+ * intervals gain, none loses, and the last one gains. A cache warming up to its bound ends flat.
+ */
+export function growing(xs: number[]): boolean {
+  const intervals = xs.length - 1;
+  if (intervals < 3) return rising(xs);
+  let gains = 0;
+  for (let i = 1; i <= intervals; i++) {
+    if (xs[i] < xs[i - 1]) return false;
+    if (xs[i] > xs[i - 1]) gains++;
+  }
+  return gains * 2 >= intervals && xs[intervals] > xs[intervals - 1];
 }
 
 export function rising(xs: number[], orFlat = false): boolean {

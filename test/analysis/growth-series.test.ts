@@ -33,16 +33,17 @@ function handlerScope(b: SnapshotBuilder, mapName: string, objectName: string, t
 /**
  * One process seen three times. A context holds `growingTable`, a small Map gaining 30
  * entries per snapshot, and `bigCache`, an object of 500 properties whose 1 KB values are
- * all replaced between snapshots (new ids, same count): large, churning, bounded.
+ * all replaced between snapshots (new ids, same count): large, churning, bounded. `plan`
+ * gives the Map's entries at each snapshot instead (and how many snapshots there are).
  */
-function series(grow: boolean): string[] {
+function series(grow: boolean, plan = grow ? [30, 60, 90] : [30, 30, 30]): string[] {
   const base = (k: number) => 100_000 + k * 20_000;
-  return [0, 1, 2].map((k) => {
+  const label = plan.join('-');
+  return plan.map((entries, k) => {
     const b = new SnapshotBuilder();
     const { table, cache } = handlerScope(b, 'growingTable', 'bigCache', base(k) + 1);
-    const entries = grow ? 30 * (k + 1) : 30;
     for (let j = 0; j < entries; j++) {
-      const born = Math.floor(j / 30);
+      const born = plan.findIndex((n) => j < n);
       const entry = b.node('object', 'Session', 100, base(born) + 5001 + 2 * j);
       b.edge(table, 'internal', String(8 + 3 * j), entry);
     }
@@ -50,7 +51,7 @@ function series(grow: boolean): string[] {
       const value = b.node('object', 'CachedResponse', 1000, base(k) + 9001 + 2 * j);
       b.edge(cache, 'property', `k${j}`, value);
     }
-    return b.write(join(dir, `${grow ? 'leak' : 'healthy'}-${k}.heapsnapshot`));
+    return b.write(join(dir, `${grow ? 'leak' : 'healthy'}-${label}-${k}.heapsnapshot`));
   });
 }
 
@@ -105,6 +106,18 @@ describe('growth ranking on a hand-built series', () => {
     expect(top.score).toBeGreaterThan(0.5);
     expect(top.score).toBeLessThanOrEqual(1);
     expect(report.leaks.some((l) => l.name === 'bigCache')).toBe(false);
+  });
+
+  it('finds the leak over four snapshots when one interval is a lull, but not a cache that warmed up and stopped', async () => {
+    const lull = await diagnose({ snapshots: series(true, [30, 60, 60, 90]) });
+    expect(lull.verdict).toBe('leak');
+    expect(lull.leaks[0]).toMatchObject({ name: 'growingTable', counts: [30, 60, 60, 90] });
+    // Still growing, but stopped at its bound: a warm-up, not a leak.
+    expect((await diagnose({ snapshots: series(true, [30, 60, 90, 90]) })).verdict).toBe('no-leak');
+    // Two lulls in three intervals leave too little growth to tell.
+    expect((await diagnose({ snapshots: series(true, [30, 30, 30, 90]) })).verdict).toBe('no-leak');
+    // Over three snapshots both intervals must gain, as before.
+    expect((await diagnose({ snapshots: series(true, [30, 30, 90]) })).verdict).toBe('no-leak');
   });
 
   it('reports no leak when only the cache churns', async () => {
