@@ -69,7 +69,9 @@ const NAMES = {
 export type KnownStrings = { -readonly [K in keyof typeof NAMES]: number };
 
 export function knownStrings(s: HeapSnapshot): KnownStrings {
+  const keys = Object.keys(NAMES) as (keyof typeof NAMES)[];
+  const found = s.strings.indexOfAll(keys.map((key) => NAMES[key]));
   const out = {} as KnownStrings;
-  for (const key of Object.keys(NAMES) as (keyof typeof NAMES)[]) out[key] = s.strings.indexOf(NAMES[key]);
+  keys.forEach((key, i) => (out[key] = found[i]));
   return out;
 }

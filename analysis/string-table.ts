@@ -37,7 +37,7 @@ export class StringTable {
    * everything outside printable ASCII, so a plain ASCII needle can be searched as raw bytes.
    */
   indexOf(s: string): number {
-    if (!/^[\x20-\x7e]*$/.test(s) || /["\\]/.test(s)) return this.slowIndexOf(s);
+    if (!plainAscii(s)) return this.slowIndexOf(s);
     const needle = Buffer.from(`"${s}"`, 'latin1');
     let from = 0;
     for (;;) {
@@ -47,6 +47,41 @@ export class StringTable {
       if (idx >= 0 && this.ends[idx] === at + needle.length - 1) return idx;
       from = at + 1;
     }
+  }
+
+  /**
+   * indexOf for many names at once, in one pass over the strings: a byte search of the whole
+   * section per name costs more once there are dozens of names (the analysis's known strings).
+   */
+  indexOfAll(names: readonly string[]): Int32Array {
+    const out = new Int32Array(names.length).fill(-1);
+    const needles = names.map((n) => Buffer.from(n, 'latin1'));
+    let maxLength = 0;
+    for (const n of names) if (plainAscii(n)) maxLength = Math.max(maxLength, n.length);
+    const byLength: number[][] = Array.from({ length: maxLength + 1 }, () => []);
+    let left = 0;
+    names.forEach((n, i) => {
+      if (!plainAscii(n)) out[i] = this.slowIndexOf(n);
+      else {
+        byLength[n.length].push(i);
+        left++;
+      }
+    });
+    const { raw, starts, ends } = this;
+    for (let idx = 0; idx < this.count && left > 0; idx++) {
+      const start = starts[idx];
+      const length = ends[idx] - start;
+      if (length > maxLength) continue;
+      for (const i of byLength[length]) {
+        const needle = needles[i];
+        if (out[i] >= 0 || (length > 0 && raw[start] !== needle[0])) continue;
+        if (raw.compare(needle, 0, length, start, start + length) === 0) {
+          out[i] = idx;
+          left--;
+        }
+      }
+    }
+    return out;
   }
 
   /** A 32-bit hash of the first bytes of a string plus its length: enough to tell objects apart. */
@@ -129,4 +164,9 @@ function decodeJsonString(raw: Buffer, start: number, end: number): string {
     // A malformed escape in one string should not sink the whole analysis: keep the raw text.
     return raw.toString('utf8', start, end);
   }
+}
+
+/** Printable ASCII with no quote or backslash: V8 writes such a string's bytes as they are. */
+function plainAscii(s: string): boolean {
+  return /^[\x20-\x7e]*$/.test(s) && !/["\\]/.test(s);
 }

@@ -68,6 +68,10 @@ describe('streaming parser', () => {
     expect([s.locations.node[0], s.locations.scriptId[0], s.locations.line[0], s.locations.column[0]]).toEqual([g.A, 3, 9, 4]);
     expect(s.strings.indexOf('interned')).toBeGreaterThan(0);
     expect(s.strings.indexOf('absent string')).toBe(-1);
+    // Many names in one pass agree with one search each, escaped, absent and empty ones included.
+    const names = ['interned', 'absent string', 'payload "quoted" \\ é', 'b', 'Weakly', '', 'interne'];
+    expect([...s.strings.indexOfAll(names)]).toEqual(names.map((n) => s.strings.indexOf(n)));
+    expect(s.strings.indexOfAll(names)[0]).toBeGreaterThan(0);
   });
 
   it('gives the same arrays when the bytes arrive in tiny chunks', () => {
