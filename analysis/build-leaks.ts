@@ -244,7 +244,8 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
 function functionsMadeAt(g: FinalGraph, closure: number, location: SourceLocation | null): SourceLocation | null {
   if (g.s.nodeType[closure] !== g.s.types.closure) return null;
   const made = callbackLocation(g, closure);
-  if (!made || isInternal(made.file) || /(?:^|[/\\])node_modules[/\\]/.test(made.file)) return null;
+  // A position in code rewritten on the fly (tsx minifies TypeScript onto one line) says nothing.
+  if (!made || made.approximate || isInternal(made.file) || /(?:^|[/\\])node_modules[/\\]/.test(made.file)) return null;
   return location && made.file === location.file && made.line === location.line ? null : made;
 }
 
