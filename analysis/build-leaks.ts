@@ -192,16 +192,17 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   if (s.nodeName[c.node] === k.listenerClass && closure >= 0) piled = closure;
   const numbers = !awaiting && piled < 0 && COLLECTIONS.has(naming.kind) && holdsNumbers(g, target);
   const objectName = awaiting ? 'Promise' : numbers ? 'number' : ((piled >= 0 ? classOf(g, piled) : null) ?? dominantClass(g, grown) ?? 'Object');
-  const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown) });
+  // An emitter the path reaches through Node's plumbing (a MessagePort from its native handle)
+  // is called what the developer's variable that keeps it is called.
+  const kept = pathKeeper(g, path);
+  const keptOwner = kept && kept.at === naming.ownerAt ? edgeNameOf(s, kept.edge) : undefined;
+  const owner = naming.kind === 'listeners' && path.nodes.length >= 3 ? (keptOwner ?? naming.owner ?? emitterName(g, path)) : undefined;
+  const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner });
   const madeAt = COLLECTIONS.has(naming.kind) && !link && closure >= 0 && piled < 0 ? functionsMadeAt(g, closure, location) : null;
   if (!link) unminify(naming, location);
   const pkg = packageOfHolder(g, path);
   const scope = awaiting || link ? null : scopeKept(g, fresh);
   const useEntries = c.byEntries;
-  // An emitter the path reaches through Node's plumbing (a MessagePort from its native handle)
-  // is called what the developer's variable that keeps it is called.
-  const kept = pathKeeper(g, path);
-  const keptOwner = kept && kept.at === naming.ownerAt ? edgeNameOf(s, kept.edge) : undefined;
   const counts = useEntries ? c.entries : c.count;
   return {
     name: naming.name || nodeNameOf(s, c.node),
@@ -229,7 +230,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     ...(madeAt ? { madeAt } : {}),
     ...(scope ? { scopeKeeps: scope } : {}),
     ...(pkg ? { package: pkg.name, ...(pkg.variable === naming.name ? {} : { packageVariable: pkg.variable }) } : {}),
-    ...(naming.kind === 'listeners' && path.nodes.length >= 3 ? { owner: keptOwner ?? naming.owner ?? emitterName(g, path) } : {}),
+    ...(owner !== undefined ? { owner } : {}),
     instances: 1,
     score: 0,
     summary: '',

@@ -6,7 +6,7 @@ import { constructorOf, isInternal, ofUserClass, ownerOf } from './code-ownershi
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { ClosureSite } from './script-locations.ts';
-import { displayPath, findAfter, findDeclaration, findGlobalAssignment, findKeyArgument, findPropertyAssignment } from './source-files.ts';
+import { displayPath, findAfter, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findPropertyAssignment } from './source-files.ts';
 
 /**
  * Points at source: for a chain of values, the variable through which each keeps the one
@@ -21,13 +21,16 @@ export function locateLeak(g: FinalGraph, path: { nodes: number[]; edges: number
   // first) even less: it is not on disk to open.
   let library: SourceLocation | null = null;
   let node: SourceLocation | null = null;
+  // A position only near the truth (code rewritten on the fly) waits for an exact one further down.
+  let approximate: SourceLocation | null = null;
   for (const loc of places(g, path, naming, made)) {
     if (!loc) continue;
     if (loc.file.startsWith('node:')) node ??= loc;
     else if (/(?:^|[/\\])node_modules[/\\]/.test(loc.file)) library ??= loc;
+    else if (loc.approximate) approximate ??= loc;
     else return loc;
   }
-  return library ?? node;
+  return approximate ?? library ?? node;
 }
 
 /** The functions that made what piles up, as far as the entries say. */
@@ -36,6 +39,8 @@ export interface MadeBy {
   closure: number;
   /** For a chain of values: the link from one to the one before it. */
   link: ChainLink | null;
+  /** For listeners: what the emitter is called (`priceBus`), where the code that adds them may be found. */
+  owner?: string;
   /** A function the entries keep as a property (a library's wrapper around a callback), or -1. */
   entryFunction: number;
 }
@@ -53,7 +58,16 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   // A named callback (or any listener/timer callback) is where the leak is created; an
   // anonymous function pushed into a collection says less than the collection's declaration.
   const callbackFirst = naming.kind === 'listeners' || naming.kind === 'timers' || (closure >= 0 && nodeNameOf(s, closure) !== '');
-  if (callback && callbackFirst && !isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));
+  if (callback && callbackFirst && !isInternal(callback.script)) {
+    const at = resolve(g, callback, nodeNameOf(s, closure));
+    // Its position lost (tsx rewrites TypeScript onto one line), a listener is found by its
+    // event's name where the same file adds it.
+    if (at.approximate && naming.kind === 'listeners' && naming.name) {
+      const owner = made.owner?.split('.').pop() ?? '';
+      yield declaredInScript(g, callback.script, naming.name, (text, event) => findListenerCall(text, event, owner));
+    }
+    yield at;
+  }
   const last = path.nodes.length - 1;
   // The object whose property the holder is (`this.x`, `settings.x`, `globalThis.x`), or -1.
   const fieldOwner = last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty ? path.nodes[last - 1] : -1;

@@ -119,6 +119,26 @@ export function findKeyArgument(text: string, name: string): { line: number; col
 }
 
 /**
+ * 1-based line and column of the call that adds a listener for `event` (`priceBus.on('price',`,
+ * `signal.addEventListener("abort",`, `.once(`, `.prependListener(`...), or null: where a listener
+ * is added, found from the event's name when the callback's own position is lost (TypeScript
+ * that tsx rewrites onto one line). With `owner`, a call on it (`priceBus.on(`) comes first; the
+ * position is the owner's, else the method's.
+ */
+export function findListenerCall(text: string, event: string, owner = ''): { line: number; column: number } | null {
+  if (!event || event.length > 200) return null;
+  const quoted = event.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const call = `\\.\\s*(?:on|once|addListener|prependListener|prependOnceListener|addEventListener)\\s*\\(\\s*(['"\`])${quoted}\\1`;
+  if (isIdentifier(owner)) {
+    const onOwner = new RegExp(`(?<![\\w$])(${owner.replace(/\$/g, '\\$')})\\s*${call.replace('\\1', '\\2')}`, 'd').exec(text);
+    const at = onOwner?.indices?.[1]?.[0];
+    if (at !== undefined) return positionOf(text, at);
+  }
+  const any = new RegExp(call, 'd').exec(text);
+  return any ? positionOf(text, any.index + 1) : null;
+}
+
+/**
  * 1-based line and column of the first assignment to a property `name` (`app.context.name = []`,
  * `obj['name'] ??= new Map()`), or null: where code set a field on an object it does not define.
  */

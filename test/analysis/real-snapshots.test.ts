@@ -76,17 +76,20 @@ describe('diagnose on real snapshots', () => {
   it('names an exported binding of a tsx-compiled ES module and finds its declaration on disk', () => {
     const byName = new Map(reports.tsx.leaks.map((l) => [l.holder.name, l]));
     const TS = 'test/fixtures/analysis/esm-leak.ts';
-    expect(byName.get('tokenIndex')).toMatchObject({ kind: 'map', counts: [400, 800, 1200], location: { file: TS, line: 12 } });
-    expect(byName.get('retryQueue')).toMatchObject({ kind: 'array', objectName: 'anonymous function', location: { file: TS, line: 13 } });
+    const lineOf = (text: string) => readFileSync(TS, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+    expect(byName.get('tokenIndex')).toMatchObject({ kind: 'map', counts: [400, 800, 1200], location: { file: TS, line: lineOf('export const tokenIndex') } });
+    expect(byName.get('retryQueue')).toMatchObject({ kind: 'array', objectName: 'anonymous function', location: { file: TS, line: lineOf('const retryQueue') } });
     // A field of the developer's class is located at its declaration in the class, exactly,
     // not at the transpiled class's approximate position nor at `const sessions`.
     const line = readFileSync(TS, 'utf8').split('\n').findIndex((l) => l.includes('private readonly bySession')) + 1;
     expect(byName.get('bySession')).toMatchObject({ kind: 'map', location: { file: TS, line, column: 20 } });
     expect(byName.get('bySession')?.location?.approximate).toBeUndefined();
     // A namespace's member is located at the namespace, not at the rewritten code's position.
-    const lineOf = (text: string) => readFileSync(TS, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
     expect(byName.get('quotesBySku')).toMatchObject({ kind: 'map', location: { file: TS, line: lineOf('namespace Pricing') } });
     expect(byName.get('quotesBySku')?.location?.approximate).toBeUndefined();
+    // An anonymous listener, its position lost in tsx's one-line rewrite: located where the file adds it.
+    expect(byName.get('price')).toMatchObject({ kind: 'listeners', owner: 'priceBus', location: { file: TS, line: lineOf("priceBus.on('price'"), column: 3 } });
+    expect(byName.get('price')?.location?.approximate).toBeUndefined();
     // `export default class AuditTrail`: named by the class, not by the export's name `default`.
     const lines = reports.tsx.leaks.find((l) => l.name.endsWith('.lines'));
     expect(lines).toMatchObject({ name: 'AuditTrail.lines', kind: 'array', location: { file: TS } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findAfter, findDeclaration, findGlobalAssignment, findKeyArgument, findPropertyAssignment } from '../../analysis/source-files.ts';
+import { findAfter, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findPropertyAssignment } from '../../analysis/source-files.ts';
 
 describe('finding where a name is declared in source', () => {
   const at = (text: string, name: string) => findDeclaration(text, name);
@@ -56,6 +56,18 @@ describe('finding where a name is declared in source', () => {
     expect(findPropertyAssignment('if (ctx.seenPaths === undefined) ctx.seenPaths.push(1);', 'seenPaths')).toBeNull();
     expect(findPropertyAssignment('app.context.seenPathsByUser = {};', 'seenPaths')).toBeNull();
     expect(findPropertyAssignment('const seenPaths = [];', 'seenPaths')).toBeNull();
+  });
+
+  it('finds where a listener for an event is added, on its emitter first', () => {
+    const text = ["cache.on('price', refresh);", "  priceBus.on('price', (sku: string) => {", '  signal.addEventListener("abort", stop);', 'jobs.once(`done.1`, next);'].join('\n');
+    expect(findListenerCall(text, 'price', 'priceBus')).toEqual({ line: 2, column: 3 });
+    // Without the emitter's name in the file, the first call for that event.
+    expect(findListenerCall(text, 'price', 'feed')).toEqual({ line: 1, column: 7 });
+    expect(findListenerCall(text, 'abort', 'signal')).toEqual({ line: 3, column: 3 });
+    // The event is a literal, not a pattern: `done.1` is not `doneX1`.
+    expect(findListenerCall(text, 'done.1')).toEqual({ line: 4, column: 6 });
+    expect(findListenerCall(text.replace('done.1', 'doneX1'), 'done.1')).toBeNull();
+    expect(findListenerCall(text, 'pric')).toBeNull();
   });
 
   it("finds a class's own field after the class's start, not another class's of the same name", () => {
