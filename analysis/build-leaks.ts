@@ -197,7 +197,8 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const kept = pathKeeper(g, path);
   const keptOwner = kept && kept.at === naming.ownerAt ? edgeNameOf(s, kept.edge) : undefined;
   const owner = naming.kind === 'listeners' && path.nodes.length >= 3 ? (keptOwner ?? naming.owner ?? emitterName(g, path)) : undefined;
-  const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner });
+  const delay = naming.kind === 'timers' ? timerDelay(g, list) : null;
+  const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner, delay });
   const madeAt = COLLECTIONS.has(naming.kind) && !link && closure >= 0 && piled < 0 ? functionsMadeAt(g, closure, location) : null;
   if (!link) unminify(naming, location);
   const pkg = packageOfHolder(g, path);
@@ -279,14 +280,22 @@ function timerName(g: FinalGraph, list: number, callback: number): string {
   if (fn) return fn;
   if (s.nodeName[list] === k.blinkTimerCoordinator) return 'timers';
   if (s.nodeName[list] !== k.timersList) return TIMERS_BY_DELAY;
+  const delay = timerDelay(g, list);
+  return delay === null ? 'timers' : `timers every ${delay} ms`;
+}
+
+/** The delay (ms) of a Node TimersList: its index in the table of lists by delay. */
+function timerDelay(g: FinalGraph, list: number): number | null {
+  const { s, k } = g;
+  if (list < 0 || s.nodeName[list] !== k.timersList) return null;
   const { retStart, retFrom } = g.dom.retainers;
   for (let r = retStart[list]; r < retStart[list + 1]; r++) {
     const from = retFrom[r];
     for (let e = s.firstEdge[from]; e < s.firstEdge[from + 1]; e++) {
-      if (s.edgeTo[e] === list && s.edgeType[e] === s.types.edgeElement) return `timers every ${s.edgeName[e]} ms`;
+      if (s.edgeTo[e] === list && s.edgeType[e] === s.types.edgeElement) return s.edgeName[e];
     }
   }
-  return 'timers';
+  return null;
 }
 
 /**

@@ -6,7 +6,7 @@ import { constructorOf, isInternal, ofUserClass, ownerOf } from './code-ownershi
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { ClosureSite } from './script-locations.ts';
-import { displayPath, findAfter, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findPropertyAssignment } from './source-files.ts';
+import { displayPath, findAfter, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findPropertyAssignment, findTimerCall } from './source-files.ts';
 
 /**
  * Points at source: for a chain of values, the variable through which each keeps the one
@@ -41,6 +41,8 @@ export interface MadeBy {
   link: ChainLink | null;
   /** For listeners: what the emitter is called (`priceBus`), where the code that adds them may be found. */
   owner?: string;
+  /** For timers: the delay they were set with (ms), where the call that sets them may be found. */
+  delay?: number | null;
   /** A function the entries keep as a property (a library's wrapper around a callback), or -1. */
   entryFunction: number;
 }
@@ -65,6 +67,10 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
     if (at.approximate && naming.kind === 'listeners' && naming.name) {
       const owner = made.owner?.split('.').pop() ?? '';
       yield declaredInScript(g, callback.script, naming.name, (text, event) => findListenerCall(text, event, owner));
+    }
+    if (at.approximate && naming.kind === 'timers' && made.delay != null) {
+      const delay = made.delay;
+      yield declaredInScript(g, callback.script, 'timer', (text) => findTimerCall(text, delay));
     }
     yield at;
   }

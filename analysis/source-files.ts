@@ -139,6 +139,40 @@ export function findListenerCall(text: string, event: string, owner = ''): { lin
 }
 
 /**
+ * 1-based line and column of the `setInterval(` or `setTimeout(` call that sets timers with this
+ * delay (ms): the one whose arguments hold the delay, written as digits (`30_000`), as seconds
+ * (`30 * 1000`), or as a constant the file declares with that value (`HEARTBEAT_MS`); failing
+ * that, the file's only such call. null when it cannot be told.
+ */
+export function findTimerCall(text: string, delay: number): { line: number; column: number } | null {
+  if (!Number.isInteger(delay) || delay < 0) return null;
+  const digits = String(delay).split('').join('_?');
+  const forms = [digits];
+  if (delay >= 1000 && delay % 1000 === 0) forms.push(`${String(delay / 1000).split('').join('_?')}\\s*\\*\\s*1_?000`, `1_?000\\s*\\*\\s*${String(delay / 1000).split('').join('_?')}`);
+  const value = `(?<![\\w$.])(?:${forms.join('|')})(?![\\w$.])`;
+  const constants = [...text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+([\\w$]+)\\s*(?::\\s*number\\s*)?=\\s*${value}`, 'g'))].map((m) => m[1]);
+  const wanted = new RegExp(constants.length > 0 ? `${value}|(?<![\\w$])(?:${constants.map((c) => c.replace(/\$/g, '\\$')).join('|')})(?![\\w$])` : value);
+  const calls = [...text.matchAll(/(?<![\w$])set(?:Interval|Timeout)\s*\(/g)];
+  const call = calls.find((c) => wanted.test(callArguments(text, c.index + c[0].length))) ?? (calls.length === 1 ? calls[0] : undefined);
+  return call ? positionOf(text, call.index) : null;
+}
+
+/** The text of a call's arguments from just after its `(` to the matching `)` (at most 4 KB). */
+function callArguments(text: string, from: number): string {
+  let depth = 0;
+  const end = Math.min(text.length, from + 4096);
+  for (let i = from; i < end; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return text.slice(from, i);
+      depth--;
+    }
+  }
+  return text.slice(from, end);
+}
+
+/**
  * 1-based line and column of the first assignment to a property `name` (`app.context.name = []`,
  * `obj['name'] ??= new Map()`), or null: where code set a field on an object it does not define.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findAfter, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findPropertyAssignment } from '../../analysis/source-files.ts';
+import { findAfter, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findPropertyAssignment, findTimerCall } from '../../analysis/source-files.ts';
 
 describe('finding where a name is declared in source', () => {
   const at = (text: string, name: string) => findDeclaration(text, name);
@@ -68,6 +68,28 @@ describe('finding where a name is declared in source', () => {
     expect(findListenerCall(text, 'done.1')).toEqual({ line: 4, column: 6 });
     expect(findListenerCall(text.replace('done.1', 'doneX1'), 'done.1')).toBeNull();
     expect(findListenerCall(text, 'pric')).toBeNull();
+  });
+
+  it('finds the call that sets timers with a given delay: as digits, as seconds, or through a constant', () => {
+    const text = [
+      'const HEARTBEAT_MS: number = 30_000;',
+      'setTimeout(() => ready(), 50);',
+      'function open(conn) {',
+      '  setInterval(() => { ping(conn); }, HEARTBEAT_MS);',
+      '}',
+      'timers.push(setInterval(poll, 5 * 1000));',
+      'setTimeout(retry, 600000);',
+    ].join('\n');
+    expect(findTimerCall(text, 30000)).toEqual({ line: 4, column: 3 });
+    expect(findTimerCall(text, 5000)).toEqual({ line: 6, column: 13 });
+    expect(findTimerCall(text, 600000)).toEqual({ line: 7, column: 1 });
+    expect(findTimerCall(text, 50)).toEqual({ line: 2, column: 1 });
+    // Several calls and none with that delay: no guess.
+    expect(findTimerCall(text, 1234)).toBeNull();
+    // The file's only call, whatever its delay is written as.
+    expect(findTimerCall('const t = setInterval(tick, cfg.every);', 1234)).toEqual({ line: 1, column: 11 });
+    // 300 is not 30_000's prefix, nor 3000.
+    expect(findTimerCall('setInterval(a, 3000); setInterval(b, 300);', 300)).toEqual({ line: 1, column: 23 });
   });
 
   it("finds a class's own field after the class's start, not another class's of the same name", () => {
