@@ -198,7 +198,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const keptOwner = kept && kept.at === naming.ownerAt ? edgeNameOf(s, kept.edge) : undefined;
   const owner = naming.kind === 'listeners' && path.nodes.length >= 3 ? (keptOwner ?? naming.owner ?? emitterName(g, path)) : undefined;
   const delay = naming.kind === 'timers' ? timerDelay(g, list) : null;
-  const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner, delay });
+  const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner, delay, kept });
   const madeAt = COLLECTIONS.has(naming.kind) && !link && closure >= 0 && piled < 0 ? functionsMadeAt(g, closure, location) : null;
   if (!link) unminify(naming, location);
   const pkg = packageOfHolder(g, path);

@@ -5,6 +5,7 @@ import type { HolderNaming } from './leak-naming.ts';
 import { constructorOf, isInternal, ofUserClass, ownerOf } from './code-ownership.ts';
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
+import type { PathKeeper } from './path-keeper.ts';
 import type { ClosureSite } from './script-locations.ts';
 import { displayPath, findAfter, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findPropertyAssignment, findTimerCall } from './source-files.ts';
 
@@ -41,6 +42,11 @@ export interface MadeBy {
   link: ChainLink | null;
   /** For listeners: what the emitter is called (`priceBus`), where the code that adds them may be found. */
   owner?: string;
+  /**
+   * The developer's variable that keeps the holder's owner when the path came to it through
+   * plumbing (see path-keeper.ts): the path is shown from there, so it is located there too.
+   */
+  kept?: PathKeeper | null;
   /** For timers: the delay they were set with (ms), where the call that sets them may be found. */
   delay?: number | null;
   /** A function the entries keep as a property (a library's wrapper around a callback), or -1. */
@@ -74,6 +80,11 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
     }
     yield at;
   }
+  // A library's object shown from the developer's variable that keeps it (express-session's
+  // MemoryStore, which the path reaches through a signal handler's scope and the app's router)
+  // is not declared in the scopes the path came through on its way there.
+  const kept = made.kept;
+  const above = kept && ownerOf(g, path.nodes[kept.at]) === 'library' ? kept.at : 0;
   const last = path.nodes.length - 1;
   // The object whose property the holder is (`this.x`, `settings.x`, `globalThis.x`), or -1.
   const fieldOwner = last >= 1 && s.edgeType[path.edges[last]] === s.types.edgeProperty ? path.nodes[last - 1] : -1;
@@ -86,7 +97,7 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   for (let i = last; i >= 1; i--) {
     const from = path.nodes[i - 1];
     const e = path.edges[i];
-    if (s.edgeType[e] === s.types.edgeContext && s.nodeName[from] === k.systemContext) yield fromContext(g, from, edgeNameOf(s, e));
+    if (s.edgeType[e] === s.types.edgeContext && s.nodeName[from] === k.systemContext && i > above) yield fromContext(g, from, edgeNameOf(s, e));
     if (i === last && s.edgeType[e] === s.types.edgeHidden && naming.edgeType === 'context') yield fromContext(g, from, naming.name);
     if (s.nodeName[from] === k.systemCell && s.edgeName[e] === k.value) yield fromModuleCell(g, path, i - 1);
   }

@@ -96,6 +96,9 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('diagnose %s', (name, 
     // The scenarios are TypeScript that tsx rewrites onto one line: a closure's position there
     // is no place to send anyone (audit-retry-queue's callbacks would read `:1:491`).
     expect(top.madeAt).toBeUndefined();
+    // Located exactly in the scenario's file, found by name where tsx's rewrite lost positions.
+    expect(top.location, JSON.stringify(top.location)).toMatchObject({ file: `leak-scenarios/${name}.ts` });
+    expect(top.location?.approximate, JSON.stringify(top.location)).toBeUndefined();
   });
 
   it('finds no leak in the fixed build', () => {
