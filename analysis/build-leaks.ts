@@ -8,7 +8,7 @@ import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, objectKeyClass, representativeClosure } from './holder-contents.ts';
 import { callbackLocation, locateLeak } from './leak-location.ts';
-import { constructorOf, isInternal, libraryObjectOf, libraryOwned, ofUserClass } from './code-ownership.ts';
+import { constructorOf, isInternal, isLibraryScript, libraryObjectOf, libraryOwned, ofUserClass } from './code-ownership.ts';
 import { isDataKey, nameHolder, newestTimerList, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { packageOfHolder } from './package-state.ts';
 import { pathKeeper } from './path-keeper.ts';
@@ -244,10 +244,11 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
  * that subscribes and never unsubscribes is where the leak is made).
  */
 function functionsMadeAt(g: FinalGraph, closure: number, location: SourceLocation | null): SourceLocation | null {
-  if (g.s.nodeType[closure] !== g.s.types.closure) return null;
+  const script = g.s.nodeType[closure] === g.s.types.closure ? g.scripts.scriptName(closure) : null;
+  if (script === null || isLibraryScript(script)) return null;
   const made = callbackLocation(g, closure);
   // A position in code rewritten on the fly (tsx minifies TypeScript onto one line) says nothing.
-  if (!made || made.approximate || isInternal(made.file) || /(?:^|[/\\])node_modules[/\\]/.test(made.file)) return null;
+  if (!made || made.approximate) return null;
   return location && made.file === location.file && made.line === location.line ? null : made;
 }
 

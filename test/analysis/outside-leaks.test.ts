@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diagnose, renderMarkdown } from '../../analysis/diagnose.ts';
@@ -366,6 +366,11 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       expect(top.location).toMatchObject({ line: lineOf('this.subscribers = new Set()') });
       expect(top.madeAt).toMatchObject({ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf('priceStore.subscribe((state)') });
       expect(renderMarkdown(r)).toContain(`The functions are made at \`test/fixtures/analysis/outside-leaks.mjs:${lineOf('priceStore.subscribe((state)')}:`);
+      // Run from the app's own folder, its file is shown as a bare name: still the developer's code.
+      const snapshots = [0, 1, 2].map((i) => join(dir, kind, `s${i}.heapsnapshot`));
+      const tsx = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
+      const cli = await run(process.execPath, ['--import', tsx, join(REPO, 'analysis/diagnose-cli.ts'), '--quiet', '--json', '-', ...snapshots], { cwd: dirname(FIXTURE), timeout: 60_000 });
+      expect(JSON.parse(cli.stdout).leaks[0].madeAt).toMatchObject({ file: 'outside-leaks.mjs', line: lineOf('priceStore.subscribe((state)') });
     } else if (top.kind !== 'set' && top.kind !== 'array') expect(top.madeAt).toBeUndefined();
     if (kind === 'unread-events') {
       // Node's queue, counted across its ring buffers, is the one suspect (not its buffers' arrays), and says why it grows.
