@@ -7,7 +7,7 @@ import { isModuleScope } from './scopes.ts';
 import { builtinCollection } from './builtin-collections.ts';
 import { mapEntryStart } from './holder-metrics.ts';
 import { ownerOf, userEdgeName, userRetainer, type Owner } from './code-ownership.ts';
-import { exportNameOfCell, keyBefore } from './module-exports.ts';
+import { exportNameOfCell, keyBefore, nodeBefore } from './module-exports.ts';
 import { packageModuleScope } from './package-state.ts';
 import { hiddenSlotName } from './scope-slot-name.ts';
 
@@ -207,14 +207,11 @@ export function objectKeyLabelAt(g: FinalGraph, path: { nodes: number[]; edges: 
   const { table, slot } = at;
   const start = mapEntryStart(s, table);
   if (slot < 0 || start < 0 || slot < start || (slot - start) % 3 !== 1) return null;
-  for (let f = s.firstEdge[table]; f < s.firstEdge[table + 1]; f++) {
-    if (s.edgeType[f] !== s.types.edgeInternal || s.strings.asIndex(s.edgeName[f]) !== slot - 1) continue;
-    const key = s.edgeTo[f];
-    const name = nodeNameOf(s, key);
-    if (s.nodeType[key] === s.types.closure && name) return name;
-    if (s.nodeType[key] === s.types.object || s.nodeType[key] === s.types.closure) return `${name || 'Object'} @${s.nodeId[key]}`;
-    return null;
-  }
+  const key = nodeBefore(g, table, slot);
+  if (key < 0) return null;
+  const name = nodeNameOf(s, key);
+  if (s.nodeType[key] === s.types.closure && name) return name;
+  if (s.nodeType[key] === s.types.object || s.nodeType[key] === s.types.closure) return `${name || 'Object'} @${s.nodeId[key]}`;
   return null;
 }
 

@@ -9,13 +9,18 @@ import { isIdentifier } from './source-files.ts';
  * each key string in the slot just before its value. null when there is none.
  */
 export function keyBefore(g: FinalGraph, table: number, slot: number): string | null {
+  const key = nodeBefore(g, table, slot);
+  return key >= 0 && isStringType(g.s, g.s.nodeType[key]) ? nodeNameOf(g.s, key) : null;
+}
+
+/** What a hash table holds in the slot just before `slot` (a key of any kind), or -1. */
+export function nodeBefore(g: FinalGraph, table: number, slot: number): number {
   const { s } = g;
-  if (slot <= 0) return null;
+  if (slot <= 0) return -1;
   for (let e = s.firstEdge[table]; e < s.firstEdge[table + 1]; e++) {
-    const to = s.edgeTo[e];
-    if (s.edgeType[e] === s.types.edgeInternal && s.strings.asIndex(s.edgeName[e]) === slot - 1 && isStringType(s, s.nodeType[to])) return nodeNameOf(s, to);
+    if (s.edgeType[e] === s.types.edgeInternal && s.strings.asIndex(s.edgeName[e]) === slot - 1) return s.edgeTo[e];
   }
-  return null;
+  return -1;
 }
 
 /** ESM exports live in Cells listed in the module's exports hash table, keyed by the exported variable's name. */

@@ -146,9 +146,10 @@ export function findListenerCall(text: string, event: string, owner = ''): { lin
  */
 export function findTimerCall(text: string, delay: number): { line: number; column: number } | null {
   if (!Number.isInteger(delay) || delay < 0) return null;
-  const digits = String(delay).split('').join('_?');
-  const forms = [digits];
-  if (delay >= 1000 && delay % 1000 === 0) forms.push(`${String(delay / 1000).split('').join('_?')}\\s*\\*\\s*1_?000`, `1_?000\\s*\\*\\s*${String(delay / 1000).split('').join('_?')}`);
+  // Digits with numeric separators allowed anywhere between them (`30_000`).
+  const digits = (n: number) => String(n).split('').join('_?');
+  const forms = [digits(delay)];
+  if (delay >= 1000 && delay % 1000 === 0) forms.push(`${digits(delay / 1000)}\\s*\\*\\s*1_?000`, `1_?000\\s*\\*\\s*${digits(delay / 1000)}`);
   const value = `(?<![\\w$.])(?:${forms.join('|')})(?![\\w$.])`;
   const constants = [...text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+([\\w$]+)\\s*(?::\\s*number\\s*)?=\\s*${value}`, 'g'))].map((m) => m[1]);
   const wanted = new RegExp(constants.length > 0 ? `${value}|(?<![\\w$])(?:${constants.map((c) => c.replace(/\$/g, '\\$')).join('|')})(?![\\w$])` : value);
