@@ -1,3 +1,4 @@
+import { labError } from '../../lab/errors.ts';
 import type { AlertRule } from '../alert-types.ts';
 import { predictLinear, secondsUntil } from '../linear-trend.ts';
 import { latestProcessSamples, mb } from './window-helpers.ts';
@@ -9,10 +10,15 @@ export interface HeapExhaustionParams {
   /** Share of the cap the forecast must stay under to resolve. */
   resolveShare: number;
   minPoints: number;
+  /** Seconds from the first sample to the last one before a trend is drawn. */
+  minSpanSeconds: number;
 }
 
 /** predict_linear(heap_used[window], horizon) > cap: the trend, not the level, says the heap will run out. */
 export function heapExhaustionPredicted(p: HeapExhaustionParams): AlertRule {
+  if (p.minSpanSeconds > p.windowSeconds) {
+    throw labError('LAB_ERR_BAD_OPTION', `exhaustion span ${p.minSpanSeconds}s is longer than its ${p.windowSeconds}s window: the rule could never fire`);
+  }
   return {
     name: 'heap-exhaustion-predicted',
     severity: 'warning',
@@ -24,6 +30,7 @@ export function heapExhaustionPredicted(p: HeapExhaustionParams): AlertRule {
     evaluate(window) {
       const samples = latestProcessSamples(window);
       if (samples.length < p.minPoints) return { value: null, firing: false };
+      if ((samples.at(-1)!.t - samples[0]!.t) / 1000 < p.minSpanSeconds) return { value: null, firing: false };
       const forecast = predictLinear(samples.map((s) => ({ t: s.t, value: s.heapUsedBytes })), window.now, p.horizonSeconds);
       if (!forecast) return { value: null, firing: false };
       const eta = secondsUntil(forecast, p.heapCapBytes);

@@ -28,6 +28,7 @@ export function createAlertRules(params: AlertRuleParams): AlertRule[] {
       horizonSeconds: s.exhaustionHorizonSeconds,
       resolveShare: s.exhaustionResolveShare,
       minPoints: s.exhaustionMinPoints,
+      minSpanSeconds: s.exhaustionMinSpanSeconds,
     }),
     latencyP99OverSlo({ sloMs: s.latencySloMs, resolveMs: s.latencyResolveMs, windowSeconds: s.latencyWindowSeconds, minSeconds: s.latencyMinSeconds }),
     errorRateOverBound({ bound: s.errorRateBound, resolve: s.errorRateResolve, windowSeconds: s.errorRateWindowSeconds, minRequests: s.errorRateMinRequests }),

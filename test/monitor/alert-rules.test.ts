@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isLabError } from '../../lab/errors.ts';
 import { createAlertEngine, windowFor } from '../../monitor/alert-engine.ts';
@@ -88,6 +89,38 @@ describe('heap-exhaustion-predicted', () => {
     expect(evalAt(r, heapSeries(5, (ago) => 100 * MB - ago * 10 * MB)).value).toBeNull();
     const restarted = [...heapSeries(20, (ago) => 120 * MB - ago * MB, 1, T0 - 10_000), ...heapSeries(5, () => 30 * MB, 2)];
     expect(evalAt(r, restarted).value).toBeNull();
+  });
+
+  it('draws no trend before the samples span the warm-up', () => {
+    // A fresh process climbing 2 MB/s for 15 s: a line through it reaches 150 MB in 60 s.
+    const ramp = heapSeries(16, (ago) => 30 * MB - ago * 2 * MB);
+    expect(evalAt(rule('heap-exhaustion-predicted'), ramp).value).toBeNull();
+    expect(evalAt(rule('heap-exhaustion-predicted', { heapCapBytes: CAP, exhaustionMinSpanSeconds: 15 }), ramp).firing).toBe(true);
+    expect(() => rule('heap-exhaustion-predicted', { heapCapBytes: CAP, exhaustionMinSpanSeconds: 31 })).toThrow(/could never fire/);
+  });
+
+  it('replayed over recorded runs, keeps the fixed build far under the cap and fires on the leaky one', () => {
+    const replay = (file: string) => {
+      const { heapUsedBytes } = JSON.parse(readFileSync(new URL(`../fixtures/monitor/${file}`, import.meta.url), 'utf8')) as { heapUsedBytes: [number, number][] };
+      const r = rule('heap-exhaustion-predicted');
+      const events: AlertEvent[] = [];
+      const engine = createAlertEngine({ rules: [r], onAlert: (e) => events.push(e) });
+      const samples: MetricSample[] = [];
+      let highest = 0;
+      for (const [t, heap] of heapUsedBytes) {
+        samples.push(up(T0 + t, heap));
+        engine.evaluate({ samples, load: [] }, T0 + t);
+        highest = Math.max(highest, evalAt(r, samples, [], T0 + t).value ?? 0);
+      }
+      return { events, highest };
+    };
+    // A margin, not just "never fired": three forecasts in a row over the cap is all it takes.
+    const fixed = replay('heap-used-fixed-build.json');
+    expect(fixed.events).toEqual([]);
+    expect(fixed.highest).toBeLessThan(0.6 * CAP);
+    const leaky = replay('heap-used-leaky-build.json');
+    expect(leaky.events.map((e) => e.state)).toEqual(['firing']);
+    expect(leaky.events[0]!.at - T0).toBeLessThan(40_000);
   });
 
   it('uses the horizon it was built with', () => {
