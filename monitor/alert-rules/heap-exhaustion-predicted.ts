@@ -30,18 +30,22 @@ export function heapExhaustionPredicted(p: HeapExhaustionParams): AlertRule {
     evaluate(window) {
       const samples = latestProcessSamples(window);
       if (samples.length < p.minPoints) return { value: null, firing: false };
-      if ((samples.at(-1)!.t - samples[0]!.t) / 1000 < p.minSpanSeconds) return { value: null, firing: false };
       const forecast = predictLinear(samples.map((s) => ({ t: s.t, value: s.heapUsedBytes })), window.now, p.horizonSeconds);
       if (!forecast) return { value: null, firing: false };
+      // A young process's forecast still counts toward resolving (a restart ends the old trend),
+      // but its warm-up ramp may not fire the alert.
+      const span = (samples.at(-1)!.t - samples[0]!.t) / 1000;
+      const warmingUp = span < p.minSpanSeconds;
       const eta = secondsUntil(forecast, p.heapCapBytes);
       const growth = `${forecast.slopePerSecond >= 0 ? '+' : ''}${(forecast.slopePerSecond / 1024).toFixed(0)} KB/s`;
       return {
         value: forecast.predicted,
-        firing: forecast.predicted > p.heapCapBytes,
+        firing: !warmingUp && forecast.predicted > p.heapCapBytes,
         summary:
-          `heap ${mb(forecast.current)} growing ${growth} over ${window.seconds}s: ${mb(forecast.predicted)} predicted in ${p.horizonSeconds}s ` +
+          `heap ${mb(forecast.current)} growing ${growth} over ${Math.round(span)}s: ${mb(forecast.predicted)} predicted in ${p.horizonSeconds}s ` +
           `against a ${mb(p.heapCapBytes)} cap` +
-          (eta === null ? '' : ` (cap reached in about ${Math.round(eta)}s)`),
+          (eta === null ? '' : ` (cap reached in about ${Math.round(eta)}s)`) +
+          (warmingUp ? `; no alert before ${p.minSpanSeconds}s of samples` : ''),
       };
     },
   };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isLabError } from '../../lab/errors.ts';
 import { createAlertEngine, windowFor } from '../../monitor/alert-engine.ts';
 import { createAlertRules } from '../../monitor/alert-rules/index.ts';
+import { ALERT_RULE_DEFAULTS } from '../../monitor/monitor-defaults.ts';
 import type { AlertEvent, AlertRule } from '../../monitor/alert-types.ts';
 import type { MetricSample } from '../../monitor/monitor-types.ts';
 import type { LoadSecond } from '../../load/load-types.ts';
@@ -91,11 +92,16 @@ describe('heap-exhaustion-predicted', () => {
     expect(evalAt(r, restarted).value).toBeNull();
   });
 
-  it('draws no trend before the samples span the warm-up', () => {
+  it('fires no alert before the samples span the warm-up, yet resolves with a young process', () => {
     // A fresh process climbing 2 MB/s for 15 s: a line through it reaches 150 MB in 60 s.
     const ramp = heapSeries(16, (ago) => 30 * MB - ago * 2 * MB);
-    expect(evalAt(rule('heap-exhaustion-predicted'), ramp).value).toBeNull();
+    const young = evalAt(rule('heap-exhaustion-predicted'), ramp);
+    expect(young.value! / MB).toBeCloseTo(150, 6);
+    expect(young.firing).toBe(false);
+    expect(young.summary).toMatch(/over 15s: .*; no alert before 20s of samples$/);
     expect(evalAt(rule('heap-exhaustion-predicted', { heapCapBytes: CAP, exhaustionMinSpanSeconds: 15 }), ramp).firing).toBe(true);
+    // Still a value a young process resolves with: 5 MB and flat.
+    expect(evalAt(rule('heap-exhaustion-predicted'), heapSeries(12, () => 5 * MB)).value! / MB).toBeCloseTo(5, 6);
     expect(() => rule('heap-exhaustion-predicted', { heapCapBytes: CAP, exhaustionMinSpanSeconds: 31 })).toThrow(/could never fire/);
   });
 
@@ -110,7 +116,8 @@ describe('heap-exhaustion-predicted', () => {
       for (const [t, heap] of heapUsedBytes) {
         samples.push(up(T0 + t, heap));
         engine.evaluate({ samples, load: [] }, T0 + t);
-        highest = Math.max(highest, evalAt(r, samples, [], T0 + t).value ?? 0);
+        // Once the rule may fire, how close the fixed build's forecast comes to the cap.
+        if (t - heapUsedBytes[0]![0] >= ALERT_RULE_DEFAULTS.exhaustionMinSpanSeconds * 1000) highest = Math.max(highest, evalAt(r, samples, [], T0 + t).value ?? 0);
       }
       return { events, highest };
     };
