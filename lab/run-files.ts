@@ -129,6 +129,8 @@ export interface VerifyData {
   noiseBoundBytesPerSecond: number;
   heapStartBytes: number;
   heapEndBytes: number;
+  /** Every reading of the retained heap, warm-up included: ms since the first one, bytes. */
+  probes: [number, number][];
   requests: number;
   failed: number;
   alertsFired: number;

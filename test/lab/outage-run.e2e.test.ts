@@ -48,7 +48,9 @@ describe('npm run outage (short profile), end to end', () => {
     for (const d of deploys) expect(isAlive(d.data.pid as number), `pid ${d.data.pid} still running`).toBe(false);
 
     const verify = events.find((e) => e.type === 'verify')!;
-    expect(verify.data).toMatchObject({ passed: true, verdict: 'flat', failed: 0, alertsFired: 0 });
+    expect(verify.data, JSON.stringify(verify.data)).toMatchObject({ passed: true, verdict: 'flat', failed: 0, alertsFired: 0 });
+    // A reading each second, the window's last one included: the trend's noise falls with their number.
+    expect(verify.data.probes).toHaveLength((verify.data.seconds as number) + 1);
 
     // The users saw the outage, and the counts agree with the per-user file.
     const users = JSON.parse(readFileSync(path.join(out, 'users.json'), 'utf8')) as { users: number; affected: number; perUser: Record<string, { failures: number }> };
