@@ -1,5 +1,6 @@
 import type { FinalGraph } from './final-graph.ts';
 import { pathSteps } from './path-steps.ts';
+import { proxyField } from './proxy-fields.ts';
 import type { PathStep } from './report-types.ts';
 import { retainingByType } from './retainers.ts';
 
@@ -68,7 +69,9 @@ function linkTo(g: FinalGraph, head: number, older: number, parentNode: Map<numb
   // V8's own links (a cons string's `first`, a backing store) are not something to cut in code.
   // A scope's variables are `hidden` edges where V8 kept no name for them (block scopes).
   const isVariable = (i: number) => s.edgeType[edges[i]] === s.types.edgeHidden && s.nodeName[i === 0 ? head : nodes[i - 1]] === g.k.systemContext;
-  const named = edges.some((e, i) => s.edgeType[e] === s.types.edgeContext || s.edgeType[e] === s.types.edgeProperty || isVariable(i));
+  // `new Proxy(previous, handler)` links the values as surely as a property would.
+  const isTarget = (i: number) => proxyField(g, i === 0 ? head : nodes[i - 1], edges[i]) === 'target';
+  const named = edges.some((e, i) => s.edgeType[e] === s.types.edgeContext || s.edgeType[e] === s.types.edgeProperty || isVariable(i) || isTarget(i));
   if (!named) return null;
   // Ids are handed out in the order a snapshot meets new objects, not in allocation order, so
   // "older" cannot be read from them: a chain is a link that repeats (head -> older -> oldest).
@@ -81,7 +84,7 @@ function linkTo(g: FinalGraph, head: number, older: number, parentNode: Map<numb
     context = i === 0 ? head : nodes[i - 1];
     variable = s.strings.get(s.edgeName[edges[i]]);
   }
-  return { steps: pathSteps(g, { nodes, edges }), context, variable };
+  return { steps: pathSteps(g, { nodes, edges }, head), context, variable };
 }
 
 /** Follows the same named edges from `v` as `edges` took from the head; -1 where one is missing. */

@@ -1,6 +1,7 @@
 import { edgeTarget, isStringType, nodeNameOf } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { builtinCollection } from './builtin-collections.ts';
+import { PROXY } from './proxy-fields.ts';
 import { hasElementsStore, isDictionary, isValueNode, mapEntryStart, queuedItems } from './holder-metrics.ts';
 
 /**
@@ -101,6 +102,24 @@ export function newRetained(g: FinalGraph, holder: number, limit = 200_000): num
   return out;
 }
 
+/**
+ * The new objects under a holder that no other new object keeps alive: what it holds, not
+ * what those hold in turn (a subscriber, not the request and strings its callback keeps).
+ */
+export function newRetainedTops(g: FinalGraph, holder: number, limit = 200_000): number[] {
+  const { order, s } = g;
+  const out: number[] = [];
+  const start = order.pre[holder] + 1;
+  const end = Math.min(order.pre[holder] + order.size[holder], start + limit);
+  for (let i = start; i < end; i++) {
+    const v = order.order[i];
+    if (s.nodeId[v] <= g.baselineMaxId || (s.nodeId[v] & 1) === 0) continue;
+    out.push(v);
+    i += order.size[v] - 1;
+  }
+  return out;
+}
+
 /** The class shown for a `vm.createContext()` sandbox, whatever its own constructor. */
 export const VM_CONTEXT = 'vm context';
 
@@ -109,6 +128,7 @@ export function classOf(g: FinalGraph, v: number): string | null {
   const { s } = g;
   const t = s.nodeType[v];
   if (isStringType(s, t)) return 'string';
+  if (s.nodeName[v] === g.k.jsProxy) return PROXY;
   if (t === s.types.closure) {
     const target = boundTarget(g, v);
     const name = nodeNameOf(s, target);

@@ -33,6 +33,7 @@ const NAMES = {
   constructorName: 'constructor',
   prototype: 'prototype',
   systemContext: 'system / Context',
+  jsProxy: 'system / JSProxy',
   systemNativeContext: 'system / NativeContext',
   systemCell: 'system / Cell',
   systemPromiseReaction: 'system / PromiseReaction',

@@ -295,7 +295,7 @@ function kindOfValue(g: FinalGraph, v: number): LeakKind {
   if (s.nodeName[v] === k.promise) return 'promise';
   const builtin = builtinCollection(g, v);
   if (builtin) return builtin === 'Array' ? 'array' : builtin === 'Map' ? 'map' : 'set';
-  if (s.nodeType[v] === s.types.object && !nodeNameOf(s, v).startsWith('system / ')) return 'object';
+  if ((s.nodeType[v] === s.types.object && !nodeNameOf(s, v).startsWith('system / ')) || s.nodeName[v] === k.jsProxy) return 'object';
   return 'closure-context';
 }
 

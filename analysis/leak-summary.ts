@@ -130,6 +130,7 @@ export function nodeModule(pkg: string): boolean {
 /** The developer's names in a chain link: `someMethod -> originalThing`, V8's internal steps left out. */
 export function linkName(steps: PathStep[]): string {
   const named = steps.filter((p) => p.edgeType === 'context' || p.edgeType === 'property').map((p) => p.edge);
+  if (named.length === 0 && steps.some((p) => p.edgeType === 'proxy' && p.edge === 'target')) return 'its `new Proxy()` target';
   return named.length > 0 ? `\`${named.join(' -> ')}\`` : 'a variable of its closure whose name the snapshot did not keep';
 }
 

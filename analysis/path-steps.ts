@@ -5,6 +5,7 @@ import type { FinalGraph } from './final-graph.ts';
 import { mapKeyAt, objectKeyLabelAt } from './leak-naming.ts';
 import { exportNameOfCell } from './module-exports.ts';
 import { pathKeeper } from './path-keeper.ts';
+import { PROXY, proxyField } from './proxy-fields.ts';
 import { hiddenSlotName } from './scope-slot-name.ts';
 import type { PathStep } from './report-types.ts';
 import { isModuleScope, scopeName } from './scopes.ts';
@@ -13,19 +14,22 @@ import { isModuleScope, scopeName } from './scopes.ts';
  * A retainer path as the report gives it: one named step per edge (index edges as `[3]`, long
  * node names cut, scopes as `(module scope)` or `(function scope)`), then the part a developer reads (shownPath) with runs of links folded.
  */
-export function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[] }): PathStep[] {
+export function pathSteps(g: FinalGraph, path: { nodes: number[]; edges: number[] }, from = -1): PathStep[] {
   const { s } = g;
   return path.nodes.map((v, i) => {
     const e = path.edges[i];
+    // The first edge's source is the root, or for a part of a path (a chain's link) `from`.
+    const source = i >= 1 ? path.nodes[i - 1] : from;
     const name = edgeNameOf(s, e);
     const text = mapKeyAt(g, path, i);
     const key = text !== null ? quoteKey(text) : objectKeyLabelAt(g, path, i);
     // A block scope's variable that the snapshot left unnamed, named from the source.
-    const slot = i >= 1 && s.edgeType[e] === s.types.edgeHidden ? hiddenSlotName(g, path.nodes[i - 1], s.edgeName[e]) : null;
+    const slot = source >= 0 && s.edgeType[e] === s.types.edgeHidden ? hiddenSlotName(g, source, s.edgeName[e]) : null;
+    const proxy = source >= 0 ? proxyField(g, source, e) : null;
     return {
-      edge: key !== null ? `get(${key})` : slot ?? (edgeNameIsIndex(s, e) ? `[${name}]` : ephemeronName(name)),
-      edgeType: key !== null ? 'map value' : slot ? 'context' : (s.edgeTypeNames[s.edgeType[e]] ?? ''),
-      node: scopeLabel(g, v) ?? shortName(nodeNameOf(s, v)),
+      edge: key !== null ? `get(${key})` : slot ?? proxy ?? (edgeNameIsIndex(s, e) ? `[${name}]` : ephemeronName(name)),
+      edgeType: key !== null ? 'map value' : slot ? 'context' : proxy ? 'proxy' : (s.edgeTypeNames[s.edgeType[e]] ?? ''),
+      node: scopeLabel(g, v) ?? (s.nodeName[v] === g.k.jsProxy ? PROXY : shortName(nodeNameOf(s, v))),
       nodeType: s.nodeTypeNames[s.nodeType[v]] ?? '',
       nodeId: s.nodeId[v],
     };

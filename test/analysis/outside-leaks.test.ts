@@ -40,7 +40,7 @@ import { REPO } from './fixtures.ts';
  *   block's variables unnamed); an array the developer sets on a Koa-like framework's
  *   object; objects kept for ever with their metadata in a WeakMap; a stream written to and
  *   never read, and one pushed to and never consumed; the block's Map after a counter that
- *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class; an `events.on()` iterator never read; a store's subscribers whose unsubscribe is dropped.
+ *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class; an `events.on()` iterator never read; a store's subscribers whose unsubscribe is dropped; an observable's Subject keeping its subscribers in two arrays; a Proxy wrapped around the one before it.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
@@ -581,6 +581,22 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     // V8 names every slice '(sliced string)'; the parent it pins is the surprise worth showing.
     expect(top.examples?.length).toBeGreaterThan(0);
     for (const x of top.examples ?? []) expect(x).toMatch(/^\(a slice of a 1\.\d KB string\) \d+\|bbbb/);
+  }, 60_000);
+
+  it("subject-subscribers: a library's object keeping its subscribers in two arrays holds subscribers, not what their callbacks keep", async () => {
+    const r = await diagnoseKind('subject-subscribers');
+    const top = r.leaks[0];
+    // By count the requests' strings are more, but each is kept by a subscriber's callback.
+    expect(top).toMatchObject({ name: 'priceUpdates', kind: 'object', growth: { perSnapshot: [30000, 30000] }, objectName: 'Subscriber', madeAt: { line: lineOf('priceUpdates.subscribe(') } });
+    expect(top.alsoGrowing).toEqual(['observers (Array)']);
+  }, 60_000);
+
+  it('proxy-chain: a Proxy wrapped around the one before it is a chain whose link is the target', async () => {
+    const r = await diagnoseKind('proxy-chain');
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'settingsView', kind: 'object', growth: { perSnapshot: [18000, 18000] }, objectName: 'Proxy', location: { line: lineOf('settingsView = new Proxy(') } });
+    expect(top.chainLink).toEqual([expect.objectContaining({ edge: 'target', edgeType: 'proxy', node: 'Proxy' })]);
+    expect(top.summary).toMatch(/^Proxy `settingsView` grew .* each value keeps the one before it alive through its `new Proxy\(\)` target/);
   }, 60_000);
 
   it('growing-properties: each string a property only appends to is named with its object', async () => {
