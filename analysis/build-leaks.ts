@@ -6,7 +6,7 @@ import { chainLink } from './chain-link.ts';
 import { scopeKept } from './closure-scope.ts';
 import { entryExamples } from './entry-examples.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, newRetainedTops, objectKeyClass, representativeClosure } from './holder-contents.ts';
+import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, objectKeyClass, representativeClosure } from './holder-contents.ts';
 import { callbackLocation, locateLeak } from './leak-location.ts';
 import { constructorOf, isInternal, isLibraryScript, libraryObjectOf, libraryOwned, ofUserClass } from './code-ownership.ts';
 import { isDataKey, nameHolder, newestTimerList, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
@@ -192,7 +192,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   if (s.nodeName[c.node] === k.listenerClass && closure >= 0) piled = closure;
   const numbers = !awaiting && piled < 0 && COLLECTIONS.has(naming.kind) && holdsNumbers(g, target);
   const byRetained = grown !== fresh && !link && naming.kind !== 'timers';
-  const objectName = awaiting ? 'Promise' : numbers ? 'number' : ((piled >= 0 ? classOf(g, piled) : null) ?? (byRetained ? dominantClass(g, newRetainedTops(g, target)) : null) ?? dominantClass(g, grown) ?? 'Object');
+  const objectName = awaiting ? 'Promise' : numbers ? 'number' : ((piled >= 0 ? classOf(g, piled) : null) ?? (byRetained ? dominantClass(g, newRetained(g, target, undefined, true)) : null) ?? dominantClass(g, grown) ?? 'Object');
   // An emitter the path reaches through Node's plumbing (a MessagePort from its native handle)
   // is called what the developer's variable that keeps it is called.
   const kept = pathKeeper(g, path);

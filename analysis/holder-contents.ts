@@ -89,24 +89,13 @@ export function objectKeyClass(g: FinalGraph, holder: number): string | null {
   return keys.length > others ? dominantClass(g, keys) : null;
 }
 
-/** Objects the holder alone keeps alive that were allocated after the baseline (bounded scan). */
-export function newRetained(g: FinalGraph, holder: number, limit = 200_000): number[] {
-  const { order, s } = g;
-  const out: number[] = [];
-  const start = order.pre[holder] + 1;
-  const end = Math.min(order.pre[holder] + order.size[holder], start + limit);
-  for (let i = start; i < end; i++) {
-    const v = order.order[i];
-    if (s.nodeId[v] > g.baselineMaxId && (s.nodeId[v] & 1) === 1) out.push(v);
-  }
-  return out;
-}
-
 /**
- * The new objects under a holder that no other new object keeps alive: what it holds, not
- * what those hold in turn (a subscriber, not the request and strings its callback keeps).
+ * Objects allocated after the baseline that `holder` alone keeps alive (its dominator
+ * subtree), V8 heap objects only (odd ids; embedder nodes get even ones). With `topsOnly`,
+ * only those no other new object keeps alive: what it holds, not what those hold in turn
+ * (a subscriber, not the request and strings its callback keeps).
  */
-export function newRetainedTops(g: FinalGraph, holder: number, limit = 200_000): number[] {
+export function newRetained(g: FinalGraph, holder: number, limit = 200_000, topsOnly = false): number[] {
   const { order, s } = g;
   const out: number[] = [];
   const start = order.pre[holder] + 1;
@@ -115,7 +104,7 @@ export function newRetainedTops(g: FinalGraph, holder: number, limit = 200_000):
     const v = order.order[i];
     if (s.nodeId[v] <= g.baselineMaxId || (s.nodeId[v] & 1) === 0) continue;
     out.push(v);
-    i += order.size[v] - 1;
+    if (topsOnly) i += order.size[v] - 1;
   }
   return out;
 }
