@@ -84,6 +84,21 @@ export function constructorOf(g: FinalGraph, v: number): number {
   return ctor;
 }
 
+/** The object's constructor, then its base classes' (up the prototype chain), nearest first; at most `max`. */
+export function constructorChain(g: FinalGraph, v: number, max = 6): number[] {
+  const { s, k } = g;
+  const out: number[] = [];
+  const own = constructorOf(g, v);
+  if (own >= 0) out.push(own);
+  let proto = edgeTarget(s, v, s.types.edgeProperty, k.proto);
+  for (let hops = 0; hops < max && proto >= 0; hops++) {
+    proto = edgeTarget(s, proto, s.types.edgeProperty, k.proto);
+    const ctor = proto >= 0 ? edgeTarget(s, proto, s.types.edgeProperty, k.constructorName) : -1;
+    if (ctor >= 0 && s.nodeType[ctor] === s.types.closure && !out.includes(ctor)) out.push(ctor);
+  }
+  return out;
+}
+
 /** Whether an object is an instance of a class in the developer's own code. */
 export function ofUserClass(g: FinalGraph, v: number): boolean {
   return g.s.nodeType[v] === g.s.types.object && ownerOf(g, v) === 'user';

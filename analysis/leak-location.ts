@@ -2,7 +2,7 @@ import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import type { ChainLink } from './chain-link.ts';
 import type { FinalGraph } from './final-graph.ts';
 import type { HolderNaming } from './leak-naming.ts';
-import { constructorOf, isInternal, ofUserClass, ownerOf } from './code-ownership.ts';
+import { constructorChain, isInternal, ofUserClass, ownerOf } from './code-ownership.ts';
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { PathKeeper } from './path-keeper.ts';
@@ -145,11 +145,17 @@ function inOneAppScript(g: FinalGraph, name: string, find: typeof findDeclaratio
 
 /** Where the class of `object` sets its `field` (`this.field = ...`); null for Node's own classes, not on disk to open. */
 function classField(g: FinalGraph, object: number, field: string): SourceLocation | null {
-  const cls = g.scripts.site(constructorOf(g, object));
-  if (!cls || isInternal(cls.script)) return null;
-  // Another class of the file may set a field of the same name: this class's own comes first.
-  const after = (text: string, name: string) => findAfter(text, name, cls, findDeclaration) ?? findDeclaration(text, name);
-  return declaredInScript(g, cls.script, field, after);
+  // A base class may set it (mongoose's Connection sets `this._queue` for NativeConnection),
+  // in a file of its own.
+  for (const ctor of constructorChain(g, object)) {
+    const cls = g.scripts.site(ctor);
+    if (!cls || isInternal(cls.script)) continue;
+    // Another class of the file may set a field of the same name: this class's own comes first.
+    const after = (text: string, name: string) => findAfter(text, name, cls, findDeclaration) ?? findDeclaration(text, name);
+    const at = declaredInScript(g, cls.script, field, after);
+    if (at) return at;
+  }
+  return null;
 }
 
 /** A scope (Context) that keeps `v` in a variable called `name`, or -1. */

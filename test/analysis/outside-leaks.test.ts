@@ -40,7 +40,7 @@ import { REPO } from './fixtures.ts';
  *   block's variables unnamed); an array the developer sets on a Koa-like framework's
  *   object; objects kept for ever with their metadata in a WeakMap; a stream written to and
  *   never read, and one pushed to and never consumed; the block's Map after a counter that
- *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class; an `events.on()` iterator never read; a store's subscribers whose unsubscribe is dropped; an observable's Subject keeping its subscribers in two arrays; a Proxy wrapped around the one before it.
+ *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class; an `events.on()` iterator never read; a store's subscribers whose unsubscribe is dropped; an observable's Subject keeping its subscribers in two arrays; a Proxy wrapped around the one before it; a database client's queue, set by a base class in another of its files.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
@@ -597,6 +597,14 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top).toMatchObject({ name: 'settingsView', kind: 'object', growth: { perSnapshot: [18000, 18000] }, objectName: 'Proxy', location: { line: lineOf('settingsView = new Proxy(') } });
     expect(top.chainLink).toEqual([expect.objectContaining({ edge: 'target', edgeType: 'proxy', node: 'Proxy' })]);
     expect(top.summary).toMatch(/^Proxy `settingsView` grew .* each value keeps the one before it alive through its `new Proxy\(\)` target/);
+  }, 60_000);
+
+  it("queued-models: a package's field that a base class in another of its files sets is located there, not in Node's loader", async () => {
+    const r = await diagnoseKind('queued-models');
+    const top = r.leaks[0];
+    const base = fileURLToPath(new URL('../fixtures/analysis/node_modules/@acme/db/lib/connection.js', import.meta.url));
+    expect(top).toMatchObject({ kind: 'array', growth: { perSnapshot: [3000, 3000] }, holder: { name: 'connections' } });
+    expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/node_modules/@acme/db/lib/connection.js', line: lineOf('this._queue = []', base) });
   }, 60_000);
 
   it('growing-properties: each string a property only appends to is named with its object', async () => {
