@@ -183,7 +183,9 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     closure = entryFunction(g, grown);
     if (closure >= 0) piled = closure;
   }
-  if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure);
+  // Read once: the name says it (`timers every 30000 ms`), and the location looks for it in the code.
+  const delay = naming.kind === 'timers' ? timerDelay(g, list) : null;
+  if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure, delay);
   if (s.nodeName[c.node] === k.blinkEventTargetData) {
     naming.name = (closure >= 0 ? nodeNameOf(s, closure) : '') || ANONYMOUS_DOM_LISTENERS;
     piled = closure;
@@ -198,7 +200,6 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const kept = pathKeeper(g, path);
   const keptOwner = kept && kept.at === naming.ownerAt ? edgeNameOf(s, kept.edge) : undefined;
   const owner = naming.kind === 'listeners' && path.nodes.length >= 3 ? (keptOwner ?? naming.owner ?? emitterName(g, path)) : undefined;
-  const delay = naming.kind === 'timers' ? timerDelay(g, list) : null;
   const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner, delay, kept });
   const madeAt = COLLECTIONS.has(naming.kind) && !link && closure >= 0 && piled < 0 ? functionsMadeAt(g, closure, location) : null;
   if (!link) unminify(naming, location);
@@ -276,13 +277,12 @@ function unminify(naming: HolderNaming, location: SourceLocation | null): void {
 }
 
 /** Timers are grepped by their callback; fall back to the interval they were scheduled with. */
-function timerName(g: FinalGraph, list: number, callback: number): string {
+function timerName(g: FinalGraph, list: number, callback: number, delay: number | null): string {
   const { s, k } = g;
   const fn = callback >= 0 ? nodeNameOf(s, callback) : '';
   if (fn) return fn;
   if (s.nodeName[list] === k.blinkTimerCoordinator) return 'timers';
   if (s.nodeName[list] !== k.timersList) return TIMERS_BY_DELAY;
-  const delay = timerDelay(g, list);
   return delay === null ? 'timers' : `timers every ${delay} ms`;
 }
 

@@ -68,9 +68,10 @@ function linkTo(g: FinalGraph, head: number, older: number, parentNode: Map<numb
   edges.reverse();
   // V8's own links (a cons string's `first`, a backing store) are not something to cut in code.
   // A scope's variables are `hidden` edges where V8 kept no name for them (block scopes).
-  const isVariable = (i: number) => s.edgeType[edges[i]] === s.types.edgeHidden && s.nodeName[i === 0 ? head : nodes[i - 1]] === g.k.systemContext;
+  const sourceOf = (i: number) => (i === 0 ? head : nodes[i - 1]);
+  const isVariable = (i: number) => s.edgeType[edges[i]] === s.types.edgeHidden && s.nodeName[sourceOf(i)] === g.k.systemContext;
   // `new Proxy(previous, handler)` links the values as surely as a property would.
-  const isTarget = (i: number) => proxyField(g, i === 0 ? head : nodes[i - 1], edges[i]) === 'target';
+  const isTarget = (i: number) => proxyField(g, sourceOf(i), edges[i]) === 'target';
   const named = edges.some((e, i) => s.edgeType[e] === s.types.edgeContext || s.edgeType[e] === s.types.edgeProperty || isVariable(i) || isTarget(i));
   if (!named) return null;
   // Ids are handed out in the order a snapshot meets new objects, not in allocation order, so
@@ -81,7 +82,7 @@ function linkTo(g: FinalGraph, head: number, older: number, parentNode: Map<numb
   let variable = '';
   for (let i = edges.length - 1; i >= 0 && context < 0; i--) {
     if (s.edgeType[edges[i]] !== s.types.edgeContext) continue;
-    context = i === 0 ? head : nodes[i - 1];
+    context = sourceOf(i);
     variable = s.strings.get(s.edgeName[edges[i]]);
   }
   return { steps: pathSteps(g, { nodes, edges }, head), context, variable };

@@ -27,10 +27,11 @@ export const ALERT_RULE_DEFAULTS = {
   /** Fewer points than this give no forecast: a line through three GC sawtooth points is noise. */
   exhaustionMinPoints: 10,
   /**
-   * Seconds the samples must span before a forecast is made. A fresh process's warm-up (code
-   * loading, JIT, pools and caches filling to their bounds) is a steep ramp: recorded runs of a
-   * healthy build under the default traffic forecast up to 131 MB within their first 15 s, and
-   * at most 62 MB from 20 s of samples on, against the leaky build's 186 MB.
+   * Seconds the samples must span before the forecast may fire (it counts toward resolving
+   * sooner). A fresh process's warm-up (code loading, JIT, pools and caches filling to their
+   * bounds) is a steep ramp: recorded runs of a healthy build under the default traffic
+   * forecast up to 131 MB within their first 15 s, and at most 62 MB from 20 s of samples on,
+   * against the leaky build's 186 MB.
    */
   exhaustionMinSpanSeconds: 20,
   latencySloMs: 500,

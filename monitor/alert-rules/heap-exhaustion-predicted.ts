@@ -10,7 +10,7 @@ export interface HeapExhaustionParams {
   /** Share of the cap the forecast must stay under to resolve. */
   resolveShare: number;
   minPoints: number;
-  /** Seconds from the first sample to the last one before a trend is drawn. */
+  /** Seconds from the first sample to the last one before the forecast may fire. */
   minSpanSeconds: number;
 }
 
