@@ -94,6 +94,9 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   // class, wherever the instance is kept; when the source does not say where, the variable
   // that keeps the instance is more exact than the class's (transpiled) position.
   if (fieldOwner >= 0 && ofUserClass(g, fieldOwner)) yield classField(g, fieldOwner, field);
+  // A static field (`static #buckets = new Map()`) is a property of the class itself, declared
+  // in its body; the class's own line says less.
+  if (fieldOwner >= 0 && s.nodeType[fieldOwner] === s.types.closure) yield staticField(g, fieldOwner, field);
   for (let i = last; i >= 1; i--) {
     const from = path.nodes[i - 1];
     const e = path.edges[i];
@@ -156,6 +159,19 @@ function classField(g: FinalGraph, object: number, field: string): SourceLocatio
     if (at) return at;
   }
   return null;
+}
+
+/** Where the class (or function) `fn` of the developer's declares its own `field`, or null. */
+function staticField(g: FinalGraph, fn: number, field: string): SourceLocation | null {
+  const site = g.scripts.site(fn);
+  if (!site || isInternal(site.script)) return null;
+  // V8 places a class with a constructor at the constructor, after fields declared above it:
+  // the search starts at the class's declaration when the file has one by its name.
+  const find = (text: string, name: string) => {
+    const start = findDeclaration(text, nodeNameOf(g.s, fn)) ?? site;
+    return findAfter(text, name, start, findDeclaration);
+  };
+  return declaredInScript(g, site.script, field, find);
 }
 
 /** A scope (Context) that keeps `v` in a variable called `name`, or -1. */

@@ -223,6 +223,11 @@ function onFunction(g: FinalGraph, path: { nodes: number[]; edges: number[] }, n
   const { s } = g;
   const last = path.nodes.length - 1;
   if (last < 1 || s.edgeType[path.edges[last]] !== s.types.edgeProperty || s.nodeType[path.nodes[last - 1]] !== s.types.closure) return null;
+  // A class's static field reached from an instance (`limiter.__proto__.constructor`): the
+  // class's name is the one in the code (`RateLimiter.#buckets`), not `constructor`.
+  const fn = nodeNameOf(s, path.nodes[last - 1]);
+  const viaConstructor = last >= 2 && s.edgeName[path.edges[last - 1]] === g.k.constructorName;
+  if (viaConstructor && fn) return `${fn}.${edgeNameOf(s, path.edges[last])}`;
   return withOwner(g, path, named);
 }
 

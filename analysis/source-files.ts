@@ -68,10 +68,16 @@ export function isIdentifier(name: string): boolean {
   return /^[A-Za-z_$][\w$]*$/.test(name);
 }
 
-/** 1-based line and column of the first declaration of `name` in `text`, or null. */
+/**
+ * 1-based line and column of the first declaration of `name` in `text`, or null. A class's
+ * private field (`#buckets`, as V8 names its edge) is declared in the class body
+ * (`static #buckets = new Map()`) or first set with `this.#buckets =`.
+ */
 export function findDeclaration(text: string, name: string): { line: number; column: number } | null {
-  if (!isIdentifier(name)) return null;
+  const isPrivate = name.startsWith('#');
+  if (!isIdentifier(isPrivate ? name.slice(1) : name)) return null;
   const n = `(${name.replace(/\$/g, '\\$')})`;
+  if (isPrivate) return firstMatch(text, [`(?:^|[\\s;{])(?:static\\s+)?${n}\\s*[!?]?\\s*(?::[^;=\\n]+)?[=;](?![=>])`, `\\bthis\\s*\\.\\s*${n}\\s*=(?![=>])`]);
   const patterns = [
     `\\b(?:const|let|var)\\s+${n}(?![\\w$])`,
     `\\b(?:const|let|var)\\s*\\{[^}]*?(?<![\\w$])${n}(?![\\w$])[^}]*\\}\\s*=`,
@@ -84,6 +90,11 @@ export function findDeclaration(text: string, name: string): { line: number; col
     `(?:^|[\\s;{])(?:(?:private|protected|public|readonly|static|declare|override)\\s+)*${n}\\s*[!?]?\\s*:[^;=\\n]+=(?![=>])`,
     `(?:^|[\\s{,(])${n}\\s*[:=]\\s*(?:async\\b|function\\b|\\(|new\\b|\\[|\\{)`,
   ];
+  return firstMatch(text, patterns);
+}
+
+/** Where the first of `patterns` (most telling first) that matches puts its group 1, or null. */
+function firstMatch(text: string, patterns: string[]): { line: number; column: number } | null {
   for (const p of patterns) {
     const m = new RegExp(p, 'md').exec(text);
     const at = m?.indices?.[1]?.[0];
@@ -97,8 +108,29 @@ export function findDeclaration(text: string, name: string): { line: number; col
  * (`globalThis.name =`, `global.name =`, `window['name'] =`), or null.
  */
 export function findGlobalAssignment(text: string, name: string): { line: number; column: number } | null {
+  const symbol = /^<symbol (.+)>$/.exec(name)?.[1];
+  if (symbol !== undefined) return findGlobalSymbolAssignment(text, symbol);
   if (!isIdentifier(name)) return null;
-  const target = `\\b(?:globalThis|global|window|self)\\s*${propertyAccess(name)}\\s*`;
+  return assignedOnGlobal(text, propertyAccess(name));
+}
+
+/**
+ * The same for a key made by `Symbol.for(description)`, the way a package keeps one copy of its
+ * state however many copies of it are loaded: `globalThis[Symbol.for('acme.registry')] = []`,
+ * or through a constant (`const REGISTRY = Symbol.for('acme.registry')`, then `globalThis[REGISTRY]`).
+ */
+function findGlobalSymbolAssignment(text: string, description: string): { line: number; column: number } | null {
+  // Group 2 is the quote in both expressions below: the access's group 1, or the constant's name, comes first.
+  const key = `Symbol\\.for\\(\\s*(['"\`])${description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\2\\s*\\)`;
+  const direct = assignedOnGlobal(text, `\\[\\s*(${key})\\s*\\]`);
+  if (direct) return direct;
+  const constant = new RegExp(`\\b(?:const|let|var)\\s+([\\w$]+)\\s*=\\s*${key}`).exec(text)?.[1];
+  return constant ? assignedOnGlobal(text, `\\[\\s*(${constant.replace(/\$/g, '\\$')})\\s*\\]`) : null;
+}
+
+/** The first `globalThis<access> =` (else `??=` or `||=`), at the access's group 1 or 3. */
+function assignedOnGlobal(text: string, access: string): { line: number; column: number } | null {
+  const target = `\\b(?:globalThis|global|window|self)\\s*${access}\\s*`;
   // A plain `=` makes it; failing that, `globalThis.x ??= new Map()` (or `||=`) on first use.
   const m = new RegExp(`${target}=(?![=>])`, 'd').exec(text) ?? new RegExp(`${target}(?:\\?\\?|\\|\\|)=`, 'd').exec(text);
   const at = m?.indices?.[1]?.[0] ?? m?.indices?.[3]?.[0];

@@ -41,6 +41,24 @@ describe('finding where a name is declared in source', () => {
     expect(global('if (globalThis.cache ?? false) use();', 'cache')).toBeNull();
   });
 
+  it('finds a property set on the global object under a Symbol.for() key, directly or through its constant', () => {
+    const global = findGlobalAssignment;
+    expect(global("globalThis[Symbol.for('acme.registry')] = [];", '<symbol acme.registry>')).toEqual({ line: 1, column: 12 });
+    expect(global('const KEY = Symbol.for("acme.registry");\nif (!globalThis[KEY]) use();\nglobalThis[KEY] ??= [];', '<symbol acme.registry>')).toEqual({ line: 3, column: 12 });
+    // Another description, or a symbol that is not on the global object, is not it.
+    expect(global("globalThis[Symbol.for('acme.registryX')] = [];", '<symbol acme.registry>')).toBeNull();
+    expect(global("const KEY = Symbol.for('acme.registry');\nstore[KEY] = [];", '<symbol acme.registry>')).toBeNull();
+  });
+
+  it("finds a class's private field where the class body declares it, static or not, else where it is first set", () => {
+    expect(at('class Pool {\n  static #waiting = [];\n  constructor() {}\n}', '#waiting')).toEqual({ line: 2, column: 10 });
+    expect(at('class Pool {\n  #idle;\n  constructor() { this.#idle = []; }\n}', '#idle')).toEqual({ line: 2, column: 3 });
+    expect(at('class Pool {\n  constructor() { this.#idle = []; }\n}', '#idle')).toEqual({ line: 2, column: 24 });
+    // A read or a comparison is not a declaration; nor is the same name without its `#`.
+    expect(at('class Pool {\n  size() { return this.#idle.length === 0; }\n}', '#idle')).toBeNull();
+    expect(at('const idle = [];', '#idle')).toBeNull();
+  });
+
   it('finds a name handed to a call as a string key', () => {
     expect(findKeyArgument("const app = express();\napp.set('renderCache', new Map());", 'renderCache')).toEqual({ line: 2, column: 10 });
     expect(findKeyArgument('registry.register( "renderCache" , cache)', 'renderCache')).toEqual({ line: 1, column: 21 });

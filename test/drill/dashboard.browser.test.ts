@@ -58,7 +58,9 @@ async function waitForEnd(page: Page, drill: RunningDrill, timeoutMs: number): P
   });
 }
 
-describe('the drill dashboard in headless Chromium', () => {
+// The two drills run side by side: each mostly waits on its app's leak and its alert (well
+// under a core each), so one at a time would only double the wait.
+describe.concurrent('the drill dashboard in headless Chromium', () => {
   it('shows the memory chart moving and an alert; the right name and its fix end the drill with a score', async () => {
     const out = path.join(root, 'right');
     const drill = await startDrill(out, ['--scenario', 'unbounded-response-cache', '--time-limit', '240']);
