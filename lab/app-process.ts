@@ -99,6 +99,11 @@ export async function startApp(opts: StartAppOptions): Promise<AppProcess> {
         headers: { authorization: `Bearer ${opts.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(60_000),
+      }).catch((err: Error) => {
+        // A leaky app can die (or be killed as unresponsive) between two steps: say which app and what it was asked.
+        const cause = (err.cause as Error | undefined)?.message ?? err.message;
+        const state = child.exitCode !== null || child.signalCode !== null ? 'it has exited' : 'it did not answer';
+        throw labError('LAB_ERR_APP_DIED', `the app (pid ${child.pid}) could not be asked for admin ${method} ${route}: ${state} (${cause})`);
       });
       const payload = (await res.json()) as T & { error?: string };
       if (!res.ok) throw labError('LAB_ERR_APP_DIED', `admin ${method} ${route} answered ${res.status}: ${payload.error ?? ''}`);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp, type AppProcess } from '../../lab/app-process.ts';
+import { isLabError } from '../../lab/errors.ts';
 import { runTs } from '../helpers/run-node.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -30,6 +31,11 @@ describe('app/server.ts, the entry that listens', () => {
     expect(readdirSync(dir)).toContain(path.basename(file));
     const exit = await app.stop();
     expect(exit.code).toBe(0);
+    // Asked for something once it is gone (a leaky app killed between two steps): a coded error
+    // that names the app and the request, not fetch's bare "fetch failed".
+    await expect(app.admin('POST', '/snapshots', { label: 'late' })).rejects.toSatisfy(
+      (e) => isLabError(e, 'LAB_ERR_APP_DIED') && new RegExp(`^the app \\(pid ${app!.pid}\\) could not be asked for admin POST /snapshots: it has exited`).test((e as Error).message),
+    );
   });
 
   it.each([
