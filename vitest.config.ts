@@ -1,16 +1,52 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `npm test` (test/run-lanes.ts) runs the `apps` and `analysis` projects side by side, one file
+ * at a time in each, then `solo` alone. `npx vitest run` runs every file one at a time.
+ *
+ * apps: tests whose subject is a running app and the lab's processes around it, many judged
+ * against the clock (an alert within a window, a load generator holding its rate, a drill a
+ * trainee plays); one at a time, none of them ever shares the machine with another app under
+ * load. analysis: the diagnosis, the postmortem and the units, which count objects and bytes
+ * whatever the CPU leaves them; sharing it makes them slower, not wrong. solo: what a starved
+ * CPU breaks, each with the machine to itself: the short outage, whose 64 MB leaky app goes down
+ * before its first heap snapshot (a stalled snapshot, then a burst of queued requests), and the
+ * browser drills, whose apps (two at once, and Chromium) miss their metrics scrapes for seconds.
+ */
+const SOLO = ['test/lab/outage-run.e2e.test.ts', 'test/drill/dashboard.browser.test.ts'];
+const APPS = [
+  'test/lab/alert-leaky-vs-fixed.test.ts',
+  'test/lab/outage-abort.test.ts',
+  'test/lab/outage-dashboard.test.ts',
+  'test/lab/load-and-monitor-cli.test.ts',
+  'test/lab/clinic-cli.test.ts',
+  'test/drill/*.test.ts',
+  'test/load/*.test.ts',
+  'test/monitor/start-monitor.test.ts',
+  'test/monitor/sampler.test.ts',
+  'test/monitor/watchdog.test.ts',
+  'test/app/server-entry.test.ts',
+  'test/scenarios/leak-check.test.ts',
+  'test/scenarios/runtime-switch.test.ts',
+  'test/scenarios/cli.test.ts',
+];
+
+const lane = {
+  // Files side by side within a lane, on 2 cores, would make every test slower and the clock-judged ones noisy.
+  fileParallelism: false,
+  testTimeout: 120_000,
+  hookTimeout: 60_000,
+  teardownTimeout: 10_000,
+} as const;
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
-    reporters: ['default', ['json', { outputFile: 'test-artifacts/vitest-results.json' }]],
-    // Most tests start real app processes, drive load and write heap snapshots; on a 2-core
-    // machine running files side by side only makes the leak checks noisy and every test slower.
-    fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 60_000,
-    // A hard ceiling on the whole suite, so CI can never hang.
-    teardownTimeout: 10_000,
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line (one per lane).
+    reporters: ['default', ['json', { outputFile: `test-artifacts/vitest-results${process.env.LEAK_LAB_TEST_LANE ? `-${process.env.LEAK_LAB_TEST_LANE}` : ''}.json` }]],
+    projects: [
+      { test: { ...lane, name: 'apps', include: APPS, exclude: SOLO } },
+      { test: { ...lane, name: 'analysis', include: ['test/**/*.test.ts'], exclude: [...APPS, ...SOLO] } },
+      { test: { ...lane, name: 'solo', include: SOLO } },
+    ],
   },
 });
