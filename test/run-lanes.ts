@@ -1,7 +1,7 @@
 /**
  * `npm test`: the suite in lanes (see vitest.config.ts). On 2 cores one file at a time leaves a
  * core idle while a test waits on its app; the apps and analysis lanes share the machine, then
- * the short outage gets it to itself. With arguments (`npm test -- test/load`), plain
+ * the solo files (those a starved CPU breaks) get it to themselves. With arguments (`npm test -- test/load`), plain
  * `vitest run` with them. Exits non-zero when any lane fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { launchHeadlessChromium, watchPage } from '../helpers/headless-chromium.ts';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DrillScore } from '../../lab/drill-score.ts';
 import { REPO_ROOT } from '../../lab/repo-root.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 /** Opens the dashboard as a trainee would, and collects whatever the page complains about. */
-async function openDashboard(expect: ExpectStatic, drill: RunningDrill): Promise<{ page: Page; problems: string[]; requests: string[] }> {
+async function openDashboard(drill: RunningDrill): Promise<{ page: Page; problems: string[]; requests: string[] }> {
   const page = await browser!.newPage({ viewport: { width: 1360, height: 1000 } });
   page.setDefaultTimeout(15_000);
   const { problems, requests } = watchPage(page);
@@ -40,7 +40,7 @@ async function openDashboard(expect: ExpectStatic, drill: RunningDrill): Promise
 const points = async (page: Page, id: string) => Number(await page.locator(`#${id}`).getAttribute('data-points'));
 
 /** Picks a scenario and clicks; a click refused by the rate limit (one of a kind per second) is simply repeated. */
-async function chooseAndClick(expect: ExpectStatic, page: Page, scenario: string, button: '#btn-name' | '#btn-fix'): Promise<string> {
+async function chooseAndClick(page: Page, scenario: string, button: '#btn-name' | '#btn-fix'): Promise<string> {
   await page.selectOption('#scenario-pick', scenario);
   return waitFor(`${button} accepted`, async () => {
     await page.locator('#message').evaluate((el) => (el.textContent = ''));
@@ -61,11 +61,11 @@ async function waitForEnd(page: Page, drill: RunningDrill, timeoutMs: number): P
 // One drill at a time: two at once (two apps under load, two load generators and Chromium) once
 // saw an alert fire during the fix's verification.
 describe('the drill dashboard in headless Chromium', () => {
-  it('shows the memory chart moving and an alert; the right name and its fix end the drill with a score', async ({ expect }) => {
+  it('shows the memory chart moving and an alert; the right name and its fix end the drill with a score', async () => {
     const out = path.join(root, 'right');
     const drill = await startDrill(out, ['--scenario', 'unbounded-response-cache', '--time-limit', '240']);
     drills.push(drill);
-    const { page, problems, requests } = await openDashboard(expect, drill);
+    const { page, problems, requests } = await openDashboard(drill);
 
     // The scenario list is there, and it does not say which one is live.
     await expect.poll(() => page.locator('#scenario-list li').count()).toBe(9);
@@ -88,8 +88,8 @@ describe('the drill dashboard in headless Chromium', () => {
 
     await page.click('#btn-ack');
     await expect.poll(() => page.locator('#message').textContent()).toMatch(/Acknowledged/);
-    expect(await chooseAndClick(expect, page, 'unbounded-response-cache', '#btn-name')).toMatch(/Recorded: you suspect unbounded-response-cache/);
-    expect(await chooseAndClick(expect, page, 'unbounded-response-cache', '#btn-fix')).toMatch(/Deploying the fix for unbounded-response-cache/);
+    expect(await chooseAndClick(page, 'unbounded-response-cache', '#btn-name')).toMatch(/Recorded: you suspect unbounded-response-cache/);
+    expect(await chooseAndClick(page, 'unbounded-response-cache', '#btn-fix')).toMatch(/Deploying the fix for unbounded-response-cache/);
     await expect.poll(() => page.locator('#status-pill').textContent()).toMatch(/deploy fix/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'drill-deploying.png'), fullPage: true });
 
@@ -124,22 +124,22 @@ describe('the drill dashboard in headless Chromium', () => {
     await page.close();
   }, 240_000);
 
-  it('a wrong name first is counted, then the right fix resolves it', async ({ expect }) => {
+  it('a wrong name first is counted, then the right fix resolves it', async () => {
     const out = path.join(root, 'wrong-first');
     const drill = await startDrill(out, ['--scenario', 'price-bus-listener', '--time-limit', '180', '--no-postmortem']);
     drills.push(drill);
-    const { page, problems } = await openDashboard(expect, drill);
+    const { page, problems } = await openDashboard(drill);
     await expect.poll(() => page.locator('#scenario-list li').count()).toBe(9);
 
-    expect(await chooseAndClick(expect, page, 'unbounded-response-cache', '#btn-name')).toMatch(/Recorded/);
+    expect(await chooseAndClick(page, 'unbounded-response-cache', '#btn-name')).toMatch(/Recorded/);
     await expect.poll(() => page.locator('#named').textContent()).toBe('suspects named: unbounded-response-cache');
     // Not told whether it is right: only the fix's verification will say.
     expect(await page.locator('#actions').textContent()).not.toMatch(/wrong|incorrect/i);
     // As on call, the fix goes out once paged. (Deployed before any alert, deployFixAndVerify has
     // nothing to wait for and verifies at once, with the deploy's own switch-over errors in its window.)
     await page.locator('#alerts .alert').first().waitFor({ state: 'visible', timeout: 90_000 });
-    expect(await chooseAndClick(expect, page, 'price-bus-listener', '#btn-name')).toMatch(/Recorded/);
-    expect(await chooseAndClick(expect, page, 'price-bus-listener', '#btn-fix')).toMatch(/Deploying the fix for price-bus-listener/);
+    expect(await chooseAndClick(page, 'price-bus-listener', '#btn-name')).toMatch(/Recorded/);
+    expect(await chooseAndClick(page, 'price-bus-listener', '#btn-fix')).toMatch(/Deploying the fix for price-bus-listener/);
 
     await waitForEnd(page, drill, 120_000);
     expect(await page.locator('#end').getAttribute('data-outcome')).toBe('resolved');
