@@ -11,6 +11,7 @@ import { callbackLocation, locateLeak } from './leak-location.ts';
 import { constructorOf, isInternal, isLibraryScript, libraryObjectOf, libraryOwned, ofUserClass } from './code-ownership.ts';
 import { isDataKey, nameHolder, newestTimerList, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { packageOfHolder } from './package-state.ts';
+import { apiCallSite, nodeListenerApi } from './node-api-listeners.ts';
 import { pathKeeper } from './path-keeper.ts';
 import { collapseRuns, pathSteps, shownPath, withoutMapTables } from './path-steps.ts';
 import { scopeName } from './scopes.ts';
@@ -200,7 +201,10 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const kept = pathKeeper(g, path);
   const keptOwner = kept && kept.at === naming.ownerAt ? edgeNameOf(s, kept.edge) : undefined;
   const owner = naming.kind === 'listeners' && path.nodes.length >= 3 ? (keptOwner ?? naming.owner ?? emitterName(g, path)) : undefined;
-  const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner, delay, kept });
+  // Node's own listeners (a readline interface's on its input) are added by a call of the developer's to Node's API.
+  const api = naming.kind === 'listeners' && owner ? nodeListenerApi(g, closure) : null;
+  const apiCall = api && owner ? apiCallSite(g, api, owner.split('.').pop() ?? owner) : null;
+  const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner, delay, kept, apiCall });
   const madeAt = COLLECTIONS.has(naming.kind) && !link && closure >= 0 && piled < 0 ? functionsMadeAt(g, closure, location) : null;
   if (!link) unminify(naming, location);
   const pkg = packageOfHolder(g, path);
@@ -234,6 +238,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     ...(scope ? { scopeKeeps: scope } : {}),
     ...(pkg ? { package: pkg.name, ...(pkg.variable === naming.name ? {} : { packageVariable: pkg.variable }) } : {}),
     ...(owner !== undefined ? { owner } : {}),
+    ...(api && apiCall ? { addedBy: { call: `${apiCall.call}()`, release: api.release } } : {}),
     instances: 1,
     score: 0,
     summary: '',

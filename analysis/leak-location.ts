@@ -5,6 +5,7 @@ import type { HolderNaming } from './leak-naming.ts';
 import { constructorChain, isInternal, ofUserClass, ownerOf } from './code-ownership.ts';
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
+import type { ApiCallSite } from './node-api-listeners.ts';
 import type { PathKeeper } from './path-keeper.ts';
 import type { ClosureSite } from './script-locations.ts';
 import { displayPath, findAfter, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findPropertyAssignment, findTimerCall } from './source-files.ts';
@@ -51,6 +52,8 @@ export interface MadeBy {
   delay?: number | null;
   /** A function the entries keep as a property (a library's wrapper around a callback), or -1. */
   entryFunction: number;
+  /** For listeners Node's API adds (a readline interface's on its input): the developer's call to that API. */
+  apiCall?: ApiCallSite | null;
 }
 
 /** Where the leak may be looked at, best first; computed only as far as they are read. */
@@ -80,6 +83,7 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
     }
     yield at;
   }
+  if (made.apiCall) yield mapped(g, made.apiCall.script, { file: displayPath(made.apiCall.script), line: made.apiCall.line, column: made.apiCall.column });
   // A library's object shown from the developer's variable that keeps it (express-session's
   // MemoryStore, which the path reaches through a signal handler's scope and the app's router)
   // is not declared in the scopes the path came through on its way there.

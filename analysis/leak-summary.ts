@@ -104,6 +104,8 @@ export function summarizeLeak(leak: Leak): string {
           ? `, holding numbers${leak.counts[last] === leak.counts[0] ? `: ${NUMBERS}` : ''}`
           : leak.keyedBy
           ? `, keyed by ${leak.keyedBy} objects${leak.objectName === leak.keyedBy ? '' : `, holding ${leak.objectName} values`}: a Map keeps its keys alive`
+          : leak.addedBy
+          ? `, holding ${leak.objectName} values: Node's own listeners, added by each \`${leak.addedBy.call}\` call`
           : `, holding ${leak.objectName} values${leak.madeAt ? ` (made at ${where(leak.madeAt)})` : ''}${reloadedModules(leak) ? `: ${RELOADED}` : keptVmContexts(leak) ? `: ${VM_CONTEXTS}` : ''}`;
   const scope = leak.scopeKeeps ? `, each keeping alive the scope it was made in, with its \`${leak.scopeKeeps.variable}\` (${leak.scopeKeeps.className}, ${formatBytes(leak.scopeKeeps.bytes)})` : '';
   const link = leak.chainLink ? `; each value keeps the one before it alive through ${linkName(leak.chainLink)}` : '';

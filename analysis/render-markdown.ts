@@ -48,6 +48,7 @@ function prose(l: Leak): string {
     ? ` ${l.objectName === l.keyedBy ? "They are the Map's keys" : `They are kept under \`${l.keyedBy}\` keys`}, and a Map keeps each key alive for as long as its entry, so every \`${l.keyedBy}\` it was given outlives its use: delete the entry when done with its key (on the key's \`'close'\` or \`'end'\`, in a \`finally\`), or use a WeakMap, whose entry goes when nothing else keeps its key.`
     : '';
   const made = l.madeAt ? ` The functions are made at \`${where(l.madeAt)}\`: the code that adds them there is where to look, for a removal (an unsubscribe, a delete) that never comes.` : '';
+  const added = l.addedBy && l.location ? ` They are Node's own listeners, added for the code by the \`${l.addedBy.call}\` call at \`${where(l.location)}\`, once per call, and never taken off. What takes them off: ${l.addedBy.release}.` : '';
   const also = !l.alsoGrowing?.length ? '' : l.kind === 'handles' ? ` Growing with them: the ${alsoGrowing(l)} they keep.` : ` Growing with it in the same object: ${alsoGrowing(l)}.`;
   const piling = l.kind === 'handles' ? handlesKeep(l) : l.objectName === 'number' ? 'What piles up is numbers, which V8 keeps inside the holder\'s store rather than as objects.' : `The objects piling up are mostly \`${l.objectName}\`.`;
   const rate =
@@ -56,7 +57,7 @@ function prose(l: Leak): string {
       : `about ${per} ${countUnit(l, l.countsOf)} (${perBytes}) per snapshot interval, from ${l.counts[0]} to ${l.counts[last]} (${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained), `;
   return (
     `Memory grows because ${what}: ${rate}` +
-    `with no interval in which it shrank. ${piling}${made}${keys}${examples}${scope}${link}${also}${owned}${where_}`
+    `with no interval in which it shrank. ${piling}${made}${added}${keys}${examples}${scope}${link}${also}${owned}${where_}`
   );
 }
 

@@ -95,6 +95,12 @@ export interface Leak {
    */
   madeAt?: SourceLocation;
   /**
+   * For listeners that Node's own code adds on the developer's behalf (a readline interface's on
+   * its input stream, pipe()'s on both streams): the call of the developer's that adds them
+   * (`createInterface()`), where `location` points, and what takes them off again.
+   */
+  addedBy?: { call: string; release: string };
+  /**
    * When the holder is inside an object of a library's class that the developer keeps (an LRU
    * cache, a session store, a metric): that object's class, and `node` when the class is Node's
    * own (a stream's WritableState).

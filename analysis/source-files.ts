@@ -190,6 +190,35 @@ export function findTimerCall(text: string, delay: number): { line: number; colu
   return call ? positionOf(text, call.index) : null;
 }
 
+/**
+ * 1-based line and column of the first call to one of `calls` (`readline.createInterface(`,
+ * `once(`, `.pipe(`) that names `owner` as a whole word among its arguments, or, for a method,
+ * as its receiver (`commands.pipe(`), and which of `calls` it is; null when no call does.
+ */
+export function findApiCall(text: string, calls: readonly string[], owner: string, method: boolean): { call: string; line: number; column: number } | null {
+  if (!isIdentifier(owner) || calls.length === 0) return null;
+  const ownerWord = new RegExp(`(?<![\\w$])${owner.replace(/\$/g, '\\$')}(?![\\w$])`);
+  // A function may be called through its module (`events.once(`); a method only on something (`.pipe(`).
+  for (const call of calls) {
+    const callee = method ? `([\\w$]+)\\s*\\.\\s*(${call})` : `(?<![\\w$.])(?:([\\w$]+)\\s*\\.\\s*)?(${call})`;
+    for (const m of text.matchAll(new RegExp(`${callee}\\s*\\(`, 'g'))) {
+      const receiver = m[1];
+      // `jobs.once('done', ...)` is the emitter's own method, with the developer's callback: not the API.
+      if ((!method && receiver === owner) || inComment(text, m.index)) continue;
+      const args = callArguments(text, m.index + m[0].length);
+      if (ownerWord.test(args) || (method && receiver === owner)) return { call, ...positionOf(text, m.index) };
+    }
+  }
+  return null;
+}
+
+/** Whether `offset` is in a `//` comment on its line or inside a block comment. */
+function inComment(text: string, offset: number): boolean {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  if (text.slice(lineStart, offset).includes('//')) return true;
+  return text.lastIndexOf('/*', offset) > text.lastIndexOf('*/', offset);
+}
+
 /** The text of a call's arguments from just after its `(` to the matching `)` (at most 4 KB). */
 function callArguments(text: string, from: number): string {
   let depth = 0;

@@ -548,7 +548,24 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.growth.perSnapshot.every((x) => x > 0)).toBe(true);
     // close, finish, error and unpipe each gain one listener per pipe: folded, named.
     expect(top.alsoGrowing).toEqual(expect.arrayContaining(['"close" listeners', '"unpipe" listeners']));
-    expect(top.location).toMatchObject({ line: lineOf('const requestLog =') });
+    // Node's code adds them, not the program's: located at the program's pipe() call, not at the stream.
+    expect(top.location).toMatchObject({ line: lineOf('body.pipe(requestLog') });
+    expect(top.addedBy?.call).toBe('pipe()');
+  }, 60_000);
+
+  it.each([
+    ['readline-per-session', 'commandInput', 'createInterface()', 'readline.createInterface({ input: commandInput', '`close()` on the interface it returns'],
+    ['wait-for-event', 'paymentEvents', 'once()', "once(paymentEvents, 'settled')", 'an AbortSignal'],
+  ])("%s: listeners Node's own code adds to `%s` are located at the program's %s call", async (kind, owner, call, line, release) => {
+    const r = await diagnoseKind(kind);
+    expect(r.leaks).toHaveLength(1);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ kind: 'listeners', owner, addedBy: { call } });
+    expect(top.growth.perSnapshot.every((x) => x > 0)).toBe(true);
+    // The program never calls .on( on the emitter: the place to change is its call into Node's API.
+    expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf(line) });
+    expect(top.summary).toContain(`Node's own listeners, added by each \`${call}\` call`);
+    expect(renderMarkdown(r)).toContain(release);
   }, 60_000);
 
   it("import-per-request: Node's module loader, growing in several caches, is one suspect whose examples are the URLs", async () => {

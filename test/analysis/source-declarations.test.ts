@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findAfter, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findPropertyAssignment, findTimerCall } from '../../analysis/source-files.ts';
+import { findAfter, findApiCall, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findPropertyAssignment, findTimerCall } from '../../analysis/source-files.ts';
 
 describe('finding where a name is declared in source', () => {
   const at = (text: string, name: string) => findDeclaration(text, name);
@@ -86,6 +86,31 @@ describe('finding where a name is declared in source', () => {
     expect(findListenerCall(text, 'done.1')).toEqual({ line: 4, column: 6 });
     expect(findListenerCall(text.replace('done.1', 'doneX1'), 'done.1')).toBeNull();
     expect(findListenerCall(text, 'pric')).toBeNull();
+  });
+
+  it("finds the call into Node's API that adds listeners to an emitter: the one that names it", () => {
+    const text = [
+      '// each session calls createInterface(commands) and once(jobs, ...) below',
+      "const other = readline.createInterface({ input: process.stdin });",
+      'const rl = readline.createInterface({',
+      '  input: commands,',
+      '});',
+      "jobs.once('done', () => jobs.size);",
+      "await once(jobs, 'done');",
+      'body.pipe(requestLog, { end: false });',
+      'commands.pipe(sink);',
+    ].join('\n');
+    // Not the comment, not the interface over stdin: the call whose arguments name the stream.
+    expect(findApiCall(text, ['createInterface'], 'commands', false)).toEqual({ call: 'createInterface', line: 3, column: 12 });
+    expect(findApiCall(text, ['createInterface'], 'stdin', false)).toEqual({ call: 'createInterface', line: 2, column: 15 });
+    // `jobs.once(` is the emitter's own method, with the developer's callback: events.once() is the API.
+    expect(findApiCall(text, ['once', 'on'], 'jobs', false)).toEqual({ call: 'once', line: 7, column: 7 });
+    // A method names the emitter as its argument (the destination) or as its receiver (the source).
+    expect(findApiCall(text, ['pipe'], 'requestLog', true)).toEqual({ call: 'pipe', line: 8, column: 1 });
+    expect(findApiCall(text, ['pipe'], 'commands', true)).toEqual({ call: 'pipe', line: 9, column: 1 });
+    // A whole word: `command` is not `commands`; and no call names `sink2`.
+    expect(findApiCall(text, ['createInterface'], 'command', false)).toBeNull();
+    expect(findApiCall(text, ['pipe'], 'sink2', true)).toBeNull();
   });
 
   it('finds the call that sets timers with a given delay: as digits, as seconds, or through a constant', () => {

@@ -1,0 +1,59 @@
+import type { FinalGraph } from './final-graph.ts';
+import { findApiCall } from './source-files.ts';
+
+/*
+ * Listeners that Node's own code adds to the developer's emitter on their behalf: a readline
+ * interface on its input stream, pipe() on both streams, finished() on the stream it watches,
+ * events.once() on the emitter it waits on. The callbacks are Node's (`ondata`, `onclose`,
+ * `resolver`), which says nothing to a developer, and the code never calls `.on(` itself: the
+ * place to change is the call into Node's API, once per request, whose counterpart never comes.
+ */
+
+export interface NodeListenerApi {
+  /** Node's module whose functions the listeners are. */
+  script: string;
+  /** The calls that add them, as the developer writes them. */
+  calls: readonly string[];
+  /** A method (`source.pipe(dest)`): the emitter may be its receiver as well as an argument. */
+  method?: true;
+  /** What takes them off again, for the write-up. */
+  release: string;
+}
+
+const APIS: readonly NodeListenerApi[] = [
+  { script: 'node:internal/readline/interface', calls: ['createInterface'], release: '`close()` on the interface it returns, when its input outlives it' },
+  { script: 'node:internal/streams/readable', calls: ['pipe'], method: true, release: '`unpipe()`, or ending the source, when the destination outlives the source' },
+  { script: 'node:internal/streams/end-of-stream', calls: ['finished', 'pipeline'], release: 'the cleanup function `finished()` returns, called once the callback has run' },
+  { script: 'node:events', calls: ['once', 'on'], release: 'an AbortSignal in its options, aborted when the wait is no longer needed' },
+];
+
+/** The API of Node's whose listener `closure` is, or null (the developer's own callback, a library's). */
+export function nodeListenerApi(g: FinalGraph, closure: number): NodeListenerApi | null {
+  const script = closure >= 0 ? g.scripts.scriptName(closure) : null;
+  return APIS.find((api) => api.script === script) ?? null;
+}
+
+/**
+ * The developer's call that adds them: the one call of the API that names `owner` (the emitter's
+ * variable) among its arguments, or as its receiver for a method, when exactly one of the
+ * application's scripts has one. null when none or several do: the emitter's declaration says
+ * more than a guess.
+ */
+export function apiCallSite(g: FinalGraph, api: NodeListenerApi, owner: string): ApiCallSite | null {
+  const found: ApiCallSite[] = [];
+  for (const script of g.scripts.appScripts()) {
+    const text = g.sources.read(script);
+    const hit = text ? findApiCall(text, api.calls, owner, api.method === true) : null;
+    if (hit) found.push({ script, ...hit });
+  }
+  return found.length === 1 ? found[0] : null;
+}
+
+/** A call in a script as it runs (1-based; a source map may place it elsewhere). */
+export interface ApiCallSite {
+  script: string;
+  /** The API's name as called (`createInterface`, `pipe`). */
+  call: string;
+  line: number;
+  column: number;
+}
