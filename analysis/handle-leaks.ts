@@ -1,7 +1,8 @@
 import { isLibraryScript } from './code-ownership.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { representativeClosure } from './holder-contents.ts';
-import { callbackLocation } from './leak-location.ts';
+import { handleOpeners } from './handle-words.ts';
+import { callbackLocation, openerLocation } from './leak-location.ts';
 import { globalHandlesPath, type HandleCandidate, type HandleGroup } from './open-handles.ts';
 import { collapseRuns, pathSteps } from './path-steps.ts';
 import type { Leak } from './report-types.ts';
@@ -69,6 +70,8 @@ function describeHandles(g: FinalGraph, c: HandleCandidate, resources: ReadonlyS
   const from = steps.length - (owner >= 0 ? 3 : 2);
   const shown = [{ ...steps[from], edge: '', edgeType: '' }, ...steps.slice(from + 1)];
   const callback = appCallback(g, group, newest, resources);
+  // No callback of the program's to point at (a channel with none, a blob: URL): where it opens them.
+  const opens = callback < 0 ? handleOpeners({ name: className(group), handle: { className: group.handleClass } }) : null;
   const bytes = retained.map(Math.round);
   const last = counts.length - 1;
   const holder = root.nodes[root.nodes.length - 1];
@@ -85,7 +88,7 @@ function describeHandles(g: FinalGraph, c: HandleCandidate, resources: ReadonlyS
     fullRetainerPath: collapseRuns(steps),
     holder: { name: s.strings.get(s.nodeName[holder]), nodeName: s.strings.get(s.nodeName[holder]), nodeType: 'synthetic', edgeType: 'element', nodeId: s.nodeId[holder] },
     handle: { className: group.handleClass },
-    location: callback >= 0 ? callbackLocation(g, callback) : null,
+    location: callback >= 0 ? callbackLocation(g, callback) : opens ? openerLocation(g, opens) : null,
     instances: 1,
     score: 0,
     summary: '',

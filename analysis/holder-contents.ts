@@ -1,5 +1,6 @@
 import { edgeTarget, isStringType, nodeNameOf } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
+import { isInternal, isLibraryScript } from './code-ownership.ts';
 import { builtinCollection } from './builtin-collections.ts';
 import { PROXY } from './proxy-fields.ts';
 import { hasElementsStore, isDictionary, isValueNode, mapEntryStart, queuedItems } from './holder-metrics.ts';
@@ -176,16 +177,31 @@ export function dominantClass(g: FinalGraph, nodes: number[]): string | null {
  */
 export function representativeClosure(g: FinalGraph, nodes: number[]): number {
   const { s, k } = g;
+  // Each entry may keep a package's function beside the developer's (a subscriber's callback and
+  // the unsubscribe its library made): the order they come in says nothing, whose code they are
+  // does. Node's own (a readline interface's `ondata`) are kept: they say which API added them.
+  let first = -1;
+  let seen = 0;
   for (const v of nodes) {
     // `once()` wraps the listener in Node's own function and keeps it as that one's `listener`.
     const wrapped = edgeTarget(s, v, s.types.edgeProperty, k.listener);
-    if (wrapped >= 0 && s.nodeType[wrapped] === s.types.closure) return boundTarget(g, wrapped);
-    if (s.nodeType[v] === s.types.closure) return boundTarget(g, v);
     const cb = edgeTarget(s, v, s.types.edgeProperty, k.onTimeout);
-    if (cb >= 0 && s.nodeType[cb] === s.types.closure) return cb;
+    const fn =
+      wrapped >= 0 && s.nodeType[wrapped] === s.types.closure ? boundTarget(g, wrapped)
+      : s.nodeType[v] === s.types.closure ? boundTarget(g, v)
+      : cb >= 0 && s.nodeType[cb] === s.types.closure ? cb
+      : -1;
+    if (fn < 0) continue;
+    if (first < 0) first = fn;
+    const script = g.scripts.scriptName(fn) ?? '';
+    if (!isLibraryScript(script) || (fn === first && isInternal(script))) return fn;
+    if (++seen >= REPRESENTATIVE_TRIES) break;
   }
-  return -1;
+  return first;
 }
+
+/** How many of the entries' functions are looked at for one of the developer's. */
+const REPRESENTATIVE_TRIES = 50;
 
 /**
  * A function the first new entries keep as a property: a library's wrapper around the

@@ -5,10 +5,11 @@ import type { HolderNaming } from './leak-naming.ts';
 import { constructorChain, isInternal, ofUserClass, ownerOf } from './code-ownership.ts';
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
+import type { HandleOpeners } from './handle-words.ts';
 import type { ApiCallSite } from './node-api-listeners.ts';
 import type { PathKeeper } from './path-keeper.ts';
 import type { ClosureSite } from './script-locations.ts';
-import { displayPath, findAfter, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findPropertyAssignment, findTimerCall } from './source-files.ts';
+import { displayPath, findAfter, findConstruction, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findOpener, findPropertyAssignment, findTimerCall } from './source-files.ts';
 
 /**
  * Points at source: for a chain of values, the variable through which each keeps the one
@@ -32,7 +33,10 @@ export function locateLeak(g: FinalGraph, path: { nodes: number[]; edges: number
     else if (loc.approximate) approximate ??= loc;
     else return loc;
   }
-  return approximate ?? library ?? node;
+  // Only Node's own code keeps it (AsyncLocalStorage instances in node:async_hooks' `storageList`):
+  // where the program makes what piles up, when one of its scripts does, is the call to change.
+  const construction = !approximate && !library && made.piledClass ? inOneAppScript(g, made.piledClass, findConstruction) : null;
+  return approximate ?? library ?? construction ?? node;
 }
 
 /** The functions that made what piles up, as far as the entries say. */
@@ -52,6 +56,8 @@ export interface MadeBy {
   delay?: number | null;
   /** A function the entries keep as a property (a library's wrapper around a callback), or -1. */
   entryFunction: number;
+  /** The class of what piles up (`AsyncLocalStorage`), for a holder only Node's code keeps. */
+  piledClass?: string;
   /** For listeners Node's API adds (a readline interface's on its input): the developer's call to that API. */
   apiCall?: ApiCallSite | null;
 }
@@ -142,6 +148,12 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   else if (fieldOwner >= 0) yield inOneAppScript(g, field, findPropertyAssignment);
   // Node's own callback, when nothing of the developer's was found.
   if (callback && isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));
+}
+
+/** Where the program opens handles of a kind (`new BroadcastChannel(`, `fs.watch(`), when one of its scripts does. */
+export function openerLocation(g: FinalGraph, opens: HandleOpeners): SourceLocation | null {
+  const name = opens.constructs?.[0] ?? opens.calls?.[0] ?? '';
+  return inOneAppScript(g, name, (text) => findOpener(text, opens.constructs ?? [], opens.calls ?? []));
 }
 
 /** Where `find` finds `name` in the application's scripts, when exactly one of them has it. */

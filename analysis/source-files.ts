@@ -212,6 +212,34 @@ export function findApiCall(text: string, calls: readonly string[], owner: strin
   return null;
 }
 
+/** 1-based line and column of the first `new Name(` (or `new module.Name(`) outside a comment, or null; see `findOpener`. */
+export function findConstruction(text: string, name: string): { line: number; column: number } | null {
+  return findOpener(text, [name], []);
+}
+
+/**
+ * Where the code makes a class's objects (`new BroadcastChannel(`) or calls a function
+ * (`URL.createObjectURL(`), whichever comes first, outside comments and declarations. What piles
+ * up is made again and again, so inside a function: a call on an indented line comes before one
+ * at the top level (`const { port1 } = new MessageChannel()`, run once).
+ */
+export function findOpener(text: string, constructs: readonly string[], calls: readonly string[]): { line: number; column: number } | null {
+  const names = (list: readonly string[]) => list.filter(isIdentifier).map((n) => n.replace(/\$/g, '\\$')).join('|');
+  const patterns = [
+    constructs.length ? `(?<![\\w$.])new\\s+(?:[\\w$]+\\s*\\.\\s*)?(?:${names(constructs)})\\s*\\(` : '',
+    calls.length ? `(?<![\\w$.]|function\\s+|new\\s+)(?:[\\w$]+\\s*\\.\\s*)?(?:${names(calls)})\\s*\\(` : '',
+  ].filter((p) => p && !p.includes('(?:)'));
+  if (patterns.length === 0) return null;
+  let first = -1;
+  for (const m of text.matchAll(new RegExp(patterns.join('|'), 'g'))) {
+    if (inComment(text, m.index)) continue;
+    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+    if (text[lineStart] === ' ' || text[lineStart] === '\t') return positionOf(text, m.index);
+    if (first < 0) first = m.index;
+  }
+  return first >= 0 ? positionOf(text, first) : null;
+}
+
 /** Whether `offset` is in a `//` comment on its line or inside a block comment. */
 function inComment(text: string, offset: number): boolean {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;

@@ -553,6 +553,29 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.addedBy?.call).toBe('pipe()');
   }, 60_000);
 
+  it("context-per-request: Node's own list of AsyncLocalStorage instances is located where the program makes them", async () => {
+    const r = await diagnoseKind('context-per-request');
+    expect(r.leaks).toHaveLength(1);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'storageList', objectName: 'AsyncLocalStorage', package: 'node:async_hooks' });
+    expect(top.growth.perSnapshot).toEqual([3000, 3000]);
+    // node:async_hooks is not on disk to open: the program's `new AsyncLocalStorage(` is what to change.
+    expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf('const requestContext = new AsyncLocalStorage(') });
+  }, 60_000);
+
+  it.each([
+    ['channel-per-request', 'MessagePort', "new BroadcastChannel('prices')", '`port.close()` or `channel.close()`', 300],
+    ['url-per-report', 'Blob', 'reportLinks.push(URL.createObjectURL(', '`URL.revokeObjectURL()`', 3000],
+  ])('%s: open %s handles with no callback of the program\'s are located where the program opens them', async (kind, name, line, closeWith, perSnapshot) => {
+    const r = await diagnoseKind(kind);
+    expect(r.leaks).toHaveLength(1);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name, kind: 'handles' });
+    expect(top.growth.perSnapshot).toEqual([perSnapshot, perSnapshot]);
+    expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf(line) });
+    expect(top.summary).toContain(closeWith);
+  }, 60_000);
+
   it.each([
     ['readline-per-session', 'commandInput', 'createInterface()', 'readline.createInterface({ input: commandInput', '`close()` on the interface it returns'],
     ['wait-for-event', 'paymentEvents', 'once()', "once(paymentEvents, 'settled')", 'an AbortSignal'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findAfter, findApiCall, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findPropertyAssignment, findTimerCall } from '../../analysis/source-files.ts';
+import { findAfter, findApiCall, findConstruction, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findOpener, findPropertyAssignment, findTimerCall } from '../../analysis/source-files.ts';
 
 describe('finding where a name is declared in source', () => {
   const at = (text: string, name: string) => findDeclaration(text, name);
@@ -111,6 +111,22 @@ describe('finding where a name is declared in source', () => {
     // A whole word: `command` is not `commands`; and no call names `sink2`.
     expect(findApiCall(text, ['createInterface'], 'command', false)).toBeNull();
     expect(findApiCall(text, ['pipe'], 'sink2', true)).toBeNull();
+  });
+
+  it('finds where objects of a class are made, outside comments', () => {
+    const text = ['// new AsyncLocalStorage() per request', 'const ctx = new hooks.AsyncLocalStorage();', 'const b = new AsyncLocalStorage ();'].join('\n');
+    expect(findConstruction(text, 'AsyncLocalStorage')).toEqual({ line: 2, column: 13 });
+    expect(findConstruction(text, 'AsyncLocal')).toBeNull();
+    expect(findConstruction('x.new AsyncLocalStorage()', 'AsyncLocalStorage')).toBeNull();
+  });
+
+  it('finds where handles are opened: a call, not its declaration nor a comment, inside a function before the top level', () => {
+    const text = ['// fs.watch(file) per request', 'function watch(file) {}', 'const w = fs.watch(file);', 'app.get(() => {', '  watch(other);', '});'].join('\n');
+    expect(findOpener(text, [], ['watch'])).toEqual({ line: 5, column: 3 });
+    expect(findOpener(text.replace('  watch(other);', 'rewatch(other);'), [], ['watch'])).toEqual({ line: 3, column: 11 });
+    const channels = ['const { port1 } = new MessageChannel();', 'function handle() {', "  new BroadcastChannel('prices');", '}'].join('\n');
+    expect(findOpener(channels, ['MessageChannel', 'BroadcastChannel'], [])).toEqual({ line: 3, column: 3 });
+    expect(findOpener('new Watch(1); rewatch(2);', [], ['watch'])).toBeNull();
   });
 
   it('finds the call that sets timers with a given delay: as digits, as seconds, or through a constant', () => {
