@@ -35,9 +35,13 @@ export function locateLeak(g: FinalGraph, path: { nodes: number[]; edges: number
   }
   // Only Node's own code keeps it (AsyncLocalStorage instances in node:async_hooks' `storageList`):
   // where the program makes what piles up, when one of its scripts does, is the call to change.
-  const construction = !approximate && !library && made.piledClass ? inOneAppScript(g, made.piledClass, findConstruction) : null;
+  // Not a language built-in: every program makes Maps and Promises, for other reasons.
+  const piled = made.piledClass && !LANGUAGE_CLASS.test(made.piledClass) ? made.piledClass : '';
+  const construction = !approximate && !library && piled ? inOneAppScript(g, piled, findConstruction) : null;
   return approximate ?? library ?? construction ?? node;
 }
+
+const LANGUAGE_CLASS = /^(?:Object|Function|Array|Map|Set|WeakMap|WeakSet|WeakRef|FinalizationRegistry|Promise|RegExp|Date|Proxy|DataView|\w*Error|\w*Array|\w*ArrayBuffer)$/;
 
 /** The functions that made what piles up, as far as the entries say. */
 export interface MadeBy {
