@@ -202,7 +202,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const keptOwner = kept && kept.at === naming.ownerAt ? edgeNameOf(s, kept.edge) : undefined;
   const owner = naming.kind === 'listeners' && path.nodes.length >= 3 ? (keptOwner ?? naming.owner ?? emitterName(g, path)) : undefined;
   // Node's own listeners (a readline interface's on its input) are added by a call of the developer's to Node's API.
-  const api = naming.kind === 'listeners' && owner ? nodeListenerApi(g, closure) : null;
+  const api = naming.kind === 'listeners' && owner ? nodeListenerApi(g, grown) : null;
   const apiCall = api && owner ? apiCallSite(g, api, owner.split('.').pop() ?? owner) : null;
   const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner, delay, kept, apiCall, piledClass: objectName });
   const madeAt = COLLECTIONS.has(naming.kind) && !link && closure >= 0 && piled < 0 ? functionsMadeAt(g, closure, location) : null;

@@ -176,28 +176,36 @@ export function dominantClass(g: FinalGraph, nodes: number[]): string | null {
  * function (`this.onTick.bind(this)`) has no code of its own, its target does.
  */
 export function representativeClosure(g: FinalGraph, nodes: number[]): number {
-  const { s, k } = g;
   // Each entry may keep a package's function beside the developer's (a subscriber's callback and
   // the unsubscribe its library made): the order they come in says nothing, whose code they are
   // does. Node's own (a readline interface's `ondata`) are kept: they say which API added them.
   let first = -1;
   let seen = 0;
-  for (const v of nodes) {
-    // `once()` wraps the listener in Node's own function and keeps it as that one's `listener`.
-    const wrapped = edgeTarget(s, v, s.types.edgeProperty, k.listener);
-    const cb = edgeTarget(s, v, s.types.edgeProperty, k.onTimeout);
-    const fn =
-      wrapped >= 0 && s.nodeType[wrapped] === s.types.closure ? boundTarget(g, wrapped)
-      : s.nodeType[v] === s.types.closure ? boundTarget(g, v)
-      : cb >= 0 && s.nodeType[cb] === s.types.closure ? cb
-      : -1;
-    if (fn < 0) continue;
+  for (const fn of entryFunctions(g, nodes)) {
     if (first < 0) first = fn;
     const script = g.scripts.scriptName(fn) ?? '';
     if (!isLibraryScript(script) || (fn === first && isInternal(script))) return fn;
     if (++seen >= REPRESENTATIVE_TRIES) break;
   }
   return first;
+}
+
+/**
+ * The functions that `nodes` are or carry, in their order: a function itself (a bound one's
+ * target), a once-wrapper's `listener`, a Timeout's `_onTimeout`.
+ */
+export function* entryFunctions(g: FinalGraph, nodes: Iterable<number>): Generator<number> {
+  const { s, k } = g;
+  for (const v of nodes) {
+    // `once()` wraps the listener in Node's own function and keeps it as that one's `listener`.
+    const wrapped = edgeTarget(s, v, s.types.edgeProperty, k.listener);
+    if (wrapped >= 0 && s.nodeType[wrapped] === s.types.closure) yield boundTarget(g, wrapped);
+    else if (s.nodeType[v] === s.types.closure) yield boundTarget(g, v);
+    else {
+      const cb = edgeTarget(s, v, s.types.edgeProperty, k.onTimeout);
+      if (cb >= 0 && s.nodeType[cb] === s.types.closure) yield cb;
+    }
+  }
 }
 
 /** How many of the entries' functions are looked at for one of the developer's. */

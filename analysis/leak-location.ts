@@ -75,6 +75,9 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   // A local of a suspended async function: the function, whose variables V8 does not name.
   const frameSite = naming.frame ? g.scripts.site(naming.frame.fn) : null;
   if (frameSite && naming.frame) yield resolve(g, frameSite, naming.frame.name);
+  // Most of the listeners are Node's, added by the program's call into its API: that call, before
+  // any one callback of the program's that the same objects keep (a readline interface's 'line').
+  if (made.apiCall) yield mapped(g, made.apiCall.script, { file: displayPath(made.apiCall.script), line: made.apiCall.line, column: made.apiCall.column });
   const callback = closure >= 0 ? g.scripts.site(closure) : null;
   // A named callback (or any listener/timer callback) is where the leak is created; an
   // anonymous function pushed into a collection says less than the collection's declaration.
@@ -93,7 +96,6 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
     }
     yield at;
   }
-  if (made.apiCall) yield mapped(g, made.apiCall.script, { file: displayPath(made.apiCall.script), line: made.apiCall.line, column: made.apiCall.column });
   // A library's object shown from the developer's variable that keeps it (express-session's
   // MemoryStore, which the path reaches through a signal handler's scope and the app's router)
   // is not declared in the scopes the path came through on its way there.

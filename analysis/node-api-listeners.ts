@@ -1,4 +1,5 @@
 import type { FinalGraph } from './final-graph.ts';
+import { entryFunctions } from './holder-contents.ts';
 import { findApiCall } from './source-files.ts';
 
 /*
@@ -27,11 +28,29 @@ const APIS: readonly NodeListenerApi[] = [
   { script: 'node:events', calls: ['once', 'on'], release: 'an AbortSignal in its options, aborted when the wait is no longer needed' },
 ];
 
-/** The API of Node's whose listener `closure` is, or null (the developer's own callback, a library's). */
-export function nodeListenerApi(g: FinalGraph, closure: number): NodeListenerApi | null {
-  const script = closure >= 0 ? g.scripts.scriptName(closure) : null;
-  return APIS.find((api) => api.script === script) ?? null;
+/**
+ * The API of Node's that added the listeners, or null (the developer's own callbacks, a
+ * library's): the one whose functions are the most common among the new objects under the
+ * holder (`grown`), if they are a third of those functions at least. Each call adds several of
+ * Node's functions and the developer's callback is one (a readline interface's `line`
+ * listener): the order the objects come in changes from run to run, the count does not.
+ */
+export function nodeListenerApi(g: FinalGraph, grown: readonly number[]): NodeListenerApi | null {
+  const votes = new Map<NodeListenerApi, number>();
+  let total = 0;
+  for (const fn of entryFunctions(g, grown.slice(0, SAMPLE))) {
+    total++;
+    const script = g.scripts.scriptName(fn);
+    const api = APIS.find((a) => a.script === script);
+    if (api) votes.set(api, (votes.get(api) ?? 0) + 1);
+  }
+  let best: NodeListenerApi | null = null;
+  for (const [api, n] of votes) if (n * 3 >= total && n > (best ? (votes.get(best) ?? 0) : 0)) best = api;
+  return best;
 }
+
+/** New objects looked at: a few hundred calls' worth. */
+const SAMPLE = 5_000;
 
 /**
  * The developer's call that adds them: the one call of the API that names `owner` (the emitter's
