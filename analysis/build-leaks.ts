@@ -204,7 +204,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   // Node's own listeners (a readline interface's on its input) are added by a call of the developer's to Node's API.
   const api = naming.kind === 'listeners' && owner ? nodeListenerApi(g, grown) : null;
   const apiCall = api && owner ? apiCallSite(g, api, owner.split('.').pop() ?? owner) : null;
-  const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner, delay, kept, apiCall, piledClass: objectName });
+  const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner, delay, kept, apiCall: apiCall?.at, piledClass: objectName });
   const madeAt = COLLECTIONS.has(naming.kind) && !link && closure >= 0 && piled < 0 ? functionsMadeAt(g, closure, location) : null;
   if (!link) unminify(naming, location);
   const pkg = packageOfHolder(g, path);

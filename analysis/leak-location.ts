@@ -6,7 +6,6 @@ import { constructorChain, isInternal, ofUserClass, ownerOf } from './code-owner
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { HandleOpeners } from './handle-words.ts';
-import type { ApiCallSite } from './node-api-listeners.ts';
 import type { PathKeeper } from './path-keeper.ts';
 import type { ClosureSite } from './script-locations.ts';
 import { displayPath, findAfter, findConstruction, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findOpener, findPropertyAssignment, findTimerCall } from './source-files.ts';
@@ -63,7 +62,7 @@ export interface MadeBy {
   /** The class of what piles up (`AsyncLocalStorage`), for a holder only Node's code keeps. */
   piledClass?: string;
   /** For listeners Node's API adds (a readline interface's on its input): the developer's call to that API. */
-  apiCall?: ApiCallSite | null;
+  apiCall?: SourceLocation | null;
 }
 
 /** Where the leak may be looked at, best first; computed only as far as they are read. */
@@ -77,7 +76,7 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   if (frameSite && naming.frame) yield resolve(g, frameSite, naming.frame.name);
   // Most of the listeners are Node's, added by the program's call into its API: that call, before
   // any one callback of the program's that the same objects keep (a readline interface's 'line').
-  if (made.apiCall) yield mapped(g, made.apiCall.script, { file: displayPath(made.apiCall.script), line: made.apiCall.line, column: made.apiCall.column });
+  if (made.apiCall) yield made.apiCall;
   const callback = closure >= 0 ? g.scripts.site(closure) : null;
   // A named callback (or any listener/timer callback) is where the leak is created; an
   // anonymous function pushed into a collection says less than the collection's declaration.
@@ -158,14 +157,27 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
 
 /** Where the program opens handles of a kind (`new BroadcastChannel(`, `fs.watch(`), when one of its scripts does. */
 export function openerLocation(g: FinalGraph, opens: HandleOpeners): SourceLocation | null {
-  const name = opens.constructs?.[0] ?? opens.calls?.[0] ?? '';
-  return inOneAppScript(g, name, (text) => findOpener(text, opens.constructs ?? [], opens.calls ?? []));
+  return foundInOneAppScript(g, (text) => findOpener(text, opens.constructs ?? [], opens.calls ?? []))?.at ?? null;
 }
 
 /** Where `find` finds `name` in the application's scripts, when exactly one of them has it. */
 function inOneAppScript(g: FinalGraph, name: string, find: typeof findDeclaration): SourceLocation | null {
-  const found = g.scripts.appScripts().map((script) => declaredInScript(g, script, name, find)).filter((x) => x !== null);
-  return found.length === 1 ? found[0] : null;
+  return name ? (foundInOneAppScript(g, (text) => find(text, name), name)?.at ?? null) : null;
+}
+
+/**
+ * Where `find` finds a place in the application's scripts, when exactly one of them has one,
+ * with what it found (a call's name, say). `declared`: the name declared there, whose original
+ * a source map may give back.
+ */
+export function foundInOneAppScript<T extends { line: number; column: number }>(g: FinalGraph, find: (text: string) => T | null, declared = ''): { at: SourceLocation; found: T } | null {
+  const all: { at: SourceLocation; found: T }[] = [];
+  for (const script of g.scripts.appScripts()) {
+    const text = g.sources.read(script);
+    const found = text ? find(text) : null;
+    if (found) all.push({ at: mapped(g, script, { file: displayPath(script), line: found.line, column: found.column }, declared), found });
+  }
+  return all.length === 1 ? all[0] : null;
 }
 
 /** Where the class of `object` sets its `field` (`this.field = ...`); null for Node's own classes, not on disk to open. */

@@ -1,5 +1,7 @@
 import type { FinalGraph } from './final-graph.ts';
 import { entryFunctions } from './holder-contents.ts';
+import { foundInOneAppScript } from './leak-location.ts';
+import type { SourceLocation } from './report-types.ts';
 import { findApiCall } from './source-files.ts';
 
 /*
@@ -55,24 +57,10 @@ const SAMPLE = 5_000;
 /**
  * The developer's call that adds them: the one call of the API that names `owner` (the emitter's
  * variable) among its arguments, or as its receiver for a method, when exactly one of the
- * application's scripts has one. null when none or several do: the emitter's declaration says
- * more than a guess.
+ * application's scripts has one, and the API's name as called there (`createInterface`). null
+ * when none or several do: the emitter's declaration says more than a guess.
  */
-export function apiCallSite(g: FinalGraph, api: NodeListenerApi, owner: string): ApiCallSite | null {
-  const found: ApiCallSite[] = [];
-  for (const script of g.scripts.appScripts()) {
-    const text = g.sources.read(script);
-    const hit = text ? findApiCall(text, api.calls, owner, api.method === true) : null;
-    if (hit) found.push({ script, ...hit });
-  }
-  return found.length === 1 ? found[0] : null;
-}
-
-/** A call in a script as it runs (1-based; a source map may place it elsewhere). */
-export interface ApiCallSite {
-  script: string;
-  /** The API's name as called (`createInterface`, `pipe`). */
-  call: string;
-  line: number;
-  column: number;
+export function apiCallSite(g: FinalGraph, api: NodeListenerApi, owner: string): { at: SourceLocation; call: string } | null {
+  const site = foundInOneAppScript(g, (text) => findApiCall(text, api.calls, owner, api.method === true));
+  return site ? { at: site.at, call: site.found.call } : null;
 }
