@@ -50,6 +50,7 @@ export function entriesOf(s: HeapSnapshot, k: KnownStrings, v: number): number {
   // would cost n^2 to count.
   if (s.nodeName[v] === k.listenerClass && firstListener(s, k, v)) return 1 + listLinks(s, v, k.listenerClass);
   if (s.nodeName[v] === k.fixedQueue) return queuedItems(s, k, v).length;
+  if (s.nodeName[v] === k.immediateList) return queuedImmediates(s, k, v).length;
   let count = 0;
   let properties = 0;
   let keys = 0;
@@ -106,6 +107,20 @@ export function queuedItems(s: HeapSnapshot, k: KnownStrings, queue: number): nu
       for (let e = s.firstEdge[list]; e < s.firstEdge[list + 1]; e++) if (s.edgeType[e] === s.types.edgeElement && isValueNode(s, s.edgeTo[e])) items.push(s.edgeTo[e]);
     }
     buffer = edgeTarget(s, buffer, s.types.edgeProperty, k.next);
+  }
+  return items;
+}
+
+/**
+ * The callbacks waiting in Node's ImmediateList, oldest first: Immediates chained by
+ * `_idleNext` from its `head` (the chain ends at null, or at nothing when the list is empty).
+ */
+export function queuedImmediates(s: HeapSnapshot, k: KnownStrings, list: number): number[] {
+  const items: number[] = [];
+  let at = edgeTarget(s, list, s.types.edgeProperty, k.head);
+  for (let hops = 0; at >= 0 && s.nodeName[at] === k.immediate && hops < s.nodeCount; hops++) {
+    items.push(at);
+    at = edgeTarget(s, at, s.types.edgeProperty, k.idleNext);
   }
   return items;
 }

@@ -52,6 +52,10 @@ const NAMES = {
   // Node's queue of fixed-size ring buffers (an `events.on()` iterator's unread events, the next-tick queue).
   fixedQueue: 'FixedQueue',
   fixedCircularBuffer: 'FixedCircularBuffer',
+  // Node's queue of `setImmediate()` callbacks: Immediates chained by `_idleNext` from its `head`.
+  immediateList: 'ImmediateList',
+  immediate: 'Immediate',
+  head: 'head',
   tail: 'tail',
   next: 'next',
   list: 'list',

@@ -16,6 +16,9 @@ const KIND_LABEL: Record<Leak['kind'], string> = {
   handles: 'open handles',
 };
 
+/** Why a callback queued on Node's own queues waits: the thread is never let go. */
+const HELD_THREAD = 'a loop whose every `await` is of a promise already settled (a cache hit, `Promise.resolve()`), or that never awaits, holds the thread, and each callback waits with all it keeps';
+
 /**
  * Holders whose entries V8 keeps in a list of its own (holder-metrics.ts): what one entry is,
  * and why it stays.
@@ -25,7 +28,16 @@ const LISTED: Record<string, { unit: string; why: string }> = {
   FinalizationRegistry: { unit: 'registrations', why: 'each `register()` keeps its held value until the target is collected, and the targets stay alive' },
   // Node's queue behind an `events.on()` iterator (its `unconsumedEvents`).
   FixedQueue: { unit: 'queued items', why: "Node's queue gives an item up only when it is read: an `events.on()` iterator that is never iterated, or left without `return()`, queues every event it listens for" },
+  // Node's queue of `setImmediate()` callbacks (`immediateQueue` in node:timers).
+  ImmediateList: { unit: 'queued callbacks', why: `callbacks passed to \`setImmediate()\` wait for the event loop's next turn, and pile up when it does not come: ${HELD_THREAD}` },
 };
+
+/** The FixedQueue that is Node's queue of `process.nextTick()` callbacks, not an iterator's. */
+const NEXT_TICKS = {
+  unit: 'queued callbacks',
+  why: `callbacks passed to \`process.nextTick()\` wait until the code running now, and the promise jobs it queues, are done, and pile up when that does not come: ${HELD_THREAD}`,
+};
+const TICK_QUEUE_MODULE = 'node:internal/process/task_queues';
 
 /** What one of a leak's counts is: 'entries', 'reactions' (of a pending promise), 'objects'... */
 export function countUnit(leak: Leak, retained = 'objects'): string {
@@ -36,9 +48,10 @@ export function countUnit(leak: Leak, retained = 'objects'): string {
   return listedHolder(leak)?.unit ?? 'entries';
 }
 
-/** Why a promise or a FinalizationRegistry keeps what it gained, or null for other holders. */
+/** Why a listed holder (a promise, a FinalizationRegistry, one of Node's queues) keeps what it gained, or null for other holders. */
 export function listedHolder(leak: Leak): { unit: string; why: string } | null {
-  return leak.countsOf === 'entries' && Object.hasOwn(LISTED, leak.holder.nodeName) ? LISTED[leak.holder.nodeName] : null;
+  if (leak.countsOf !== 'entries' || !Object.hasOwn(LISTED, leak.holder.nodeName)) return null;
+  return leak.holder.nodeName === 'FixedQueue' && leak.package === TICK_QUEUE_MODULE ? NEXT_TICKS : LISTED[leak.holder.nodeName];
 }
 
 /**

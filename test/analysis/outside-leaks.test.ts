@@ -19,7 +19,8 @@ import { diagnoseKind, dir, FIXTURE, lineOf, run } from './outside-leak-runs.ts'
  * - replaced values: an array replaced by a longer copy (`list = list.concat(x)`), one Buffer that
  *   only gets longer, strings that properties only append to, Meteor's `theThing` chain.
  * - lists V8 keeps itself: a never-settling promise raced on every call, a FinalizationRegistry
- *   whose target never dies; short ids sliced from big strings; a Map on a class's prototype;
+ *   whose target never dies; Node's queues of setImmediate() and process.nextTick() callbacks
+ *   behind a loop that never lets go of the thread; short ids sliced from big strings; a Map on a class's prototype;
  *   an array and Maps stored as a Map's values; once() listeners under a new event name each;
  *   lru-cache given a ttl and no max (one suspect for its several growing collections); streams
  *   piped into a long-lived writable and never unpiped (one suspect for its events' listeners);
@@ -496,6 +497,23 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.holder.nodeName).toBe(cls);
     expect(top.summary.startsWith(`${cls} \`${holder}\` grew from 3000 to 9000 ${unit} `)).toBe(true);
     expect(renderMarkdown(r)).toContain(`the ${cls} \`${holder}\` only ever gains ${unit}`);
+  }, 60_000);
+
+  it.each([
+    ['starved-immediates', 'immediateQueue', 'ImmediateList', 'node:timers', '`setImmediate()`', 'setImmediate(function flushAudit()'],
+    ['starved-ticks', 'queue', 'FixedQueue', 'node:internal/process/task_queues', '`process.nextTick()`', 'process.nextTick(function announceImport()'],
+  ])("%s: a loop that never lets go of the thread grows Node's queue %s, counted in callbacks, located at the callback", async (kind, holder, cls, module, api, call) => {
+    const r = await diagnoseKind(kind);
+    expect(r.leaks).toHaveLength(1);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: holder, countsOf: 'entries', package: module, location: { file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf(call) } });
+    expect(top.holder.nodeName).toBe(cls);
+    expect(top.growth.perSnapshot).toEqual([3000, 3000]);
+    // Why the callbacks wait, not why an events.on() iterator's queue (also a FixedQueue) would.
+    expect(top.summary).toContain(`queued callbacks (`);
+    expect(top.summary).toContain(`: callbacks passed to ${api} wait`);
+    expect(top.summary).not.toContain('events.on()');
+    expect(renderMarkdown(r)).toContain(`only ever gains queued callbacks (callbacks passed to ${api} wait`);
   }, 60_000);
 
   it.each([
