@@ -63,3 +63,27 @@ export function selectHolders(s: HeapSnapshot, idom: Uint32Array, cands: Candida
   }
   return kept;
 }
+
+/**
+ * Whether a holder that grows in retained bytes alone gained nothing but V8's compiled code:
+ * a prototype or a module whose functions the JIT optimizes as traffic warms them up keeps the
+ * optimized code, its deoptimization data and its inline caches (nodes of type code). That
+ * grows for a while and stops whatever the program keeps, so it is no leak (express-rate-limit
+ * under fresh clients read as "Stream `__proto__.prototype` grew", all of it code). Objects
+ * new since the baseline (odd ids: native nodes' ids are addresses) are weighed: code that is
+ * half the growth or more, and less than a retained-only rise needs of anything else.
+ */
+export function onlyCompiledCode(s: HeapSnapshot, order: DominatorOrder, c: Candidate, baselineMaxId: number, minRetained: number): boolean {
+  if (c.byEntries) return false;
+  let code = 0;
+  let other = 0;
+  const end = order.pre[c.node] + order.size[c.node];
+  for (let i = order.pre[c.node]; i < end; i++) {
+    const v = order.order[i];
+    const id = s.nodeId[v];
+    if ((id & 1) === 0 || id <= baselineMaxId) continue;
+    if (s.nodeType[v] === s.types.code) code += s.selfSize[v];
+    else if ((other += s.selfSize[v]) >= minRetained) return false;
+  }
+  return code * 2 >= growthOf(c);
+}

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { isLabError, labError } from '../lab/errors.ts';
 import { plainSnapshots } from './gunzip-snapshots.ts';
 import { buildLeaks } from './build-leaks.ts';
-import { selectHolders } from './candidate-selection.ts';
+import { onlyCompiledCode, selectHolders } from './candidate-selection.ts';
 import { dominatorOrder } from './dominator-order.ts';
 import { EdgeHelper } from './edge-helper.ts';
 import { computeDominators } from './dominators.ts';
@@ -172,7 +172,8 @@ async function analyse(
   const snapshots = [...infos, { file: last, nodeCount: s.nodeCount, edgeCount: s.edgeCount, totalBytes }];
   const minBytes = minBytesFor(totalBytes);
   const cands = [...findCandidates(s, dom, k, earlier, watch, totalBytes), ...findSlotCandidates(s, dom, k, earlier, watch, totalBytes)];
-  const kept = selectHolders(s, dom.idom, cands, order, minRetainedFor(totalBytes));
+  const minRetained = minRetainedFor(totalBytes);
+  const kept = selectHolders(s, dom.idom, cands, order, minRetained).filter((c) => !onlyCompiledCode(s, order, c, earlier[0].maxId, minRetained));
   handleClassCounts.push(countSignatures(finalSig, handleSigs));
   const openHandles = findHandleCandidates(handles, earlier, handleClassCounts, watch, dom);
   say(`${kept.length + openHandles.length} growing holder(s) found; tracing retainer paths`);

@@ -81,6 +81,32 @@ function ghostSeries(): string[] {
   });
 }
 
+/**
+ * A module scope whose `Stream` class's prototype gains 40 objects of 2 KB per snapshot, new
+ * each time, that no property names: V8's optimized code for its methods (`code`) as the JIT
+ * warms them up, or (`array`) internal arrays of V8's that something of the program's fills.
+ */
+function warmingPrototype(gains: 'code' | 'array'): string[] {
+  const base = (k: number) => 200_000 + k * 20_000;
+  return [0, 1, 2].map((k) => {
+    const b = new SnapshotBuilder();
+    const handles = b.node('synthetic', '(Global handles)', 0, 5);
+    b.edge(b.gcRoots, 'element', 1, handles);
+    const ctx = b.node('object', 'system / Context', 48, 101);
+    const cls = b.node('closure', 'Stream', 64, 103);
+    const proto = b.node('object', 'Stream', 56, 105);
+    b.edge(handles, 'element', 0, ctx).edge(ctx, 'context', 'Stream', cls).edge(cls, 'property', 'prototype', proto);
+    for (let j = 0; j < 30; j++) {
+      const method = b.node('closure', `method${j}`, 64, 1001 + 2 * j);
+      b.edge(proto, 'property', `method${j}`, method);
+    }
+    for (let born = 0; born <= k; born++) {
+      for (let j = 0; j < 40; j++) b.edge(proto, 'internal', `${born}:${j}`, b.node(gains, gains === 'code' ? '' : '(internal array)', 2048, base(born) + 1 + 2 * j));
+    }
+    return b.write(join(dir, `warming-${gains}-${k}.heapsnapshot`));
+  });
+}
+
 describe('growth ranking on a hand-built series', () => {
   it('does not take an id V8 reused for a new object as the dead object it replaced', async () => {
     const report = await diagnose({ snapshots: ghostSeries() });
@@ -118,6 +144,15 @@ describe('growth ranking on a hand-built series', () => {
     expect((await diagnose({ snapshots: series(true, [30, 30, 30, 90]) })).verdict).toBe('no-leak');
     // Over three snapshots both intervals must gain, as before.
     expect((await diagnose({ snapshots: series(true, [30, 30, 90]) })).verdict).toBe('no-leak');
+  });
+
+  it("takes a prototype that gains only V8's compiled code (the JIT warming up) for no leak, but not one that gains other objects", async () => {
+    const code = await diagnose({ snapshots: warmingPrototype('code') });
+    expect(code.verdict).toBe('no-leak');
+    const arrays = await diagnose({ snapshots: warmingPrototype('array') });
+    expect(arrays.verdict).toBe('leak');
+    expect(arrays.leaks[0]).toMatchObject({ countsOf: 'retained objects', holder: { nodeName: 'Stream' } });
+    expect(arrays.leaks[0].growth.perSnapshot).toEqual([40, 40]);
   });
 
   it('reports no leak when only the cache churns', async () => {
