@@ -25,9 +25,14 @@ const NONE = 0xffffffff;
  */
 export function computeDominators(s: HeapSnapshot, root = 0): DominatorTree {
   const n = s.nodeCount;
+  const { vertex, dfnOf, parent, orphan, crossing } = depthFirst(s, root);
+  // The transient roots' ways into what the program's roots reach count for no dominator, and
+  // for nothing built on these retainers; every other analysis sees the snapshot's own edges.
+  const types = crossing.map((e) => s.edgeType[e]);
+  for (const e of crossing) s.edgeType[e] = s.types.edgeWeak;
   const retainers = buildRetainers(s, root);
+  crossing.forEach((e, i) => (s.edgeType[e] = types[i]));
   const { retStart, retFrom } = retainers;
-  const { vertex, dfnOf, parent, orphan } = depthFirst(s, root);
   const [semi, anc, label, dom, path] = arena([['u32', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n]] as const);
   for (let i = 0; i < n; i++) {
     semi[i] = i;
@@ -91,17 +96,66 @@ export function computeDominators(s: HeapSnapshot, root = 0): DominatorTree {
   return { idom, retainedSize, retainedCount, retainers, orphan };
 }
 
-/** Iterative pre-order DFS over retaining edges; unreached nodes are adopted by the root. */
+/**
+ * Roots that hold what V8's and Node's own machinery held at the moment the snapshot was taken:
+ * the handle scopes and the stack of the code that was running (a request's objects), and V8's
+ * strong roots, where a compile job's identity map keeps the context of a function it was
+ * optimizing. Left roots like the others, one object of a doubly linked list in them (a timer of
+ * Node's list, linked to the one before and after it) is a second way into the whole list, so
+ * that the list dominated none of its timers: rxjs's shareReplay() left subscribed per request,
+ * a setInterval() each, read "no leak found". So they retain only what nothing else does (what
+ * only the running code holds, as a frame's objects are, stays theirs).
+ */
+const TRANSIENT_ROOTS = ['(Stack roots)', '(Handle scope)', '(Strong roots)'];
+
+/** The transient roots under (GC roots), each with that node: searched last, in this order. */
+function transientRoots(s: HeapSnapshot, root: number): { from: number; node: number }[] {
+  const { firstEdge, edgeTo, nodeName } = s;
+  const names = TRANSIENT_ROOTS.map((r) => s.strings.indexOf(r));
+  const out: { from: number; node: number; rank: number }[] = [];
+  for (let e = firstEdge[root]; e < firstEdge[root + 1]; e++) {
+    const gcRoots = edgeTo[e];
+    for (let f = firstEdge[gcRoots]; f < firstEdge[gcRoots + 1]; f++) {
+      const rank = names.indexOf(nodeName[edgeTo[f]]);
+      if (rank >= 0 && edgeTo[f] !== root && !out.some((x) => x.node === edgeTo[f])) out.push({ from: gcRoots, node: edgeTo[f], rank });
+    }
+  }
+  return out.sort((a, b) => a.rank - b.rank);
+}
+
+/**
+ * Iterative pre-order DFS over retaining edges; the transient roots are searched last, and their
+ * ways into what was reached before are listed (`crossing`); unreached nodes are adopted by the root.
+ */
 function depthFirst(s: HeapSnapshot, root: number) {
   const n = s.nodeCount;
   const [vertex, dfnOf, parent] = arena([['u32', n], ['u32', n], ['u32', n]] as const);
   dfnOf.fill(NONE);
   const orphan = new Uint8Array(n);
   const [stackNode, stackEdge] = arena([['u32', n], ['u32', n]] as const);
-  const { firstEdge, edgeTo, edgeType } = s;
+  const { firstEdge, edgeTo, edgeType, edgeName, nodeName } = s;
   const retains = retainingByType(s);
+  const idlePrev = s.strings.indexOf('_idlePrev');
+  const timeout = s.strings.indexOf('Timeout');
+  const timersList = s.strings.indexOf('TimersList');
   let next = 0;
   let nextOrphan = 0;
+  const transient = s.types.edgeWeak >= 0 ? transientRoots(s, root) : [];
+  const deferred = new Uint8Array(n);
+  for (const t of transient) deferred[t.node] = 1;
+  let nextTransient = 0;
+  /** DFS numbers below this were reached from the program's roots; set once the transient roots are searched. */
+  let settled = 0;
+  /**
+   * Edges that make no dominator: from a transient root, or from what only it reaches, to what
+   * the program's roots reach; and the back links of Node's timer lists. Node links each timer
+   * to the one after it (older) and the one before it (newer) in its list: with both, one timer
+   * the program keeps for ever (a cache's sweep interval) is a way into every timer of its
+   * list, newer ones too, and the list dominated none of them: an interval per request, never
+   * cleared, beside a sweeper with the same delay read "no leak found". Through the forward
+   * links alone, the list keeps every timer newer than the one kept.
+   */
+  const crossing: number[] = [];
   const visit = (v: number, parentDfn: number) => {
     dfnOf[v] = next;
     vertex[next] = v;
@@ -119,13 +173,33 @@ function depthFirst(s: HeapSnapshot, root: number) {
       stackEdge[top] = e + 1;
       const w = edgeTo[e];
       const r = retains[edgeType[e]];
-      if (dfnOf[w] !== NONE || r === 0 || (r === 2 && v !== root)) continue;
+      if (r === 1 && edgeName[e] === idlePrev && (nodeName[v] === timeout || nodeName[v] === timersList)) {
+        crossing.push(e);
+        continue;
+      }
+      // Neither does what only a transient root reaches make a second way into the rest.
+      if (dfnOf[w] !== NONE && dfnOf[w] < settled && r === 1) crossing.push(e);
+      if (dfnOf[w] !== NONE || r === 0 || (r === 2 && v !== root) || deferred[w] === 1) continue;
       visit(w, dfnOf[v]);
       stackNode[++top] = w;
       stackEdge[top] = firstEdge[w];
       continue;
     }
+    if (top === 0 && nextTransient < transient.length) {
+      if (nextTransient === 0) settled = next;
+      const t = transient[nextTransient++];
+      if (dfnOf[t.node] === NONE && dfnOf[t.from] !== NONE) {
+        const h = t.node;
+        // Its DFS parent is the (GC roots) node, whose edge to it is a real one.
+        visit(h, dfnOf[t.from]);
+        stackNode[1] = h;
+        stackEdge[1] = firstEdge[h];
+        top = 1;
+      }
+      continue;
+    }
     if (top === 0) {
+      settled = 0;
       // Before the root finishes, hang every unreached node under it.
       while (nextOrphan < n && dfnOf[nextOrphan] !== NONE) nextOrphan++;
       if (nextOrphan < n) {
@@ -139,5 +213,5 @@ function depthFirst(s: HeapSnapshot, root: number) {
     }
     top--;
   }
-  return { vertex, dfnOf, parent, orphan };
+  return { vertex, dfnOf, parent, orphan, crossing };
 }

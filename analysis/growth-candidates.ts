@@ -85,6 +85,8 @@ export function findCandidates(
     if (!isHolderCandidate(s, k, v)) continue;
     // A ring buffer and its slots belong to their FixedQueue, which counts the items across all its buffers.
     if (s.nodeName[v] === k.fixedCircularBuffer || s.nodeName[dom.idom[v]] === k.fixedCircularBuffer) continue;
+    // So are the timers of a list: each holds the older ones through its forward link.
+    if (s.nodeName[v] === k.timeoutClass && (s.nodeName[dom.idom[v]] === k.timersList || s.nodeName[dom.idom[v]] === k.timeoutClass)) continue;
     const entriesNow = entriesOf(s, k, v);
     const retainedNow = dom.retainedSize[v];
     if (entriesNow < MIN_ENTRY_GROWTH && retainedNow < minBytes) continue;
@@ -138,7 +140,8 @@ export function findSlotCandidates(
     if (s.nodeId[v] > stableBy || s.nodeId[t] <= earlier[0].maxId) return;
     const hv = watch.slot[v];
     const ht = watch.slot[t];
-    if (hv < 0 || ht < 0 || s.nodeName[v] === k.fixedCircularBuffer) return;
+    // A timer list's newest timer, which its forward links make hold the older ones, is the list's.
+    if (hv < 0 || ht < 0 || s.nodeName[v] === k.fixedCircularBuffer || s.nodeName[v] === k.timersList) return;
     const retained = earlier.map((x) => (x.exists[hv] ? x.retained[ht] + x.freedSize[hv] : 0));
     const count = earlier.map((x) => (x.exists[hv] ? x.count[ht] + x.freedCount[hv] : 0));
     retained.push(dom.retainedSize[t]);

@@ -193,7 +193,7 @@ export function representativeClosure(g: FinalGraph, nodes: number[]): number {
 
 /**
  * The functions that `nodes` are or carry, in their order: a function itself (a bound one's
- * target), a once-wrapper's `listener`, a Timeout's `_onTimeout`.
+ * target), a once-wrapper's `listener`, a Timeout's `_onTimeout`, an Immediate's `_onImmediate`.
  */
 export function* entryFunctions(g: FinalGraph, nodes: Iterable<number>): Generator<number> {
   const { s, k } = g;
@@ -203,8 +203,10 @@ export function* entryFunctions(g: FinalGraph, nodes: Iterable<number>): Generat
     if (wrapped >= 0 && s.nodeType[wrapped] === s.types.closure) yield boundTarget(g, wrapped);
     else if (s.nodeType[v] === s.types.closure) yield boundTarget(g, v);
     else {
-      const cb = edgeTarget(s, v, s.types.edgeProperty, k.onTimeout);
-      if (cb >= 0 && s.nodeType[cb] === s.types.closure) yield cb;
+      // A timer's or an immediate's callback, often bound (rxjs binds its scheduled actions).
+      let cb = edgeTarget(s, v, s.types.edgeProperty, k.onTimeout);
+      if (cb < 0) cb = edgeTarget(s, v, s.types.edgeProperty, k.onImmediate);
+      if (cb >= 0 && s.nodeType[cb] === s.types.closure) yield boundTarget(g, cb);
     }
   }
 }

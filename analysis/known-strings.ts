@@ -27,6 +27,7 @@ const NAMES = {
   // Node's EventTarget (AbortSignal, MessagePort) keeps its listeners in a Map under this symbol.
   eventTargetEvents: '<symbol kEvents>',
   onTimeout: '_onTimeout',
+  onImmediate: '_onImmediate',
   idleNext: '_idleNext',
   listener: 'listener',
   boundFunction: 'bound_function',
@@ -39,6 +40,7 @@ const NAMES = {
   systemPromiseReaction: 'system / PromiseReaction',
   systemWeakCell: 'system / WeakCell',
   timersList: 'TimersList',
+  timeoutClass: 'Timeout',
   promise: 'Promise',
   array: 'Array',
   mapClass: 'Map',

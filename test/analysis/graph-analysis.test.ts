@@ -114,9 +114,10 @@ describe('dominators and retained sizes', () => {
     const b = new SnapshotBuilder();
     const handles = b.node('synthetic', '(Global handles)', 0);
     b.edge(b.gcRoots, 'element', 0, handles);
-    const head = b.node('object', 'TimersList', 16);
+    // A list of the program's own: Node's timer lists have their back links left out (dominators.ts).
+    const head = b.node('object', 'JobList', 16);
     b.edge(handles, 'element', 0, head);
-    const links = Array.from({ length: 5000 }, () => b.node('object', 'Timeout', 10));
+    const links = Array.from({ length: 5000 }, () => b.node('object', 'Job', 10));
     const ring = [head, ...links];
     ring.forEach((x, i) => b.edge(x, 'property', '_idleNext', ring[(i + 1) % ring.length]).edge(x, 'property', '_idlePrev', ring[(i + ring.length - 1) % ring.length]));
     const s = await readSnapshot(b.write(join(dir, 'ring.heapsnapshot')));

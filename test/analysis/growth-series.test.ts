@@ -107,6 +107,42 @@ function warmingPrototype(gains: 'code' | 'array'): string[] {
   });
 }
 
+/**
+ * Node's timer list for one delay, gaining 100 timers per snapshot, each keeping 1 KB through
+ * its callback's scope; Node links them both ways. The handle scope (what V8's C++ code held
+ * as the snapshot was taken) holds the newest timer, as it holds whatever was running.
+ */
+function timersWithHandleScope(): string[] {
+  const base = (k: number) => 400_000 + k * 20_000;
+  return [0, 1, 2].map((k) => {
+    const b = new SnapshotBuilder();
+    const handles = b.node('synthetic', '(Global handles)', 0, 5);
+    const scope = b.node('synthetic', '(Handle scope)', 0, 7);
+    b.edge(b.gcRoots, 'element', 1, handles).edge(b.gcRoots, 'element', 2, scope);
+    const ctx = b.node('object', 'system / Context', 48, 101);
+    const table = b.node('object', 'Object', 56, 103);
+    const list = b.node('object', 'TimersList', 80, 105);
+    b.edge(handles, 'element', 0, ctx).edge(ctx, 'context', 'timerListMap', table).edge(table, 'element', 60000, list);
+    const timers: number[] = [];
+    for (let born = k; born >= 0; born--) {
+      for (let j = 99; j >= 0; j--) {
+        const id = base(born) + 1 + 8 * j;
+        const timer = b.node('object', 'Timeout', 120, id);
+        const fn = b.node('closure', 'refresh', 64, id + 2);
+        const scopeCtx = b.node('object', 'system / Context', 40, id + 4);
+        const quote = b.node('object', 'Quote', 1000, id + 6);
+        b.edge(timer, 'property', '_onTimeout', fn).edge(fn, 'internal', 'context', scopeCtx).edge(scopeCtx, 'context', 'quote', quote);
+        timers.push(timer);
+      }
+    }
+    // Newest first from the list, as Node appends: each links to the older one and back.
+    const ring = [list, ...timers, list];
+    for (let i = 0; i + 1 < ring.length; i++) b.edge(ring[i], 'property', '_idleNext', ring[i + 1]).edge(ring[i + 1], 'property', '_idlePrev', ring[i]);
+    b.edge(scope, 'element', 0, timers[0]);
+    return b.write(join(dir, `timers-handle-scope-${k}.heapsnapshot`));
+  });
+}
+
 describe('growth ranking on a hand-built series', () => {
   it('does not take an id V8 reused for a new object as the dead object it replaced', async () => {
     const report = await diagnose({ snapshots: ghostSeries() });
@@ -153,6 +189,13 @@ describe('growth ranking on a hand-built series', () => {
     expect(arrays.verdict).toBe('leak');
     expect(arrays.leaks[0]).toMatchObject({ countsOf: 'retained objects', holder: { nodeName: 'Stream' } });
     expect(arrays.leaks[0].growth.perSnapshot).toEqual([40, 40]);
+  });
+
+  it("finds timers piling up in Node's list though the handle scope holds the newest one, which reaches the rest", async () => {
+    const report = await diagnose({ snapshots: timersWithHandleScope() });
+    expect(report.verdict).toBe('leak');
+    expect(report.leaks[0]).toMatchObject({ kind: 'timers', name: 'refresh', holder: { nodeName: 'TimersList' } });
+    expect(report.leaks[0].growth.perSnapshot).toEqual([400, 400]);
   });
 
   it('reports no leak when only the cache churns', async () => {

@@ -476,6 +476,16 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(renderMarkdown(r)).toContain('each set with a delay of its own, are scheduled and never cleared');
   });
 
+  it('interval-beside-sweeper: intervals never cleared are found beside a timer of the same delay that the program keeps for ever', async () => {
+    const r = await diagnoseKind('interval-beside-sweeper');
+    expect(r.verdict).toBe('leak');
+    const top = r.leaks[0];
+    // Node links each timer to the next and the previous one in its list: through the back links,
+    // the sweeper the program keeps was a way into every newer timer, and the list dominated none.
+    expect(top).toMatchObject({ name: 'refreshQuote', kind: 'timers', holder: { nodeName: 'TimersList' }, location: { line: lineOf('setInterval(function refreshQuote()') } });
+    expect(top.growth.perSnapshot.every((g) => g >= 3000)).toBe(true);
+  }, 60_000);
+
   it('per-route-sets: Sets under data keys of one dictionary are one suspect, named with the dictionary', async () => {
     const r = await diagnoseKind('per-route-sets');
     expect(r.leaks).toHaveLength(1);
