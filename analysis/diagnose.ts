@@ -7,7 +7,7 @@ import { buildLeaks } from './build-leaks.ts';
 import { onlyCompiledCode, selectHolders } from './candidate-selection.ts';
 import { dominatorOrder } from './dominator-order.ts';
 import { EdgeHelper } from './edge-helper.ts';
-import { computeDominators } from './dominators.ts';
+import { computeDominators, retainersWithout } from './dominators.ts';
 import { mapEarlier, watchList, type EarlierView } from './earlier-map.ts';
 import { readAllHere, readInWorker, WORKER_MIN_BYTES, type EarlierJob } from './earlier-pool.ts';
 import type { FinalGraph } from './final-graph.ts';
@@ -20,7 +20,6 @@ import { countedSignatures, countSignatures, findHandleCandidates, handleGroups,
 import { nodeSignatures } from './node-signatures.ts';
 import { readSnapshot } from './read-snapshot.ts';
 import { collectGarbage } from './collect-garbage.ts';
-import { buildRetainers } from './retainers.ts';
 import type { DiagnosisReport, SnapshotInfo } from './report-types.ts';
 import { shortestRetainers } from './retainer-paths.ts';
 import { ScriptLocations } from './script-locations.ts';
@@ -131,7 +130,7 @@ async function analyse(
   edges?.close();
   say(`analysing ${last} (${s.nodeCount} nodes)`);
   const k = knownStrings(s);
-  const dom = computeDominators(s);
+  const dom = computeDominators(s, k);
   // The reverse edges are a third of the graph's size and are needed again only to name and
   // locate suspects: with a worker, dropped for the mapping (the peak of memory) and rebuilt
   // if anything leaks.
@@ -178,7 +177,7 @@ async function analyse(
   const openHandles = findHandleCandidates(handles, earlier, handleClassCounts, watch, dom);
   say(`${kept.length + openHandles.length} growing holder(s) found; tracing retainer paths`);
   if (kept.length === 0 && openHandles.length === 0) return { snapshots, leaks: [], verdict: 'no-leak', elapsedMs: Math.round(performance.now() - started) };
-  if (lean) dom.retainers = buildRetainers(s);
+  if (lean) dom.retainers = retainersWithout(s, dom.ignored);
   const g: FinalGraph = {
     s,
     k,

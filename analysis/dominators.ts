@@ -1,4 +1,5 @@
 import type { HeapSnapshot } from './heap-snapshot.ts';
+import { knownStrings, type KnownStrings } from './known-strings.ts';
 import { buildRetainers, retainingByType, type Retainers } from './retainers.ts';
 import { arena } from './typed-arena.ts';
 
@@ -12,6 +13,8 @@ export interface DominatorTree {
   retainers: Retainers;
   /** 1 for nodes no retaining path reaches (hung under the root, as DevTools does). */
   orphan: Uint8Array;
+  /** Edges that make no dominator, left out of `retainers` too (see depthFirst). */
+  ignored: number[];
 }
 
 const NONE = 0xffffffff;
@@ -23,15 +26,10 @@ const NONE = 0xffffffff;
  * Cooper-Harvey-Kennedy was tried first: on a doubly-linked list (Node's timer lists) it moves
  * one node per pass and needs thousands of passes; this is O(E log N) whatever the shape.
  */
-export function computeDominators(s: HeapSnapshot, root = 0): DominatorTree {
+export function computeDominators(s: HeapSnapshot, k: KnownStrings = knownStrings(s), root = 0): DominatorTree {
   const n = s.nodeCount;
-  const { vertex, dfnOf, parent, orphan, crossing } = depthFirst(s, root);
-  // The transient roots' ways into what the program's roots reach count for no dominator, and
-  // for nothing built on these retainers; every other analysis sees the snapshot's own edges.
-  const types = crossing.map((e) => s.edgeType[e]);
-  for (const e of crossing) s.edgeType[e] = s.types.edgeWeak;
-  const retainers = buildRetainers(s, root);
-  crossing.forEach((e, i) => (s.edgeType[e] = types[i]));
+  const { vertex, dfnOf, parent, orphan, ignored } = depthFirst(s, k, root);
+  const retainers = retainersWithout(s, ignored, root);
   const { retStart, retFrom } = retainers;
   const [semi, anc, label, dom, path] = arena([['u32', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n]] as const);
   for (let i = 0; i < n; i++) {
@@ -93,7 +91,21 @@ export function computeDominators(s: HeapSnapshot, root = 0): DominatorTree {
     retainedSize[idom[v]] += retainedSize[v];
     retainedCount[idom[v]] += retainedCount[v];
   }
-  return { idom, retainedSize, retainedCount, retainers, orphan };
+  return { idom, retainedSize, retainedCount, retainers, orphan, ignored };
+}
+
+/**
+ * The retainers of every node but through `ignored` (a dominator tree's): built again from them
+ * after being dropped, they are the same. Every other analysis sees the snapshot's own edges.
+ */
+export function retainersWithout(s: HeapSnapshot, ignored: readonly number[], root = 0): Retainers {
+  const types = ignored.map((e) => s.edgeType[e]);
+  for (const e of ignored) s.edgeType[e] = s.types.edgeWeak;
+  try {
+    return buildRetainers(s, root);
+  } finally {
+    ignored.forEach((e, i) => (s.edgeType[e] = types[i]));
+  }
 }
 
 /**
@@ -106,12 +118,12 @@ export function computeDominators(s: HeapSnapshot, root = 0): DominatorTree {
  * a setInterval() each, read "no leak found". So they retain only what nothing else does (what
  * only the running code holds, as a frame's objects are, stays theirs).
  */
-const TRANSIENT_ROOTS = ['(Stack roots)', '(Handle scope)', '(Strong roots)'];
+const TRANSIENT_ROOTS = ['stackRoots', 'handleScope', 'strongRoots'] as const;
 
 /** The transient roots under (GC roots), each with that node: searched last, in this order. */
-function transientRoots(s: HeapSnapshot, root: number): { from: number; node: number }[] {
+function transientRoots(s: HeapSnapshot, k: KnownStrings, root: number): { from: number; node: number }[] {
   const { firstEdge, edgeTo, nodeName } = s;
-  const names = TRANSIENT_ROOTS.map((r) => s.strings.indexOf(r));
+  const names = TRANSIENT_ROOTS.map((r) => k[r]);
   const out: { from: number; node: number; rank: number }[] = [];
   for (let e = firstEdge[root]; e < firstEdge[root + 1]; e++) {
     const gcRoots = edgeTo[e];
@@ -125,9 +137,9 @@ function transientRoots(s: HeapSnapshot, root: number): { from: number; node: nu
 
 /**
  * Iterative pre-order DFS over retaining edges; the transient roots are searched last, and their
- * ways into what was reached before are listed (`crossing`); unreached nodes are adopted by the root.
+ * ways into what was reached before are listed (`ignored`); unreached nodes are adopted by the root.
  */
-function depthFirst(s: HeapSnapshot, root: number) {
+function depthFirst(s: HeapSnapshot, k: KnownStrings, root: number) {
   const n = s.nodeCount;
   const [vertex, dfnOf, parent] = arena([['u32', n], ['u32', n], ['u32', n]] as const);
   dfnOf.fill(NONE);
@@ -135,12 +147,10 @@ function depthFirst(s: HeapSnapshot, root: number) {
   const [stackNode, stackEdge] = arena([['u32', n], ['u32', n]] as const);
   const { firstEdge, edgeTo, edgeType, edgeName, nodeName } = s;
   const retains = retainingByType(s);
-  const idlePrev = s.strings.indexOf('_idlePrev');
-  const timeout = s.strings.indexOf('Timeout');
-  const timersList = s.strings.indexOf('TimersList');
+  const { idlePrev, timeoutClass: timeout, timersList } = k;
   let next = 0;
   let nextOrphan = 0;
-  const transient = s.types.edgeWeak >= 0 ? transientRoots(s, root) : [];
+  const transient = s.types.edgeWeak >= 0 ? transientRoots(s, k, root) : [];
   const deferred = new Uint8Array(n);
   for (const t of transient) deferred[t.node] = 1;
   let nextTransient = 0;
@@ -155,7 +165,7 @@ function depthFirst(s: HeapSnapshot, root: number) {
    * cleared, beside a sweeper with the same delay read "no leak found". Through the forward
    * links alone, the list keeps every timer newer than the one kept.
    */
-  const crossing: number[] = [];
+  const ignored: number[] = [];
   const visit = (v: number, parentDfn: number) => {
     dfnOf[v] = next;
     vertex[next] = v;
@@ -174,11 +184,11 @@ function depthFirst(s: HeapSnapshot, root: number) {
       const w = edgeTo[e];
       const r = retains[edgeType[e]];
       if (r === 1 && edgeName[e] === idlePrev && (nodeName[v] === timeout || nodeName[v] === timersList)) {
-        crossing.push(e);
+        ignored.push(e);
         continue;
       }
       // Neither does what only a transient root reaches make a second way into the rest.
-      if (dfnOf[w] !== NONE && dfnOf[w] < settled && r === 1) crossing.push(e);
+      if (dfnOf[w] !== NONE && dfnOf[w] < settled && r === 1) ignored.push(e);
       if (dfnOf[w] !== NONE || r === 0 || (r === 2 && v !== root) || deferred[w] === 1) continue;
       visit(w, dfnOf[v]);
       stackNode[++top] = w;
@@ -213,5 +223,5 @@ function depthFirst(s: HeapSnapshot, root: number) {
     }
     top--;
   }
-  return { vertex, dfnOf, parent, orphan, crossing };
+  return { vertex, dfnOf, parent, orphan, ignored };
 }

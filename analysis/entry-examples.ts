@@ -1,7 +1,7 @@
 import { formatBytes, quoteKey, shorten } from './format.ts';
 import { edgeNameOf, edgeTarget, isStringType, nodeNameOf } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
-import { isValueNode } from './holder-metrics.ts';
+import { isNodeQueue, isValueNode } from './holder-metrics.ts';
 
 const MAX_CHARS = 80;
 
@@ -19,7 +19,7 @@ export function entryExamples(g: Examined, holder: number, max = 3): string[] {
   const ty = s.types;
   const fresh = (v: number) => s.nodeId[v] > g.baselineMaxId;
   // A queue's own fields (`head`, `tail`) are not what it holds; its items have no key to show.
-  if (s.nodeName[holder] === k.fixedQueue || s.nodeName[holder] === k.immediateList) return [];
+  if (isNodeQueue(s, k, holder)) return [];
   // Newest first, from the end, and only as many as shown: holders can have millions of entries.
   const out: string[] = [];
   for (let e = s.firstEdge[holder + 1] - 1; e >= s.firstEdge[holder] && out.length < max; e--) {

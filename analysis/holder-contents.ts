@@ -3,7 +3,7 @@ import type { FinalGraph } from './final-graph.ts';
 import { isInternal, isLibraryScript } from './code-ownership.ts';
 import { builtinCollection } from './builtin-collections.ts';
 import { PROXY } from './proxy-fields.ts';
-import { hasElementsStore, isDictionary, isValueNode, mapEntryStart, queuedImmediates, queuedItems } from './holder-metrics.ts';
+import { hasElementsStore, isDictionary, isValueNode, mapEntryStart, nodeQueueItems } from './holder-metrics.ts';
 
 /**
  * What a growing holder holds: its entries (elements, properties, Map/Set table slots), the
@@ -12,8 +12,8 @@ import { hasElementsStore, isDictionary, isValueNode, mapEntryStart, queuedImmed
 export function entryTargets(g: Pick<FinalGraph, 's' | 'k'>, holder: number): number[] {
   const { s, k } = g;
   const ty = s.types;
-  if (s.nodeName[holder] === k.fixedQueue) return queuedItems(s, k, holder);
-  if (s.nodeName[holder] === k.immediateList) return queuedImmediates(s, k, holder);
+  const queued = nodeQueueItems(s, k, holder);
+  if (queued) return queued;
   const out: number[] = [];
   for (let e = s.firstEdge[holder]; e < s.firstEdge[holder + 1]; e++) {
     const t = s.edgeType[e];

@@ -49,8 +49,8 @@ export function entriesOf(s: HeapSnapshot, k: KnownStrings, v: number): number {
   // the rest, one link per addEventListener(). Only the first counts them, or a chain of n
   // would cost n^2 to count.
   if (s.nodeName[v] === k.listenerClass && firstListener(s, k, v)) return 1 + listLinks(s, v, k.listenerClass);
-  if (s.nodeName[v] === k.fixedQueue) return queuedItems(s, k, v).length;
-  if (s.nodeName[v] === k.immediateList) return queuedImmediates(s, k, v).length;
+  const queued = nodeQueueItems(s, k, v);
+  if (queued) return queued.length;
   let count = 0;
   let properties = 0;
   let keys = 0;
@@ -95,10 +95,26 @@ function listLinks(s: HeapSnapshot, holder: number, link: number, counted: (v: n
 }
 
 /**
+ * What one of Node's queues holds, whose own fields (`head`, `tail`) are not its entries: an
+ * `events.on()` iterator's or the next-tick queue (a FixedQueue), the immediate queue (an
+ * ImmediateList). null for any other holder.
+ */
+export function nodeQueueItems(s: HeapSnapshot, k: KnownStrings, holder: number): number[] | null {
+  if (s.nodeName[holder] === k.fixedQueue) return queuedItems(s, k, holder);
+  if (s.nodeName[holder] === k.immediateList) return queuedImmediates(s, k, holder);
+  return null;
+}
+
+/** Whether `holder` is one of Node's queues (see nodeQueueItems). */
+export function isNodeQueue(s: HeapSnapshot, k: KnownStrings, holder: number): boolean {
+  return s.nodeName[holder] === k.fixedQueue || s.nodeName[holder] === k.immediateList;
+}
+
+/**
  * What a FixedQueue holds: its ring buffers are chained by `next` from the oldest (`tail`),
  * each keeping its items in `list`, a 2048-slot array whose empty slots are undefined (no edge).
  */
-export function queuedItems(s: HeapSnapshot, k: KnownStrings, queue: number): number[] {
+function queuedItems(s: HeapSnapshot, k: KnownStrings, queue: number): number[] {
   const items: number[] = [];
   let buffer = edgeTarget(s, queue, s.types.edgeProperty, k.tail);
   for (let hops = 0; buffer >= 0 && hops < s.nodeCount; hops++) {
@@ -115,7 +131,7 @@ export function queuedItems(s: HeapSnapshot, k: KnownStrings, queue: number): nu
  * The callbacks waiting in Node's ImmediateList, oldest first: Immediates chained by
  * `_idleNext` from its `head` (the chain ends at null, or at nothing when the list is empty).
  */
-export function queuedImmediates(s: HeapSnapshot, k: KnownStrings, list: number): number[] {
+function queuedImmediates(s: HeapSnapshot, k: KnownStrings, list: number): number[] {
   const items: number[] = [];
   let at = edgeTarget(s, list, s.types.edgeProperty, k.head);
   for (let hops = 0; at >= 0 && s.nodeName[at] === k.immediate && hops < s.nodeCount; hops++) {

@@ -29,6 +29,7 @@ const NAMES = {
   onTimeout: '_onTimeout',
   onImmediate: '_onImmediate',
   idleNext: '_idleNext',
+  idlePrev: '_idlePrev',
   listener: 'listener',
   boundFunction: 'bound_function',
   constructorName: 'constructor',
@@ -69,6 +70,10 @@ const NAMES = {
   contextifyContext: '<symbol node:contextify:context>',
   /** V8's root of the objects Node keeps alive itself: among them every open handle. */
   globalHandles: '(Global handles)',
+  /** Roots of what V8's own machinery held as the snapshot was taken (see dominators.ts). */
+  stackRoots: '(Stack roots)',
+  handleScope: '(Handle scope)',
+  strongRoots: '(Strong roots)',
   /** The symbol by which a Node handle (FSEvent, TCP) keeps the object the program was given (FSWatcher, Socket). */
   ownerSymbol: '<symbol owner_symbol>',
 } as const;
