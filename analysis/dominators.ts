@@ -1,4 +1,4 @@
-import type { HeapSnapshot } from './heap-snapshot.ts';
+import { edgeTarget, type HeapSnapshot } from './heap-snapshot.ts';
 import { knownStrings, type KnownStrings } from './known-strings.ts';
 import { buildRetainers, retainingByType, type Retainers } from './retainers.ts';
 import { arena } from './typed-arena.ts';
@@ -135,6 +135,17 @@ function transientRoots(s: HeapSnapshot, k: KnownStrings, root: number): { from:
   return out.sort((a, b) => a.rank - b.rank);
 }
 
+/** Marks 2 in `marks` on the timer each of Node's timer lists links to first (its newest). */
+function markNewestTimers(s: HeapSnapshot, k: KnownStrings, marks: Uint8Array): void {
+  if (k.timersList < 0 || k.idleNext < 0) return;
+  const { nodeName } = s;
+  for (let v = 0; v < s.nodeCount; v++) {
+    if (nodeName[v] !== k.timersList) continue;
+    const newest = edgeTarget(s, v, s.types.edgeProperty, k.idleNext);
+    if (newest >= 0 && nodeName[newest] === k.timeoutClass && marks[newest] === 0) marks[newest] = 2;
+  }
+}
+
 /**
  * Iterative pre-order DFS over retaining edges; the transient roots are searched last, and their
  * ways into what was reached before are listed (`ignored`); unreached nodes are adopted by the root.
@@ -151,8 +162,10 @@ function depthFirst(s: HeapSnapshot, k: KnownStrings, root: number) {
   let next = 0;
   let nextOrphan = 0;
   const transient = s.types.edgeWeak >= 0 ? transientRoots(s, k, root) : [];
+  /** 1: a transient root, searched last; 2: the newest timer of a timer list (see below). */
   const deferred = new Uint8Array(n);
   for (const t of transient) deferred[t.node] = 1;
+  markNewestTimers(s, k, deferred);
   let nextTransient = 0;
   /** DFS numbers below this were reached from the program's roots; set once the transient roots are searched. */
   let settled = 0;
@@ -163,7 +176,10 @@ function depthFirst(s: HeapSnapshot, k: KnownStrings, root: number) {
    * the program keeps for ever (a cache's sweep interval) is a way into every timer of its
    * list, newer ones too, and the list dominated none of them: an interval per request, never
    * cleared, beside a sweeper with the same delay read "no leak found". Through the forward
-   * links alone, the list keeps every timer newer than the one kept.
+   * links alone, the list keeps every timer older than the one kept. The newest timer, which
+   * the list links to first, is the list's alone: a variable that keeps the newest interval
+   * (`poller = setInterval(...)`, the one it replaces never cleared) was a way into them all.
+   * While a timer is in its list, the list keeps it whatever else does.
    */
   const ignored: number[] = [];
   const visit = (v: number, parentDfn: number) => {
@@ -183,7 +199,7 @@ function depthFirst(s: HeapSnapshot, k: KnownStrings, root: number) {
       stackEdge[top] = e + 1;
       const w = edgeTo[e];
       const r = retains[edgeType[e]];
-      if (r === 1 && edgeName[e] === idlePrev && (nodeName[v] === timeout || nodeName[v] === timersList)) {
+      if (r === 1 && ((edgeName[e] === idlePrev && (nodeName[v] === timeout || nodeName[v] === timersList)) || (deferred[w] === 2 && nodeName[v] !== timersList))) {
         ignored.push(e);
         continue;
       }

@@ -39,7 +39,7 @@ import { diagnoseKind, dir, FIXTURE, lineOf, run } from './outside-leak-runs.ts'
  *   block's variables unnamed); an array the developer sets on a Koa-like framework's
  *   object; objects kept for ever with their metadata in a WeakMap; a stream written to and
  *   never read, and one pushed to and never consumed; the block's Map after a counter that
- *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class; an `events.on()` iterator never read; a store's subscribers whose unsubscribe is dropped; an observable's Subject keeping its subscribers in two arrays; a Proxy wrapped around the one before it; a database client's queue, set by a base class in another of its files; a class's static private field, reached from its instance; an array on the global object under a `Symbol.for()` key.
+ *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class; an `events.on()` iterator never read; a store's subscribers whose unsubscribe is dropped; an observable's Subject keeping its subscribers in two arrays; a Proxy wrapped around the one before it; a database client's queue, set by a base class in another of its files; a class's static private field, reached from its instance; an array on the global object under a `Symbol.for()` key; an interval started into one variable, the one it replaces never cleared.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
@@ -483,6 +483,16 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     // Node links each timer to the next and the previous one in its list: through the back links,
     // the sweeper the program keeps was a way into every newer timer, and the list dominated none.
     expect(top).toMatchObject({ name: 'refreshQuote', kind: 'timers', holder: { nodeName: 'TimersList' }, location: { line: lineOf('setInterval(function refreshQuote()') } });
+    expect(top.growth.perSnapshot.every((g) => g >= 3000)).toBe(true);
+  }, 60_000);
+
+  it('reassigned-interval: a variable that keeps the newest interval, the one before never cleared, does not hide the older ones', async () => {
+    const r = await diagnoseKind('reassigned-interval');
+    expect(r.verdict).toBe('leak');
+    const top = r.leaks[0];
+    // The list links to its newest timer first, and each timer to the one before it: the variable
+    // was a second way into the newest, and through it into every older one.
+    expect(top).toMatchObject({ name: 'pollStock', kind: 'timers', holder: { nodeName: 'TimersList' }, location: { line: lineOf('setInterval(function pollStock()') } });
     expect(top.growth.perSnapshot.every((g) => g >= 3000)).toBe(true);
   }, 60_000);
 
