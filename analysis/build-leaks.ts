@@ -158,8 +158,11 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   if (naming.kind === 'timers') {
     list = s.nodeName[c.node] === k.timersList ? c.node : newestTimerList(g, c.node);
     const first = list >= 0 ? edgeTarget(s, list, s.types.edgeProperty, k.idleNext) : -1;
-    grown = first >= 0 ? [first, ...grown] : grown;
-    piled = first;
+    // A list counted by its timers has the new ones as its entries; its newest timer may be an
+    // older one the program refreshes (`idle.refresh()`), whose callback is not what piles up.
+    const counted = c.byEntries && list === c.node && fresh.length > 0;
+    if (!counted) grown = first >= 0 ? [first, ...grown] : grown;
+    piled = counted ? fresh[0] : first;
   }
   const target = naming.slotTarget >= 0 ? naming.slotTarget : c.node;
   // Promises piling up behind one object (a pending immediate, an emitter's listener) rather

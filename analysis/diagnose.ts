@@ -177,7 +177,7 @@ async function analyse(
   const openHandles = findHandleCandidates(handles, earlier, handleClassCounts, watch, dom);
   say(`${kept.length + openHandles.length} growing holder(s) found; tracing retainer paths`);
   if (kept.length === 0 && openHandles.length === 0) return { snapshots, leaks: [], verdict: 'no-leak', elapsedMs: Math.round(performance.now() - started) };
-  if (lean) dom.retainers = retainersWithout(s, dom.ignored);
+  if (lean) dom.retainers = retainersWithout(s, dom.ignored, dom.added);
   const g: FinalGraph = {
     s,
     k,

@@ -15,6 +15,14 @@ export interface DominatorTree {
   orphan: Uint8Array;
   /** Edges that make no dominator, left out of `retainers` too (see depthFirst). */
   ignored: number[];
+  /** Edges the dominators are built with that the snapshot does not have, in `retainers` too. */
+  added: AddedEdges;
+}
+
+/** Edges from[i] -> to[i]: a timer list's to each of its timers (see timerRings). */
+export interface AddedEdges {
+  from: number[];
+  to: number[];
 }
 
 const NONE = 0xffffffff;
@@ -28,8 +36,8 @@ const NONE = 0xffffffff;
  */
 export function computeDominators(s: HeapSnapshot, k: KnownStrings = knownStrings(s), root = 0): DominatorTree {
   const n = s.nodeCount;
-  const { vertex, dfnOf, parent, orphan, ignored } = depthFirst(s, k, root);
-  const retainers = retainersWithout(s, ignored, root);
+  const { vertex, dfnOf, parent, orphan, ignored, added } = depthFirst(s, k, root);
+  const retainers = retainersWithout(s, ignored, added, root);
   const { retStart, retFrom } = retainers;
   const [semi, anc, label, dom, path] = arena([['u32', n], ['u32', n], ['u32', n], ['u32', n], ['u32', n]] as const);
   for (let i = 0; i < n; i++) {
@@ -91,18 +99,19 @@ export function computeDominators(s: HeapSnapshot, k: KnownStrings = knownString
     retainedSize[idom[v]] += retainedSize[v];
     retainedCount[idom[v]] += retainedCount[v];
   }
-  return { idom, retainedSize, retainedCount, retainers, orphan, ignored };
+  return { idom, retainedSize, retainedCount, retainers, orphan, ignored, added };
 }
 
 /**
- * The retainers of every node but through `ignored` (a dominator tree's): built again from them
- * after being dropped, they are the same. Every other analysis sees the snapshot's own edges.
+ * The retainers of every node but through `ignored`, and through `added` too (a dominator
+ * tree's): built again from them after being dropped, they are the same. The paths and every
+ * other walk over edges see the snapshot's own edges.
  */
-export function retainersWithout(s: HeapSnapshot, ignored: readonly number[], root = 0): Retainers {
+export function retainersWithout(s: HeapSnapshot, ignored: readonly number[], added: AddedEdges, root = 0): Retainers {
   const types = ignored.map((e) => s.edgeType[e]);
   for (const e of ignored) s.edgeType[e] = s.types.edgeWeak;
   try {
-    return buildRetainers(s, root);
+    return buildRetainers(s, root, added);
   } finally {
     ignored.forEach((e, i) => (s.edgeType[e] = types[i]));
   }
@@ -135,15 +144,31 @@ function transientRoots(s: HeapSnapshot, k: KnownStrings, root: number): { from:
   return out.sort((a, b) => a.rank - b.rank);
 }
 
-/** Marks 2 in `marks` on the timer each of Node's timer lists links to first (its newest). */
-function markNewestTimers(s: HeapSnapshot, k: KnownStrings, marks: Uint8Array): void {
-  if (k.timersList < 0 || k.idleNext < 0) return;
-  const { nodeName } = s;
+/**
+ * Node's timer lists, each with its timers but the first: a list links to its newest timer
+ * (`_idleNext`), each timer to the next older one, the oldest back to the list, and every link
+ * has a back link (`_idlePrev`). For the dominator tree the list holds each of its timers itself
+ * and the links between timers are left out: while a timer is in its list, the list keeps it,
+ * whatever else also does. Through the links, one timer the program keeps (a cache's sweep
+ * interval, an idle timer it refreshes, the newest of `poller = setInterval(...)` whose
+ * replaced ones are never cleared) was a way into every timer of its list, the list dominated
+ * none of them, and intervals never cleared read "no leak found".
+ */
+function timerRings(s: HeapSnapshot, k: KnownStrings): Map<number, Uint32Array> {
+  const rings = new Map<number, Uint32Array>();
+  if (k.timersList < 0 || k.idleNext < 0) return rings;
   for (let v = 0; v < s.nodeCount; v++) {
-    if (nodeName[v] !== k.timersList) continue;
-    const newest = edgeTarget(s, v, s.types.edgeProperty, k.idleNext);
-    if (newest >= 0 && nodeName[newest] === k.timeoutClass && marks[newest] === 0) marks[newest] = 2;
+    if (s.nodeName[v] !== k.timersList) continue;
+    const timers: number[] = [];
+    let at = edgeTarget(s, v, s.types.edgeProperty, k.idleNext);
+    for (let hops = 0; at >= 0 && at !== v && hops < s.nodeCount; hops++) {
+      timers.push(at);
+      at = edgeTarget(s, at, s.types.edgeProperty, k.idleNext);
+    }
+    // The first is reached through the list's own link.
+    if (timers.length > 1) rings.set(v, Uint32Array.from(timers.slice(1)));
   }
+  return rings;
 }
 
 /**
@@ -158,28 +183,23 @@ function depthFirst(s: HeapSnapshot, k: KnownStrings, root: number) {
   const [stackNode, stackEdge] = arena([['u32', n], ['u32', n]] as const);
   const { firstEdge, edgeTo, edgeType, edgeName, nodeName } = s;
   const retains = retainingByType(s);
-  const { idlePrev, timeoutClass: timeout, timersList } = k;
+  const { idleNext, idlePrev, timeoutClass: timeout, timersList } = k;
   let next = 0;
   let nextOrphan = 0;
   const transient = s.types.edgeWeak >= 0 ? transientRoots(s, k, root) : [];
-  /** 1: a transient root, searched last; 2: the newest timer of a timer list (see below). */
+  /** 1: a transient root, searched last; 2: a timer list with timers of its own to reach (`rings`). */
   const deferred = new Uint8Array(n);
   for (const t of transient) deferred[t.node] = 1;
-  markNewestTimers(s, k, deferred);
+  const rings = timerRings(s, k);
+  for (const list of rings.keys()) if (deferred[list] === 0) deferred[list] = 2;
+  /** The edges from a timer list to its timers that the snapshot does not have (timerRings). */
+  const added: AddedEdges = { from: [], to: [] };
   let nextTransient = 0;
   /** DFS numbers below this were reached from the program's roots; set once the transient roots are searched. */
   let settled = 0;
   /**
    * Edges that make no dominator: from a transient root, or from what only it reaches, to what
-   * the program's roots reach; and the back links of Node's timer lists. Node links each timer
-   * to the one after it (older) and the one before it (newer) in its list: with both, one timer
-   * the program keeps for ever (a cache's sweep interval) is a way into every timer of its
-   * list, newer ones too, and the list dominated none of them: an interval per request, never
-   * cleared, beside a sweeper with the same delay read "no leak found". Through the forward
-   * links alone, the list keeps every timer older than the one kept. The newest timer, which
-   * the list links to first, is the list's alone: a variable that keeps the newest interval
-   * (`poller = setInterval(...)`, the one it replaces never cleared) was a way into them all.
-   * While a timer is in its list, the list keeps it whatever else does.
+   * the program's roots reach; and the links of Node's timer lists (see timerRings).
    */
   const ignored: number[] = [];
   const visit = (v: number, parentDfn: number) => {
@@ -199,13 +219,27 @@ function depthFirst(s: HeapSnapshot, k: KnownStrings, root: number) {
       stackEdge[top] = e + 1;
       const w = edgeTo[e];
       const r = retains[edgeType[e]];
-      if (r === 1 && ((edgeName[e] === idlePrev && (nodeName[v] === timeout || nodeName[v] === timersList)) || (deferred[w] === 2 && nodeName[v] !== timersList))) {
+      const link = edgeName[e];
+      if (r === 1 && (link === idlePrev || link === idleNext) && (nodeName[v] === timeout || (link === idlePrev && nodeName[v] === timersList))) {
         ignored.push(e);
         continue;
       }
       // Neither does what only a transient root reaches make a second way into the rest.
       if (dfnOf[w] !== NONE && dfnOf[w] < settled && r === 1) ignored.push(e);
       if (dfnOf[w] !== NONE || r === 0 || (r === 2 && v !== root) || deferred[w] === 1) continue;
+      visit(w, dfnOf[v]);
+      stackNode[++top] = w;
+      stackEdge[top] = firstEdge[w];
+      continue;
+    }
+    const ring = deferred[v] === 2 ? rings.get(v)! : null;
+    if (ring && e - firstEdge[v + 1] < ring.length) {
+      stackEdge[top] = e + 1;
+      const w = ring[e - firstEdge[v + 1]];
+      if (dfnOf[w] !== NONE && dfnOf[w] < settled) continue;
+      added.from.push(v);
+      added.to.push(w);
+      if (dfnOf[w] !== NONE || deferred[w] === 1) continue;
       visit(w, dfnOf[v]);
       stackNode[++top] = w;
       stackEdge[top] = firstEdge[w];
@@ -239,5 +273,5 @@ function depthFirst(s: HeapSnapshot, k: KnownStrings, root: number) {
     }
     top--;
   }
-  return { vertex, dfnOf, parent, orphan, ignored };
+  return { vertex, dfnOf, parent, orphan, ignored, added };
 }

@@ -97,17 +97,19 @@ function listLinks(s: HeapSnapshot, holder: number, link: number, counted: (v: n
 /**
  * What one of Node's queues holds, whose own fields (`head`, `tail`) are not its entries: an
  * `events.on()` iterator's or the next-tick queue (a FixedQueue), the immediate queue (an
- * ImmediateList). null for any other holder.
+ * ImmediateList), a timer list (a TimersList). null for any other holder.
  */
 export function nodeQueueItems(s: HeapSnapshot, k: KnownStrings, holder: number): number[] | null {
   if (s.nodeName[holder] === k.fixedQueue) return queuedItems(s, k, holder);
   if (s.nodeName[holder] === k.immediateList) return queuedImmediates(s, k, holder);
+  if (s.nodeName[holder] === k.timersList) return listedTimers(s, k, holder);
   return null;
 }
 
 /** Whether `holder` is one of Node's queues (see nodeQueueItems). */
 export function isNodeQueue(s: HeapSnapshot, k: KnownStrings, holder: number): boolean {
-  return s.nodeName[holder] === k.fixedQueue || s.nodeName[holder] === k.immediateList;
+  const name = s.nodeName[holder];
+  return name === k.fixedQueue || name === k.immediateList || name === k.timersList;
 }
 
 /**
@@ -135,6 +137,21 @@ function queuedImmediates(s: HeapSnapshot, k: KnownStrings, list: number): numbe
   const items: number[] = [];
   let at = edgeTarget(s, list, s.types.edgeProperty, k.head);
   for (let hops = 0; at >= 0 && s.nodeName[at] === k.immediate && hops < s.nodeCount; hops++) {
+    items.push(at);
+    at = edgeTarget(s, at, s.types.edgeProperty, k.idleNext);
+  }
+  return items;
+}
+
+/**
+ * The timers of one of Node's lists (one list per delay), newest first: a ring of Timeouts
+ * chained by `_idleNext` from the list back to it. Counted as timers, not as the objects they
+ * keep: "3000 to 9000 timers" is what a developer can check against the code.
+ */
+function listedTimers(s: HeapSnapshot, k: KnownStrings, list: number): number[] {
+  const items: number[] = [];
+  let at = edgeTarget(s, list, s.types.edgeProperty, k.idleNext);
+  for (let hops = 0; at >= 0 && s.nodeName[at] === k.timeoutClass && hops < s.nodeCount; hops++) {
     items.push(at);
     at = edgeTarget(s, at, s.types.edgeProperty, k.idleNext);
   }

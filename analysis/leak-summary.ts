@@ -43,8 +43,8 @@ const TICK_QUEUE_MODULE = 'node:internal/process/task_queues';
 export function countUnit(leak: Leak, retained = 'objects'): string {
   if (leak.countsOf !== 'entries') return retained;
   if (leak.kind === 'handles') return 'handles';
-  // One list per delay, each with one timer: the lists are the timers.
-  if (timersByDelay(leak)) return 'timers';
+  // A timer list counts its timers; a table of lists, one per delay, each with one timer, counts lists: the lists are the timers.
+  if (leak.kind === 'timers') return 'timers';
   return listedHolder(leak)?.unit ?? 'entries';
 }
 

@@ -19,7 +19,8 @@ export function retainingByType(s: HeapSnapshot): Uint8Array {
   return table;
 }
 
-export function buildRetainers(s: HeapSnapshot, root = 0): Retainers {
+/** With `added`, edges the snapshot does not have are counted as if it had them (dominators.ts). */
+export function buildRetainers(s: HeapSnapshot, root = 0, added?: { from: readonly number[]; to: readonly number[] }): Retainers {
   const n = s.nodeCount;
   const retStart = new Uint32Array(n + 1);
   const { firstEdge, edgeTo, edgeType } = s;
@@ -30,6 +31,7 @@ export function buildRetainers(s: HeapSnapshot, root = 0): Retainers {
       if (r === 1 || (r === 2 && v === root)) retStart[edgeTo[e] + 1]++;
     }
   }
+  if (added) for (const to of added.to) retStart[to + 1]++;
   for (let v = 0; v < n; v++) retStart[v + 1] += retStart[v];
   const fill = new Uint32Array(n);
   fill.set(retStart.subarray(0, n));
@@ -40,5 +42,6 @@ export function buildRetainers(s: HeapSnapshot, root = 0): Retainers {
       if (r === 1 || (r === 2 && v === root)) retFrom[fill[edgeTo[e]]++] = v;
     }
   }
+  if (added) added.to.forEach((to, i) => (retFrom[fill[to]++] = added.from[i]));
   return { retStart, retFrom };
 }

@@ -128,6 +128,31 @@ describe('dominators and retained sizes', () => {
     expect(d.retainedSize[head]).toBe(16 + 5000 * 10);
   });
 
+  it("give Node's timer list each of its timers, whichever of them the program also keeps", async () => {
+    // (Global handles) -> timerListMap -> TimersList, newest first: list <-> t0 <-> ... <-> t5 <-> list;
+    // (Global handles) -> Context -> the newest (`poller`) and one in the middle (an idle timer it refreshes).
+    const b = new SnapshotBuilder();
+    const handles = b.node('synthetic', '(Global handles)', 0);
+    b.edge(b.gcRoots, 'element', 0, handles);
+    const table = b.node('object', 'Object', 16);
+    const list = b.node('object', 'TimersList', 40);
+    const ctx = b.node('object', 'system / Context', 32);
+    b.edge(handles, 'element', 0, table).edge(table, 'element', 60000, list).edge(handles, 'element', 1, ctx);
+    const timers = Array.from({ length: 6 }, () => b.node('object', 'Timeout', 100));
+    const kept = b.node('object', 'Quote', 1000);
+    b.edge(timers[4], 'property', 'quote', kept);
+    const ring = [list, ...timers, list];
+    for (let i = 0; i + 1 < ring.length; i++) b.edge(ring[i], 'property', '_idleNext', ring[i + 1]).edge(ring[i + 1], 'property', '_idlePrev', ring[i]);
+    b.edge(ctx, 'context', 'poller', timers[0]).edge(ctx, 'context', 'idle', timers[2]);
+    const d = computeDominators(await readSnapshot(b.write(join(dir, 'timer-list.heapsnapshot'))));
+    for (const t of [1, 3, 4, 5]) expect(d.idom[timers[t]], `timer ${t}`).toBe(list);
+    for (const t of [0, 2]) expect(d.idom[timers[t]], `timer ${t}`).toBe(handles);
+    expect(d.idom[kept]).toBe(timers[4]);
+    expect(d.retainedSize[list]).toBe(40 + 4 * 100 + 1000);
+    // The list's links to its timers other than the first are not in the snapshot: added, and kept apart.
+    expect(d.added.to.sort()).toEqual([timers[1], timers[2], timers[3], timers[4], timers[5]].sort());
+  });
+
   it.each(['Node / CleanupQueue', 'Node / BaseObjectList'])("charge a vm context to the sandbox that keeps it, not to %s, which only lists it", async (register) => {
     // (GC roots) -> Node / Environment -> the register (Node 20's name, Node 22's) -> Node / ContextifyContext -> wrapper -> NativeContext
     // (GC roots) -> list -> sandbox -> wrapper
