@@ -1,4 +1,4 @@
-import { edgeTarget, type HeapSnapshot } from './heap-snapshot.ts';
+import { edgeTarget, linkedChain, type HeapSnapshot } from './heap-snapshot.ts';
 import { knownStrings, type KnownStrings } from './known-strings.ts';
 import { buildRetainers, retainingByType, type Retainers } from './retainers.ts';
 import { arena } from './typed-arena.ts';
@@ -159,12 +159,7 @@ function timerRings(s: HeapSnapshot, k: KnownStrings): Map<number, Uint32Array> 
   if (k.timersList < 0 || k.idleNext < 0) return rings;
   for (let v = 0; v < s.nodeCount; v++) {
     if (s.nodeName[v] !== k.timersList) continue;
-    const timers: number[] = [];
-    let at = edgeTarget(s, v, s.types.edgeProperty, k.idleNext);
-    for (let hops = 0; at >= 0 && at !== v && hops < s.nodeCount; hops++) {
-      timers.push(at);
-      at = edgeTarget(s, at, s.types.edgeProperty, k.idleNext);
-    }
+    const timers = linkedChain(s, edgeTarget(s, v, s.types.edgeProperty, k.idleNext), k.idleNext, k.timeoutClass);
     // The first is reached through the list's own link.
     if (timers.length > 1) rings.set(v, Uint32Array.from(timers.slice(1)));
   }

@@ -117,3 +117,17 @@ export function edgeTarget(s: HeapSnapshot, node: number, type: number, nameInde
   }
   return -1;
 }
+
+/**
+ * Nodes of class `className` chained by the property `nextName` from `first` (Node's linked
+ * lists: timers, immediates), in chain order; stops at the first node of another class.
+ */
+export function linkedChain(s: HeapSnapshot, first: number, nextName: number, className: number): number[] {
+  const items: number[] = [];
+  let at = first;
+  for (let hops = 0; at >= 0 && s.nodeName[at] === className && hops < s.nodeCount; hops++) {
+    items.push(at);
+    at = edgeTarget(s, at, s.types.edgeProperty, nextName);
+  }
+  return items;
+}

@@ -1,4 +1,4 @@
-import { edgeTarget, type HeapSnapshot } from './heap-snapshot.ts';
+import { edgeTarget, linkedChain, type HeapSnapshot } from './heap-snapshot.ts';
 import type { KnownStrings } from './known-strings.ts';
 
 /**
@@ -101,8 +101,13 @@ function listLinks(s: HeapSnapshot, holder: number, link: number, counted: (v: n
  */
 export function nodeQueueItems(s: HeapSnapshot, k: KnownStrings, holder: number): number[] | null {
   if (s.nodeName[holder] === k.fixedQueue) return queuedItems(s, k, holder);
-  if (s.nodeName[holder] === k.immediateList) return queuedImmediates(s, k, holder);
-  if (s.nodeName[holder] === k.timersList) return listedTimers(s, k, holder);
+  // The callbacks waiting for the next turn of the loop, oldest first: Immediates chained by
+  // `_idleNext` from the list's `head` (the chain ends at null, or at nothing when it is empty).
+  if (s.nodeName[holder] === k.immediateList) return linkedChain(s, edgeTarget(s, holder, s.types.edgeProperty, k.head), k.idleNext, k.immediate);
+  // A timer list (one per delay), newest first: a ring of Timeouts chained by `_idleNext` from
+  // the list back to it. Counted as timers, not as the objects they keep: "3000 to 9000
+  // timers" is what a developer can check against the code.
+  if (s.nodeName[holder] === k.timersList) return linkedChain(s, edgeTarget(s, holder, s.types.edgeProperty, k.idleNext), k.idleNext, k.timeoutClass);
   return null;
 }
 
@@ -125,35 +130,6 @@ function queuedItems(s: HeapSnapshot, k: KnownStrings, queue: number): number[] 
       for (let e = s.firstEdge[list]; e < s.firstEdge[list + 1]; e++) if (s.edgeType[e] === s.types.edgeElement && isValueNode(s, s.edgeTo[e])) items.push(s.edgeTo[e]);
     }
     buffer = edgeTarget(s, buffer, s.types.edgeProperty, k.next);
-  }
-  return items;
-}
-
-/**
- * The callbacks waiting in Node's ImmediateList, oldest first: Immediates chained by
- * `_idleNext` from its `head` (the chain ends at null, or at nothing when the list is empty).
- */
-function queuedImmediates(s: HeapSnapshot, k: KnownStrings, list: number): number[] {
-  const items: number[] = [];
-  let at = edgeTarget(s, list, s.types.edgeProperty, k.head);
-  for (let hops = 0; at >= 0 && s.nodeName[at] === k.immediate && hops < s.nodeCount; hops++) {
-    items.push(at);
-    at = edgeTarget(s, at, s.types.edgeProperty, k.idleNext);
-  }
-  return items;
-}
-
-/**
- * The timers of one of Node's lists (one list per delay), newest first: a ring of Timeouts
- * chained by `_idleNext` from the list back to it. Counted as timers, not as the objects they
- * keep: "3000 to 9000 timers" is what a developer can check against the code.
- */
-function listedTimers(s: HeapSnapshot, k: KnownStrings, list: number): number[] {
-  const items: number[] = [];
-  let at = edgeTarget(s, list, s.types.edgeProperty, k.idleNext);
-  for (let hops = 0; at >= 0 && s.nodeName[at] === k.timeoutClass && hops < s.nodeCount; hops++) {
-    items.push(at);
-    at = edgeTarget(s, at, s.types.edgeProperty, k.idleNext);
   }
   return items;
 }
