@@ -26,6 +26,8 @@ import { ScriptLocations } from './script-locations.ts';
 import { checkPair, type SeriesPoint } from './snapshot-series.ts';
 import { idSample } from './snapshot-summary.ts';
 import { SourceFiles } from './source-files.ts';
+import { registryGrows, registryLeak } from './registry-leak.ts';
+import { symbolRegistry, type RegistryCount } from './symbol-registry.ts';
 
 export type { DiagnosisReport, Leak, LeakKind, PathStep, HolderInfo, SourceLocation, SnapshotInfo } from './report-types.ts';
 export { renderText } from './render-text.ts';
@@ -157,6 +159,7 @@ async function analyse(
   // Each earlier summary is mapped as soon as it is there and dropped: one alive at a time.
   const earlier: EarlierView[] = [];
   const handleClassCounts: number[][] = [];
+  const registryCounts: (RegistryCount | null)[] = [];
   const infos: SnapshotInfo[] = [];
   let prev: SeriesPoint | null = null;
   for (const pending of job.each) {
@@ -166,6 +169,7 @@ async function analyse(
     infos.push({ file: summary.file, nodeCount: summary.nodeCount, edgeCount: summary.edgeCount, totalBytes: summary.totalBytes });
     earlier.push(mapEarlier(summary, finalIds, finalSig, dom, order, watch, earlier.length === 0));
     handleClassCounts.push(countSignatures(summary.sig, handleSigs));
+    registryCounts.push(summary.registry);
   }
   checkPair(prev as SeriesPoint, finalPoint);
   const snapshots = [...infos, { file: last, nodeCount: s.nodeCount, edgeCount: s.edgeCount, totalBytes }];
@@ -175,8 +179,11 @@ async function analyse(
   const kept = selectHolders(s, dom.idom, cands, order, minRetained).filter((c) => !onlyCompiledCode(s, order, c, earlier[0].maxId, minRetained));
   handleClassCounts.push(countSignatures(finalSig, handleSigs));
   const openHandles = findHandleCandidates(handles, earlier, handleClassCounts, watch, dom);
-  say(`${kept.length + openHandles.length} growing holder(s) found; tracing retainer paths`);
-  if (kept.length === 0 && openHandles.length === 0) return { snapshots, leaks: [], verdict: 'no-leak', elapsedMs: Math.round(performance.now() - started) };
+  const registry = symbolRegistry(s, k);
+  registryCounts.push(registry);
+  const registryGrew = registry !== null && registryGrows(registryCounts, minBytes);
+  say(`${kept.length + openHandles.length + (registryGrew ? 1 : 0)} growing holder(s) found; tracing retainer paths`);
+  if (kept.length === 0 && openHandles.length === 0 && !registryGrew) return { snapshots, leaks: [], verdict: 'no-leak', elapsedMs: Math.round(performance.now() - started) };
   if (lean) dom.retainers = retainersWithout(s, dom.ignored, dom.added);
   const g: FinalGraph = {
     s,
@@ -189,7 +196,9 @@ async function analyse(
     baselineMaxId: earlier[0].maxId,
   };
   const heapGrowth = totalBytes - earlier[0].totalBytes;
-  const leaks = buildLeaks(g, kept, { minBytes, heapGrowth }, handleLeaks(g, openHandles, handles, new Set(kept.map((c) => c.node)))).slice(0, maxLeaks);
+  const others = handleLeaks(g, openHandles, handles, new Set(kept.map((c) => c.node)));
+  if (registryGrew) others.push(registryLeak(g, registryCounts as RegistryCount[], registry));
+  const leaks = buildLeaks(g, kept, { minBytes, heapGrowth }, others).slice(0, maxLeaks);
   return { snapshots, leaks, verdict: leaks.length > 0 ? 'leak' : 'no-leak', elapsedMs: Math.round(performance.now() - started) };
 }
 

@@ -6,6 +6,7 @@ import { nodeSignatures } from './node-signatures.ts';
 import { readSnapshot } from './read-snapshot.ts';
 import { retainingByType } from './retainers.ts';
 import { idSample, type IdSample } from './snapshot-summary.ts';
+import { registryCount, type RegistryCount } from './symbol-registry.ts';
 
 /**
  * What an earlier snapshot contributes, computed from that snapshot alone (so it can run in a
@@ -34,6 +35,8 @@ export interface EarlierSummary {
   entries: Uint32Array;
   isValue: Uint8Array;
   parent: Int32Array;
+  /** V8's registry of `Symbol.for()` symbols, outside every holder (symbol-registry.ts). */
+  registry: RegistryCount | null;
 }
 
 export async function readEarlier(file: string, onProgress?: (fraction: number) => void, edges?: EdgeHelper | null): Promise<EarlierSummary> {
@@ -94,7 +97,7 @@ export function summarizeEarlier(s: HeapSnapshot): EarlierSummary {
     if (isHolderCandidate(s, k, v)) entries[p] = entriesOf(s, k, v);
     if (isValueNode(s, v)) isValue[p] = 1;
   }
-  return { file: s.file, nodeCount: n, edgeCount: s.edgeCount, totalBytes, maxId, sample: idSample(s, sigOf), id, sig, size, entries, isValue, parent };
+  return { file: s.file, nodeCount: n, edgeCount: s.edgeCount, totalBytes, maxId, sample: idSample(s, sigOf), id, sig, size, entries, isValue, parent, registry: registryCount(s, k) };
 }
 
 /** The typed arrays of a summary, for a zero-copy postMessage. */

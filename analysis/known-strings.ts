@@ -74,6 +74,8 @@ const NAMES = {
   stackRoots: '(Stack roots)',
   handleScope: '(Handle scope)',
   strongRoots: '(Strong roots)',
+  /** V8's registry of the symbols `Symbol.for()` made, keyed by their key strings, under (Strong roots). */
+  publicSymbolTable: 'public_symbol_table',
   /** The symbol by which a Node handle (FSEvent, TCP) keeps the object the program was given (FSWatcher, Socket). */
   ownerSymbol: '<symbol owner_symbol>',
 } as const;

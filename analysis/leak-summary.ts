@@ -1,3 +1,4 @@
+import { SYMBOL_REGISTRY } from './registry-leak.ts';
 import { andList, formatBytes, where } from './format.ts';
 import { handlesLabel, handlesWhy } from './handle-words.ts';
 import { VM_CONTEXT } from './holder-contents.ts';
@@ -28,6 +29,8 @@ const LISTED: Record<string, { unit: string; why: string }> = {
   FinalizationRegistry: { unit: 'registrations', why: 'each `register()` keeps its held value until the target is collected, and the targets stay alive' },
   // Node's queue behind an `events.on()` iterator (its `unconsumedEvents`).
   FixedQueue: { unit: 'queued items', why: "Node's queue gives an item up only when it is read: an `events.on()` iterator that is never iterated, or left without `return()`, queues every event it listens for" },
+  // V8's registry of `Symbol.for()` symbols (registry-leak.ts).
+  [SYMBOL_REGISTRY]: { unit: 'symbols', why: "V8's registry keeps every symbol made with `Symbol.for()`, and its key, for the life of the process, so a key made per request or per object is never let go" },
   // Node's queue of `setImmediate()` callbacks (`immediateQueue` in node:timers).
   ImmediateList: { unit: 'queued callbacks', why: `callbacks passed to \`setImmediate()\` wait for the event loop's next turn, and pile up when it does not come: ${HELD_THREAD}` },
 };
@@ -97,6 +100,7 @@ export function summarizeLeak(leak: Leak): string {
   else if (onEmitterTable(leak)) what = `${eventTable(leak) ? 'Event names with listeners' : 'Listeners'} on \`${emitterName(leak)}\``;
   else if (leak.kind === 'listeners') what = `"${leak.name}" listeners${leak.owner ? ` on \`${leak.owner}\`` : ''}`;
   else if (leak.kind === 'timers') what = anonymousTimers(leak.name) ? capital(leak.name) : `Timers whose callback is ${leak.name.includes(' ') ? leak.name : `${leak.name}()`}${timersByDelay(leak) ? ', each with a delay of its own,' : ''}`;
+  else if (leak.holder.nodeName === SYMBOL_REGISTRY) what = 'Symbols made with `Symbol.for()`';
   else if (leak.awaitedBy) what = `Promises chained by \`${leak.awaitedBy}\``;
   else if (insideLibrary(leak)) what = `${capital(KIND_LABEL[leak.kind])} inside \`${leak.name}\` (${libraryClass(leak)})`;
   else if (libraryWithin(leak)) what = `${leak.holder.nodeName} inside \`${leak.name}\` (${leak.library?.node ? "Node's own" : "a library's"} object)`;

@@ -163,12 +163,17 @@ export function globalHandles(s: HeapSnapshot, k: KnownStrings): number {
 
 /** The path from the snapshot's root to `(Global handles)`: empty when the snapshot has none. */
 export function globalHandlesPath(s: HeapSnapshot, k: KnownStrings): { nodes: number[]; edges: number[] } {
-  if (k.globalHandles < 0) return { nodes: [], edges: [] };
+  return rootPath(s, k.globalHandles);
+}
+
+/** The path from the snapshot's root to the synthetic root named `name` under `(GC roots)`: empty when there is none. */
+export function rootPath(s: HeapSnapshot, name: number): { nodes: number[]; edges: number[] } {
+  if (name < 0) return { nodes: [], edges: [] };
   for (let e = s.firstEdge[0]; e < s.firstEdge[1]; e++) {
     const r = s.edgeTo[e];
     for (let f = s.firstEdge[r]; f < s.firstEdge[r + 1]; f++) {
       const v = s.edgeTo[f];
-      if (s.nodeType[v] === s.types.synthetic && s.nodeName[v] === k.globalHandles) return { nodes: [r, v], edges: [e, f] };
+      if (s.nodeType[v] === s.types.synthetic && s.nodeName[v] === name) return { nodes: [r, v], edges: [e, f] };
     }
   }
   return { nodes: [], edges: [] };

@@ -1,3 +1,4 @@
+import { SYMBOL_REGISTRY } from './registry-leak.ts';
 import { formatBytes, stepText, where } from './format.ts';
 import { alsoGrowing, ANONYMOUS_DOM_LISTENERS, anonymousTimers, domListeners, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, streamBacklog, libraryWithin, linkName, listedHolder, nodeModule, onEmitterTable, packageState, reloadedModules, timersByDelay } from './leak-summary.ts';
 import { handlesCause, handlesKeep } from './handle-words.ts';
@@ -79,6 +80,7 @@ function cause(l: Leak): string {
   }
   if (l.awaitedBy) return `each call of \`${l.awaitedBy}\` waits for the next one (it awaits or returns a call to itself), so no call's promise settles while the loop runs`;
   const listed = listedHolder(l);
+  if (listed && l.holder.nodeName === SYMBOL_REGISTRY) return `symbols are made with \`Symbol.for()\` under a new key each time: ${listed.why} (use \`Symbol()\` for a symbol of one object's own, or keep the keys to a fixed set)`;
   if (listed) return `the ${l.holder.nodeName} \`${l.name}\` only ever gains ${countUnit(l)} (${listed.why})`;
   if (reloadedModules(l)) {
     return `files are required again after being deleted from \`require.cache\` (a hot reload, a test's fresh require): each load makes a new Module, and Node keeps every one in the parent module's \`children\`, which it never empties`;

@@ -230,9 +230,26 @@ export function findOpener(text: string, constructs: readonly string[], calls: r
     calls.length ? `(?<![\\w$.]|function\\s+|new\\s+)(?:[\\w$]+\\s*\\.\\s*)?(?:${names(calls)})\\s*\\(` : '',
   ].filter((p) => p && !p.includes('(?:)'));
   if (patterns.length === 0) return null;
+  return firstCall(text, new RegExp(patterns.join('|'), 'g'));
+}
+
+/**
+ * 1-based line and column of the first `Symbol.for(` whose key is not one string literal (a
+ * template, a variable: a key per request, per object), or null. Constant keys are a fixed set.
+ */
+export function findKeyedSymbolFor(text: string): { line: number; column: number } | null {
+  return firstCall(text, /(?<![\w$.])Symbol\s*\.\s*for\s*\(/g, (end) => !/^\s*(?:'[^'\\\n]*'|"[^"\\\n]*"|`[^`$\\]*`)\s*\)/.test(text.slice(end, end + 300)));
+}
+
+/**
+ * The first match of `pattern` (global) outside comments that `accept` takes (given the offset
+ * just past the match), one on an indented line (inside a function, run on every call) before
+ * one at the top level (run once).
+ */
+function firstCall(text: string, pattern: RegExp, accept: (end: number) => boolean = () => true): { line: number; column: number } | null {
   let first = -1;
-  for (const m of text.matchAll(new RegExp(patterns.join('|'), 'g'))) {
-    if (inComment(text, m.index)) continue;
+  for (const m of text.matchAll(pattern)) {
+    if (inComment(text, m.index) || !accept(m.index + m[0].length)) continue;
     const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
     if (text[lineStart] === ' ' || text[lineStart] === '\t') return positionOf(text, m.index);
     if (first < 0) first = m.index;

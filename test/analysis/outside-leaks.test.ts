@@ -39,7 +39,7 @@ import { diagnoseKind, dir, FIXTURE, lineOf, run } from './outside-leak-runs.ts'
  *   block's variables unnamed); an array the developer sets on a Koa-like framework's
  *   object; objects kept for ever with their metadata in a WeakMap; a stream written to and
  *   never read, and one pushed to and never consumed; the block's Map after a counter that
- *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class; an `events.on()` iterator never read; a store's subscribers whose unsubscribe is dropped; an observable's Subject keeping its subscribers in two arrays; a Proxy wrapped around the one before it; a database client's queue, set by a base class in another of its files; a class's static private field, reached from its instance; an array on the global object under a `Symbol.for()` key; an interval started into one variable, the one it replaces never cleared; intervals beside an idle timer the program refreshes.
+ *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class; an `events.on()` iterator never read; a store's subscribers whose unsubscribe is dropped; an observable's Subject keeping its subscribers in two arrays; a Proxy wrapped around the one before it; a database client's queue, set by a base class in another of its files; a class's static private field, reached from its instance; an array on the global object under a `Symbol.for()` key; an interval started into one variable, the one it replaces never cleared; intervals beside an idle timer the program refreshes; symbols from `Symbol.for()` under a new key each time.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
@@ -495,6 +495,19 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     // was a second way into the newest, and through it into every older one.
     expect(top).toMatchObject({ name: 'pollStock', kind: 'timers', holder: { nodeName: 'TimersList' }, location: { line: lineOf('setInterval(function pollStock()') } });
     expect(top).toMatchObject({ countsOf: 'entries', counts: [3000, 6000, 9000] });
+  }, 60_000);
+
+  it("symbol-keys: symbols from Symbol.for() under a new key each time are V8's registry's, located at that call", async () => {
+    const r = await diagnoseKind('symbol-keys');
+    expect(r.verdict).toBe('leak');
+    // Not in any object of the program's: V8's table under (Strong roots), a new one each time it grows.
+    expect(r.leaks[0]).toMatchObject({ name: 'Symbol.for()', objectName: 'symbol', countsOf: 'entries', holder: { name: 'public_symbol_table' }, location: { line: lineOf('Symbol.for(`acme.request:') } });
+    expect(r.leaks[0].growth.perSnapshot).toEqual([3000, 3000]);
+    // Keys of symbols new since the first snapshot (V8 numbers objects as a snapshot first sees them, so not in creation order within an interval).
+    expect(r.leaks[0].examples).toHaveLength(3);
+    for (const key of r.leaks[0].examples ?? []) expect(Number(/^acme\.request:(\d+)$/.exec(key)?.[1])).toBeGreaterThanOrEqual(3000);
+    expect(r.leaks[0].summary).toMatch(/^Symbols made with `Symbol\.for\(\)` grew from \d+ to \d+ symbols .*: V8's registry keeps every symbol/);
+    expect(renderMarkdown(r)).toContain('symbols are made with `Symbol.for()` under a new key each time');
   }, 60_000);
 
   it('refreshed-idle: an idle timer the program keeps and refreshes, in the same list, does not hide the intervals never cleared', async () => {
