@@ -38,7 +38,9 @@ export function selectHolders(s: HeapSnapshot, idom: Uint32Array, cands: Candida
     const sameClass = !c.byEntries && !up.byEntries && s.nodeName[c.node] === s.nodeName[up.node];
     // A slot candidate can sit on a node that is a candidate itself (sorted[p]): one link.
     const link = idom[c.node] === sorted[p].node || c.node === sorted[p].node;
-    const chain = sameClass && (link || growthOf(c) >= SAME_CHAIN * growthOf(up));
+    // A link that did not exist at the baseline holds only what came since: its growth is all it
+    // holds, less than the chain's for links far enough down, and still the same chain.
+    const chain = sameClass && (link || growthOf(c) >= SAME_CHAIN * growthOf(up) || c.retained[0] === 0);
     if (chain) {
       rep[i] = rep[p];
       continue;

@@ -45,7 +45,8 @@ export function edgeKind(edgeType: string): string {
 }
 
 /** One retainer step: `edge (kind) node [type]`, the parts a step lacks left out (a path's start has no edge). */
-export function stepText(p: { edge: string; edgeType: string; node: string; nodeType: string; repeat?: number }, times = 'x'): string {
+export function stepText(p: { edge: string; edgeType: string; node: string; nodeType: string; repeat?: number; period?: number }, times = 'x'): string {
   const edge = p.edge ? `${p.edge} (${edgeKind(p.edgeType)}) ` : '';
-  return `${edge}${p.node} [${p.nodeType}]${p.repeat ? `  ${times}${p.repeat} in a row` : ''}`;
+  const unit = p.period && p.period > 1 ? `, with the ${p.period === 2 ? 'step' : `${p.period - 1} steps`} before it` : '';
+  return `${edge}${p.node} [${p.nodeType}]${p.repeat ? `  ${times}${p.repeat} in a row${unit}` : ''}`;
 }

@@ -121,17 +121,31 @@ export function withoutMapTables(steps: PathStep[]): PathStep[] {
   return steps.filter((p, i) => !(p.edge === 'table' && p.edgeType === 'internal' && steps[i + 1]?.edgeType === 'map value'));
 }
 
-/** A run of identical steps (a path down a linked list, thousands of `next` links) as one step with `repeat`. */
+/**
+ * A run of identical steps (a path down a linked list, thousands of `next` links) as one step
+ * with `repeat`; a run of a unit of two or three steps (a chain of promises, each through its
+ * reaction: `reactions_or_result -> [2] Promise`), as the unit once, its last step with
+ * `repeat` and `period`, the unit's length.
+ */
 export function collapseRuns(steps: PathStep[]): PathStep[] {
   const out: PathStep[] = [];
   const same = (a: PathStep, b: PathStep) => a.edge === b.edge && a.edgeType === b.edgeType && a.node === b.node && a.nodeType === b.nodeType;
+  /** How many times the `period` steps from `i` come in a row. */
+  const reps = (i: number, period: number) => {
+    let r = 1;
+    while (i + (r + 1) * period <= steps.length && steps.slice(i, i + period).every((x, d) => same(x, steps[i + r * period + d]))) r++;
+    return r;
+  };
   for (let i = 0; i < steps.length; ) {
-    let j = i + 1;
-    while (j < steps.length && same(steps[i], steps[j])) j++;
     // Two in a row read fine as they are.
-    if (j - i >= 3) out.push({ ...steps[i], repeat: j - i });
-    else out.push(...steps.slice(i, j));
-    i = j;
+    const period = [1, 2, 3].find((p) => reps(i, p) >= 3);
+    if (period === undefined) {
+      out.push(steps[i++]);
+      continue;
+    }
+    const r = reps(i, period);
+    out.push(...steps.slice(i, i + period - 1), { ...steps[i + period - 1], repeat: r, ...(period > 1 ? { period } : {}) });
+    i += r * period;
   }
   return out;
 }

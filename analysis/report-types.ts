@@ -26,6 +26,8 @@ export interface PathStep {
   nodeId: number;
   /** This step comes this many times in a row (the links of a linked list), given once. */
   repeat?: number;
+  /** With `repeat`, when what repeats is more than one step: this step and the `period - 1` before it come `repeat` times in a row. */
+  period?: number;
 }
 
 export interface HolderInfo {

@@ -210,6 +210,17 @@ describe('retainer paths', () => {
     expect(out).toEqual([step('', 'Object', 1), { ...links[0], repeat: 5000 }, step('items', 'Array', 2), step('x', 'A', 3), step('x', 'A', 4)]);
     expect(pathLines(out)[1]).toBe('-> next (property) Listener [object]  x5000 in a row');
   });
+
+  it('give a run of a unit of two steps (a chain of promises through their reactions) once, with its length', () => {
+    const step = (edge: string, node: string, nodeId: number): PathStep => ({ edge, edgeType: 'internal', node, nodeType: 'object', nodeId });
+    const links = Array.from({ length: 3000 }, (_, i) => [step('reactions_or_result', 'PromiseReaction', 100 + 2 * i), step('[2]', 'Promise', 101 + 2 * i)]).flat();
+    const head = [step('', 'Object', 1), step('pending', 'Promise', 2)];
+    const out = collapseRuns([...head, ...links, step('x', 'A', 3), step('x', 'B', 4)]);
+    expect(out).toEqual([...head, links[0], { ...links[1], repeat: 3000, period: 2 }, step('x', 'A', 3), step('x', 'B', 4)]);
+    expect(pathLines(out)[3]).toBe('-> [2] (internal) Promise [object]  x3000 in a row, with the step before it');
+    // Twice in a row reads fine as it is.
+    expect(collapseRuns([...head, ...links.slice(0, 4)])).toHaveLength(6);
+  });
 });
 
 describe('id index', () => {
