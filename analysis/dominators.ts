@@ -159,7 +159,9 @@ function timerRings(s: HeapSnapshot, k: KnownStrings): Map<number, Uint32Array> 
   if (k.timersList < 0 || k.idleNext < 0) return rings;
   for (let v = 0; v < s.nodeCount; v++) {
     if (s.nodeName[v] !== k.timersList) continue;
-    const timers = linkedChain(s, edgeTarget(s, v, s.types.edgeProperty, k.idleNext), k.idleNext, k.timeoutClass);
+    // Every member, not only Timeouts: `timers.enroll()` (deprecated) puts any object in a list,
+    // and the Timeouts after it must still be the list's.
+    const timers = linkedChain(s, edgeTarget(s, v, s.types.edgeProperty, k.idleNext), k.idleNext, -1, v);
     // The first is reached through the list's own link.
     if (timers.length > 1) rings.set(v, Uint32Array.from(timers.slice(1)));
   }

@@ -119,13 +119,14 @@ export function edgeTarget(s: HeapSnapshot, node: number, type: number, nameInde
 }
 
 /**
- * Nodes of class `className` chained by the property `nextName` from `first` (Node's linked
- * lists: timers, immediates), in chain order; stops at the first node of another class.
+ * Nodes chained by the property `nextName` from `first` (Node's linked lists: timers,
+ * immediates), in chain order; stops at the first node not of class `className` (any class
+ * when it is -1) and at `stop` (a ring's head).
  */
-export function linkedChain(s: HeapSnapshot, first: number, nextName: number, className: number): number[] {
+export function linkedChain(s: HeapSnapshot, first: number, nextName: number, className: number, stop = -1): number[] {
   const items: number[] = [];
   let at = first;
-  for (let hops = 0; at >= 0 && s.nodeName[at] === className && hops < s.nodeCount; hops++) {
+  for (let hops = 0; at >= 0 && at !== stop && (className < 0 || s.nodeName[at] === className) && hops < s.nodeCount; hops++) {
     items.push(at);
     at = edgeTarget(s, at, s.types.edgeProperty, nextName);
   }

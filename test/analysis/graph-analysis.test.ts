@@ -153,6 +153,20 @@ describe('dominators and retained sizes', () => {
     expect(d.added.to.sort()).toEqual([timers[1], timers[2], timers[3], timers[4], timers[5]].sort());
   });
 
+  it("give a timer list the timers after an object put in it with timers.enroll()", async () => {
+    const b = new SnapshotBuilder();
+    const handles = b.node('synthetic', '(Global handles)', 0);
+    b.edge(b.gcRoots, 'element', 0, handles);
+    const list = b.node('object', 'TimersList', 40);
+    b.edge(handles, 'element', 0, list);
+    const [t0, enrolled, t2] = [b.node('object', 'Timeout', 100), b.node('object', 'Session', 100), b.node('object', 'Timeout', 100)];
+    const ring = [list, t0, enrolled, t2, list];
+    for (let i = 0; i + 1 < ring.length; i++) b.edge(ring[i], 'property', '_idleNext', ring[i + 1]).edge(ring[i + 1], 'property', '_idlePrev', ring[i]);
+    const d = computeDominators(await readSnapshot(b.write(join(dir, 'enrolled.heapsnapshot'))));
+    for (const v of [t0, enrolled, t2]) expect(d.idom[v]).toBe(list);
+    expect(d.orphan[t2]).toBe(0);
+  });
+
   it.each(['Node / CleanupQueue', 'Node / BaseObjectList'])("charge a vm context to the sandbox that keeps it, not to %s, which only lists it", async (register) => {
     // (GC roots) -> Node / Environment -> the register (Node 20's name, Node 22's) -> Node / ContextifyContext -> wrapper -> NativeContext
     // (GC roots) -> list -> sandbox -> wrapper
