@@ -1,7 +1,7 @@
-import { SYMBOL_REGISTRY } from './registry-leak.ts';
 import { andList, formatBytes, where } from './format.ts';
 import { handlesLabel, handlesWhy } from './handle-words.ts';
 import { VM_CONTEXT } from './holder-contents.ts';
+import { SYMBOL_REGISTRY } from './symbol-registry.ts';
 import type { Leak, PathStep } from './report-types.ts';
 
 const KIND_LABEL: Record<Leak['kind'], string> = {

@@ -5,10 +5,8 @@ import { foundInOneAppScript } from './leak-location.ts';
 import { collapseRuns, pathSteps } from './path-steps.ts';
 import type { Leak } from './report-types.ts';
 import { findKeyedSymbolFor } from './source-files.ts';
-import type { RegistryCount, SymbolRegistry } from './symbol-registry.ts';
+import { SYMBOL_REGISTRY, type RegistryCount, type SymbolRegistry } from './symbol-registry.ts';
 
-/** The holder's class in a registry suspect (see leak-summary.ts for its words). */
-export const SYMBOL_REGISTRY = '(Symbol.for() registry)';
 /** Keys shown, the newest symbols'. */
 const EXAMPLES = 3;
 

@@ -1,7 +1,7 @@
-import { SYMBOL_REGISTRY } from './registry-leak.ts';
 import { formatBytes, stepText, where } from './format.ts';
 import { alsoGrowing, ANONYMOUS_DOM_LISTENERS, anonymousTimers, domListeners, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, streamBacklog, libraryWithin, linkName, listedHolder, nodeModule, onEmitterTable, packageState, reloadedModules, timersByDelay } from './leak-summary.ts';
 import { handlesCause, handlesKeep } from './handle-words.ts';
+import { SYMBOL_REGISTRY } from './symbol-registry.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */

@@ -2,6 +2,9 @@ import { isStringType, type HeapSnapshot } from './heap-snapshot.ts';
 import type { KnownStrings } from './known-strings.ts';
 import { rootPath } from './open-handles.ts';
 
+/** The holder's class in a registry suspect (registry-leak.ts; its words are in leak-summary.ts). */
+export const SYMBOL_REGISTRY = '(Symbol.for() registry)';
+
 /** How many symbols V8's `Symbol.for()` registry holds, and its bytes: the table's, the symbols' and their keys'. */
 export interface RegistryCount {
   symbols: number;
