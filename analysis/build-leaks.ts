@@ -1,6 +1,6 @@
 import { propertyLabel, shorten } from './format.ts';
 import { edgeNameOf, edgeTarget, nodeNameOf } from './heap-snapshot.ts';
-import type { Candidate } from './growth-candidates.ts';
+import { MIN_ENTRY_GROWTH, type Candidate } from './growth-candidates.ts';
 import { growthOf } from './candidate-selection.ts';
 import { chainLink } from './chain-link.ts';
 import { scopeKept } from './closure-scope.ts';
@@ -198,7 +198,10 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   if (s.nodeName[c.node] === k.listenerClass && closure >= 0) piled = closure;
   const numbers = !awaiting && piled < 0 && COLLECTIONS.has(naming.kind) && holdsNumbers(g, target);
   const byRetained = grown !== fresh && !link && naming.kind !== 'timers';
-  const objectName = awaiting ? 'Promise' : numbers ? 'number' : ((piled >= 0 ? classOf(g, piled) : null) ?? (byRetained ? dominantClass(g, newRetained(g, target, undefined, true)) : null) ?? dominantClass(g, grown) ?? 'Object');
+  // A pending promise that grows in what it keeps, not in its own reactions: a chain of `.then()` waits behind it.
+  const chained = s.nodeName[c.node] === k.promise && !c.byEntries && !awaiting ? newRetained(g, target).filter((v) => s.nodeName[v] === k.promise).length : 0;
+  const chainedPromises = chained >= MIN_ENTRY_GROWTH ? chained : 0;
+  const objectName = awaiting || chainedPromises ? 'Promise' : numbers ? 'number' : ((piled >= 0 ? classOf(g, piled) : null) ?? (byRetained ? dominantClass(g, newRetained(g, target, undefined, true)) : null) ?? dominantClass(g, grown) ?? 'Object');
   // An emitter the path reaches through Node's plumbing (a MessagePort from its native handle)
   // is called what the developer's variable that keeps it is called.
   const kept = pathKeeper(g, path);
@@ -235,6 +238,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     ...(examples.length > 0 ? { examples } : {}),
     ...(link ? { chainLink: link.steps } : {}),
     ...(awaitedBy ? { awaitedBy } : {}),
+    ...(chainedPromises ? { chainedPromises } : {}),
     ...(keyedBy ? { keyedBy } : {}),
     location,
     ...(madeAt ? { madeAt } : {}),

@@ -109,6 +109,8 @@ export function summarizeLeak(leak: Leak): string {
     ? handlesWhy(leak)
     : leak.awaitedBy
     ? ', each call waiting for the next, so none settles until the last one does'
+    : leak.chainedPromises
+    ? `, with ${leak.chainedPromises} promises chained behind it since the first snapshot: it never settles, so each \`.then()\` on it, or on a promise waiting for it, waits for ever with all it keeps`
     : leak.kind === 'timers'
       ? ', never cleared'
       : domListeners(leak)

@@ -78,6 +78,7 @@ function cause(l: Leak): string {
   if (l.kind === 'timers') {
     return anonymousTimers(l.name) ? `${l.name} with an anonymous callback are scheduled and never cleared` : `timers (callback \`${l.name}\`) are scheduled and never cleared`;
   }
+  if (l.chainedPromises) return `the promise kept in \`${l.name}\` never settles, and a chain of \`.then()\` grows behind it (${l.chainedPromises} promises since the first snapshot): each waits for the one before it, so none settles and none is freed (a queue serialized by \`queue = queue.then(...)\` behind a task that hangs); settle or reject it (a timeout), or stop chaining on it`;
   if (l.awaitedBy) return `each call of \`${l.awaitedBy}\` waits for the next one (it awaits or returns a call to itself), so no call's promise settles while the loop runs`;
   const listed = listedHolder(l);
   if (listed && l.holder.nodeName === SYMBOL_REGISTRY) return `symbols are made with \`Symbol.for()\` under a new key each time: ${listed.why} (use \`Symbol()\` for a symbol of one object's own, or keep the keys to a fixed set)`;

@@ -86,6 +86,12 @@ export interface Leak {
    */
   awaitedBy?: string;
   /**
+   * For a promise that never settles with a chain of `.then()` behind it (writes serialized by
+   * `queue = queue.then(...)` behind one that hangs): how many promises made since the first
+   * snapshot wait behind it.
+   */
+  chainedPromises?: number;
+  /**
    * For a Map most of whose new entries have an object as their key (`startedAt.set(req, t)`):
    * that key's class. The Map keeps each key alive as long as its entry.
    */

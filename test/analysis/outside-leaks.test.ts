@@ -338,6 +338,10 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       const line = lineOf("addEventListener('abort'");
       expect(top).toMatchObject({ name: 'abort', owner: 'shutdown', location: { file: 'test/fixtures/analysis/outside-leaks.mjs', line } });
       expect(top.retainerPath.length).toBeLessThan(10);
+    // One promise per write since the first snapshot but the newest, which `writeQueue` also keeps.
+    expect(top).toMatchObject({ objectName: 'Promise', chainedPromises: 5999 });
+    expect(top.summary).toContain('with 5999 promises chained behind it since the first snapshot: it never settles');
+    expect(renderMarkdown(r)).toContain('the promise kept in `awaitingAck` never settles, and a chain of `.then()` grows behind it');
       // Counted by the chain's links, one per addEventListener(), and said to hold the callbacks.
       expect(top).toMatchObject({ countsOf: 'entries', counts: [3000, 6000, 9000], objectName: 'anonymous function' });
     }
@@ -507,6 +511,10 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.counts[0]).toBeGreaterThan(3000);
     expect(top.growth.perSnapshot.every((g) => g >= 3000)).toBe(true);
     expect(top.retainerPath.length).toBeLessThan(10);
+    // One promise per write since the first snapshot but the newest, which `writeQueue` also keeps.
+    expect(top).toMatchObject({ objectName: 'Promise', chainedPromises: 5999 });
+    expect(top.summary).toContain('with 5999 promises chained behind it since the first snapshot: it never settles');
+    expect(renderMarkdown(r)).toContain('the promise kept in `awaitingAck` never settles, and a chain of `.then()` grows behind it');
     expect(top.fullRetainerPath?.length).toBeLessThan(40);
   }, 60_000);
 
