@@ -18,8 +18,8 @@ import { scopeName } from './scopes.ts';
 import { pathNodes } from './retainer-paths.ts';
 import type { Leak, LeakKind, PathStep, SourceLocation } from './report-types.ts';
 import { scoreLeak } from './leak-score.ts';
-import { ANONYMOUS_DOM_LISTENERS, eventTable, summarizeLeak, TIMERS_BY_DELAY, timersByDelay } from './leak-summary.ts';
-import { awaitedChain } from './promise-chain.ts';
+import { ANONYMOUS_DOM_LISTENERS, AWAITED_BY, eventTable, summarizeLeak, TIMERS_BY_DELAY, timersByDelay } from './leak-summary.ts';
+import { awaitedChain, awaitingFunction } from './promise-chain.ts';
 import { isIdentifier } from './source-files.ts';
 
 /** Holders whose entries are keyed values a developer put there, not links or listeners. */
@@ -190,6 +190,13 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   // Read once: the name says it (`timers every 30000 ms`), and the location looks for it in the code.
   const delay = naming.kind === 'timers' ? timerDelay(g, list) : null;
   if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure, delay);
+  // Timers Node sets for the program call Node's own function (node:timers/promises' setInterval
+  // in a `for await` that never breaks): the program's is the async function waiting on them.
+  const waiting = naming.kind === 'timers' && piled >= 0 && closure >= 0 && isInternal(g.scripts.scriptName(closure) ?? '') ? awaitingFunction(g, piled) : null;
+  if (waiting) {
+    closure = waiting.fn;
+    naming.name = `${naming.name}${AWAITED_BY}${waiting.name || '(anonymous)'}()`;
+  }
   if (s.nodeName[c.node] === k.blinkEventTargetData) {
     naming.name = (closure >= 0 ? nodeNameOf(s, closure) : '') || ANONYMOUS_DOM_LISTENERS;
     piled = closure;

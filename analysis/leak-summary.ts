@@ -218,6 +218,9 @@ export function anonymousTimers(name: string): boolean {
   return name === 'timers' || name.startsWith('timers every ') || name === TIMERS_BY_DELAY;
 }
 
+/** Timers Node set for the program's `for await` over node:timers/promises' setInterval(): named `... awaited by fn()`. */
+export const AWAITED_BY = ' awaited by ';
+
 /** Anonymous timers each set with a delay of its own, so that each adds a list to Node's table of timer lists by delay. */
 export const TIMERS_BY_DELAY = 'timers with a delay of their own';
 

@@ -25,15 +25,26 @@ export function awaitedChain(g: FinalGraph, from: number): ChainFunction | null 
   return dominantClass(g, newRetained(g, from, 20_000)) === 'Promise' ? chainFunction(g, from) : null;
 }
 
-function chainFunction(g: FinalGraph, from: number, budget = 20_000): ChainFunction | null {
+/**
+ * The developer's async function (or generator) that waits on `from`, a timer Node set for it
+ * (`for await (const _ of setInterval(ms))` from node:timers/promises, whose callback is Node's
+ * own), found as the chain's function is; Node's own suspended functions are passed over. Null
+ * when none is.
+ */
+export function awaitingFunction(g: FinalGraph, from: number): ChainFunction | null {
+  return chainFunction(g, from, 2_000, true);
+}
+
+function chainFunction(g: FinalGraph, from: number, budget = 20_000, developerOnly = false): ChainFunction | null {
   const { s } = g;
   const ty = s.types;
   const isNew = (v: number) => s.nodeId[v] > g.baselineMaxId;
   const seen = new Set<number>([from]);
   const queue = [from];
+  const mine = (f: ChainFunction | null) => (f && (!developerOnly || !isInternal(g.scripts.scriptName(f.fn) ?? '')) ? f : null);
   for (let head = 0; head < queue.length && seen.size < budget; head++) {
     const v = queue[head];
-    const found = v === from ? null : (frameOf(g, v) ?? reactionHandler(g, v));
+    const found = v === from ? null : (mine(frameOf(g, v)) ?? reactionHandler(g, v));
     if (found) return found;
     for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
       const w = s.edgeTo[e];

@@ -1,5 +1,5 @@
 import { formatBytes, stepText, where } from './format.ts';
-import { alsoGrowing, ANONYMOUS_DOM_LISTENERS, anonymousTimers, domListeners, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, streamBacklog, libraryWithin, linkName, listedHolder, nodeModule, onEmitterTable, packageState, reloadedModules, timersByDelay } from './leak-summary.ts';
+import { alsoGrowing, ANONYMOUS_DOM_LISTENERS, AWAITED_BY, anonymousTimers, domListeners, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, streamBacklog, libraryWithin, linkName, listedHolder, nodeModule, onEmitterTable, packageState, reloadedModules, timersByDelay } from './leak-summary.ts';
 import { handlesCause, handlesKeep } from './handle-words.ts';
 import { SYMBOL_REGISTRY } from './symbol-registry.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
@@ -74,6 +74,9 @@ function cause(l: Leak): string {
   if (timersByDelay(l)) {
     const what = anonymousTimers(l.name) ? 'timers with an anonymous callback' : `timers (callback \`${l.name}\`)`;
     return `${what}, each set with a delay of its own, are scheduled and never cleared (Node keeps a list of timers per delay, so each adds a list to its table of them)`;
+  }
+  if (l.kind === 'timers' && l.name.includes(AWAITED_BY)) {
+    return `${l.name} are never cleared: the loop that awaits them never ends (a \`for await\` over \`setInterval()\` from node:timers/promises that never breaks), so each keeps its timer, and all the loop keeps, for ever; break out of it when done, or pass a \`signal\` and abort it`;
   }
   if (l.kind === 'timers') {
     return anonymousTimers(l.name) ? `${l.name} with an anonymous callback are scheduled and never cleared` : `timers (callback \`${l.name}\`) are scheduled and never cleared`;

@@ -39,7 +39,7 @@ import { diagnoseKind, dir, FIXTURE, lineOf, run } from './outside-leak-runs.ts'
  *   block's variables unnamed); an array the developer sets on a Koa-like framework's
  *   object; objects kept for ever with their metadata in a WeakMap; a stream written to and
  *   never read, and one pushed to and never consumed; the block's Map after a counter that
- *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class; an `events.on()` iterator never read; a store's subscribers whose unsubscribe is dropped; an observable's Subject keeping its subscribers in two arrays; a Proxy wrapped around the one before it; a database client's queue, set by a base class in another of its files; a class's static private field, reached from its instance; an array on the global object under a `Symbol.for()` key; an interval started into one variable, the one it replaces never cleared; intervals beside an idle timer the program refreshes; symbols from `Symbol.for()` under a new key each time; writes serialized by `.then()` behind one that never settles.
+ *   starts at 0; listeners on a MessagePort that its native handle reaches first; diagnostics_channel subscribers never unsubscribed; a Map keyed by call objects; listeners that an emitter package wraps in objects of its own; a service's Map, the service kept by a container's Map keyed by its class; an `events.on()` iterator never read; a store's subscribers whose unsubscribe is dropped; an observable's Subject keeping its subscribers in two arrays; a Proxy wrapped around the one before it; a database client's queue, set by a base class in another of its files; a class's static private field, reached from its instance; an array on the global object under a `Symbol.for()` key; an interval started into one variable, the one it replaces never cleared; intervals beside an idle timer the program refreshes; symbols from `Symbol.for()` under a new key each time; writes serialized by `.then()` behind one that never settles; a `for await` over node:timers/promises' setInterval that never breaks.
  * And healthy heaps: the dictionary with each array capped, a registry whose targets die, a
  * growing chain of promises that nothing holds, the replaced array sliced to a cap.
  */
@@ -499,6 +499,13 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     // was a second way into the newest, and through it into every older one.
     expect(top).toMatchObject({ name: 'pollStock', kind: 'timers', holder: { nodeName: 'TimersList' }, location: { line: lineOf('setInterval(function pollStock()') } });
     expect(top).toMatchObject({ countsOf: 'entries', counts: [3000, 6000, 9000] });
+  }, 60_000);
+
+  it("awaited-interval: timers Node sets for a `for await` over node:timers/promises' setInterval are located at the program's loop, not in Node", async () => {
+    const r = await diagnoseKind('awaited-interval');
+    expect(r.verdict).toBe('leak');
+    expect(r.leaks[0]).toMatchObject({ kind: 'timers', name: 'timers every 60000 ms awaited by watchJob()', countsOf: 'entries', counts: [3000, 6000, 9000], location: { line: lineOf('async function watchJob(') } });
+    expect(renderMarkdown(r)).toContain('the loop that awaits them never ends');
   }, 60_000);
 
   it('stuck-write-queue: a chain of .then() behind a promise that never settles is found at that promise, its path not thousands of links long', async () => {
