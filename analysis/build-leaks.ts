@@ -20,6 +20,7 @@ import type { Leak, LeakKind, PathStep, SourceLocation } from './report-types.ts
 import { scoreLeak } from './leak-score.ts';
 import { ANONYMOUS_DOM_LISTENERS, AWAITED_BY, eventTable, summarizeLeak, TIMERS_BY_DELAY, timersByDelay } from './leak-summary.ts';
 import { awaitedChain, awaitingFunction } from './promise-chain.ts';
+import { nodeStateApi, stateApiCall } from './node-api-state.ts';
 import { isIdentifier } from './source-files.ts';
 
 /** Holders whose entries are keyed values a developer put there, not links or listeners. */
@@ -221,6 +222,9 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const madeAt = COLLECTIONS.has(naming.kind) && !link && closure >= 0 && piled < 0 ? functionsMadeAt(g, closure, location) : null;
   if (!link) unminify(naming, location);
   const pkg = packageOfHolder(g, path);
+  // Node's own state that its API adds to for the program: the program's call, not Node's line.
+  const stateApi = pkg && (!location || location.file.startsWith('node:')) ? nodeStateApi({ package: pkg.name, name: pkg.variable }) : null;
+  const stateCall = stateApi ? stateApiCall(g, stateApi) : null;
   const scope = awaiting || link ? null : scopeKept(g, fresh);
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
@@ -247,7 +251,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     ...(awaitedBy ? { awaitedBy } : {}),
     ...(chainedPromises ? { chainedPromises } : {}),
     ...(keyedBy ? { keyedBy } : {}),
-    location,
+    location: stateCall ?? location,
     ...(madeAt ? { madeAt } : {}),
     ...(scope ? { scopeKeeps: scope } : {}),
     ...(pkg ? { package: pkg.name, ...(pkg.variable === naming.name ? {} : { packageVariable: pkg.variable }) } : {}),

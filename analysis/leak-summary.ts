@@ -1,6 +1,7 @@
 import { andList, formatBytes, where } from './format.ts';
 import { handlesLabel, handlesWhy } from './handle-words.ts';
 import { VM_CONTEXT } from './holder-contents.ts';
+import { nodeStateApi } from './node-api-state.ts';
 import { SYMBOL_REGISTRY } from './symbol-registry.ts';
 import type { Leak, PathStep } from './report-types.ts';
 
@@ -117,6 +118,8 @@ export function summarizeLeak(leak: Leak): string {
         ? ', never removed'
       : streamBacklog(leak)
         ? streamBacklog(leak) === 'write' ? ': writes the stream has queued and not passed on' : ': chunks pushed into the stream and not read'
+      : nodeStateApi(leak)
+        ? `: ${nodeStateApi(leak)!.why}`
       : listed
         ? `: ${listed.why}`
         : numbers

@@ -1,6 +1,7 @@
 import { formatBytes, stepText, where } from './format.ts';
 import { alsoGrowing, ANONYMOUS_DOM_LISTENERS, AWAITED_BY, anonymousTimers, domListeners, countUnit, emitterName, eventTable, insideLibrary, keptVmContexts, libraryClass, streamBacklog, libraryWithin, linkName, listedHolder, nodeModule, onEmitterTable, packageState, reloadedModules, timersByDelay } from './leak-summary.ts';
 import { handlesCause, handlesKeep } from './handle-words.ts';
+import { nodeStateApi } from './node-api-state.ts';
 import { SYMBOL_REGISTRY } from './symbol-registry.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 
@@ -92,6 +93,8 @@ function cause(l: Leak): string {
   if (keptVmContexts(l)) {
     return `contexts made with \`vm.createContext()\` are kept in \`${l.name}\` and never let go: each sandbox keeps its whole context alive (a global object and a copy of every built-in)`;
   }
+  const state = nodeStateApi(l);
+  if (state) return `the ${l.kind} held by \`${l.name}\`${packageState(l, (x) => `\`${x}\``)} only ever grows: ${state.why}`;
   // A package's variable that is itself the growing collection reads as the summary says it.
   if (l.package && !insideLibrary(l) && !libraryWithin(l)) return `the ${l.kind} held by \`${l.name}\`${packageState(l, (x) => `\`${x}\``)} only ever grows`;
   const backlog = streamBacklog(l);

@@ -238,7 +238,13 @@ export function findOpener(text: string, constructs: readonly string[], calls: r
  * template, a variable: a key per request, per object), or null. Constant keys are a fixed set.
  */
 export function findKeyedSymbolFor(text: string): { line: number; column: number } | null {
-  return firstCall(text, /(?<![\w$.])Symbol\s*\.\s*for\s*\(/g, (end) => !/^\s*(?:'[^'\\\n]*'|"[^"\\\n]*"|`[^`$\\]*`)\s*\)/.test(text.slice(end, end + 300)));
+  return findQualifiedCall(text, ['Symbol.for'], (end) => !/^\s*(?:'[^'\\\n]*'|"[^"\\\n]*"|`[^`$\\]*`)\s*\)/.test(text.slice(end, end + 300)));
+}
+
+/** 1-based line and column of the first call of one of `calls` (`AbortSignal.timeout`: an object's method, as written) that `accept` takes, or null. */
+export function findQualifiedCall(text: string, calls: readonly string[], accept?: (end: number) => boolean): { line: number; column: number } | null {
+  const names = calls.map((c) => c.split('.').map((part) => part.replace(/\$/g, '\\$')).join('\\s*\\.\\s*')).join('|');
+  return firstCall(text, new RegExp(`(?<![\\w$.])(?:${names})\\s*\\(`, 'g'), accept);
 }
 
 /**
