@@ -1,6 +1,6 @@
 import { propertyLabel, shorten } from './format.ts';
 import { edgeNameOf, edgeTarget, nodeNameOf } from './heap-snapshot.ts';
-import { MIN_ENTRY_GROWTH, type Candidate } from './growth-candidates.ts';
+import { deltas, MIN_ENTRY_GROWTH, type Candidate } from './growth-candidates.ts';
 import { growthOf } from './candidate-selection.ts';
 import { chainLink } from './chain-link.ts';
 import { scopeKept } from './closure-scope.ts';
@@ -339,10 +339,6 @@ function mergeInto(leak: Leak, c: Candidate): void {
   leak.retainedBytes = leak.bytes[leak.bytes.length - 1];
   leak.growth = { perSnapshot: deltas(leak.counts), bytesPerSnapshot: deltas(leak.bytes) };
   leak.instances++;
-}
-
-function deltas(xs: number[]): number[] {
-  return xs.slice(1).map((x, i) => x - xs[i]);
 }
 
 function totalOf(xs: number[]): number {

@@ -1,4 +1,5 @@
-import { edgeTarget, linkedChain, type HeapSnapshot } from './heap-snapshot.ts';
+import type { HeapSnapshot } from './heap-snapshot.ts';
+import { timerListMembers } from './holder-metrics.ts';
 import { knownStrings, type KnownStrings } from './known-strings.ts';
 import { buildRetainers, retainingByType, type Retainers } from './retainers.ts';
 import { arena } from './typed-arena.ts';
@@ -159,9 +160,7 @@ function timerRings(s: HeapSnapshot, k: KnownStrings): Map<number, Uint32Array> 
   if (k.timersList < 0 || k.idleNext < 0) return rings;
   for (let v = 0; v < s.nodeCount; v++) {
     if (s.nodeName[v] !== k.timersList) continue;
-    // Every member, not only Timeouts: `timers.enroll()` (deprecated) puts any object in a list,
-    // and the Timeouts after it must still be the list's.
-    const timers = linkedChain(s, edgeTarget(s, v, s.types.edgeProperty, k.idleNext), k.idleNext, -1, v);
+    const timers = timerListMembers(s, k, v);
     // The first is reached through the list's own link.
     if (timers.length > 1) rings.set(v, Uint32Array.from(timers.slice(1)));
   }

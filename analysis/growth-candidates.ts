@@ -192,6 +192,11 @@ export function growing(xs: number[]): boolean {
   return gains * 2 >= intervals && xs[intervals] > xs[intervals - 1];
 }
 
+/** The change from each snapshot to the next. */
+export function deltas(xs: readonly number[]): number[] {
+  return xs.slice(1).map((x, i) => x - xs[i]);
+}
+
 export function rising(xs: number[], orFlat = false): boolean {
   for (let i = 1; i < xs.length; i++) if (!(xs[i] > xs[i - 1] || (orFlat && xs[i] === xs[i - 1]))) return false;
   return true;

@@ -1,4 +1,5 @@
 import { isLibraryScript } from './code-ownership.ts';
+import { deltas } from './growth-candidates.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { representativeClosure } from './holder-contents.ts';
 import { handleOpeners } from './handle-words.ts';
@@ -83,7 +84,7 @@ function describeHandles(g: FinalGraph, c: HandleCandidate, resources: ReadonlyS
     counts: [...counts],
     bytes,
     retainedBytes: bytes[last],
-    growth: { perSnapshot: counts.slice(1).map((x, i) => x - counts[i]), bytesPerSnapshot: bytes.slice(1).map((x, i) => x - bytes[i]) },
+    growth: { perSnapshot: deltas(counts), bytesPerSnapshot: deltas(bytes) },
     retainerPath: collapseRuns(shown),
     fullRetainerPath: collapseRuns(steps),
     holder: { name: s.strings.get(s.nodeName[holder]), nodeName: s.strings.get(s.nodeName[holder]), nodeType: 'synthetic', edgeType: 'element', nodeId: s.nodeId[holder] },

@@ -104,11 +104,18 @@ export function nodeQueueItems(s: HeapSnapshot, k: KnownStrings, holder: number)
   // The callbacks waiting for the next turn of the loop, oldest first: Immediates chained by
   // `_idleNext` from the list's `head` (the chain ends at null, or at nothing when it is empty).
   if (s.nodeName[holder] === k.immediateList) return linkedChain(s, edgeTarget(s, holder, s.types.edgeProperty, k.head), k.idleNext, k.immediate);
-  // A timer list (one per delay), newest first: a ring of Timeouts chained by `_idleNext` from
-  // the list back to it. Counted as timers, not as the objects they keep: "3000 to 9000
-  // timers" is what a developer can check against the code.
-  if (s.nodeName[holder] === k.timersList) return linkedChain(s, edgeTarget(s, holder, s.types.edgeProperty, k.idleNext), k.idleNext, k.timeoutClass);
+  // Counted as timers, not as the objects they keep: "3000 to 9000 timers" is what a developer can check against the code.
+  if (s.nodeName[holder] === k.timersList) return timerListMembers(s, k, holder);
   return null;
+}
+
+/**
+ * The members of one of Node's timer lists (one list per delay), newest first: a ring chained
+ * by `_idleNext` from the list back to it. Timeouts, and whatever the deprecated
+ * `timers.enroll()` put in it: the Timeouts after such an object are the list's too.
+ */
+export function timerListMembers(s: HeapSnapshot, k: KnownStrings, list: number): number[] {
+  return linkedChain(s, edgeTarget(s, list, s.types.edgeProperty, k.idleNext), k.idleNext, -1, list);
 }
 
 /** Whether `holder` is one of Node's queues (see nodeQueueItems). */

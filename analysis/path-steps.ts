@@ -130,20 +130,21 @@ export function withoutMapTables(steps: PathStep[]): PathStep[] {
 export function collapseRuns(steps: PathStep[]): PathStep[] {
   const out: PathStep[] = [];
   const same = (a: PathStep, b: PathStep) => a.edge === b.edge && a.edgeType === b.edgeType && a.node === b.node && a.nodeType === b.nodeType;
-  /** How many times the `period` steps from `i` come in a row. */
+  /** How many times the `period` steps from `i` come in a row: each step matches the one a period before it. */
   const reps = (i: number, period: number) => {
-    let r = 1;
-    while (i + (r + 1) * period <= steps.length && steps.slice(i, i + period).every((x, d) => same(x, steps[i + r * period + d]))) r++;
-    return r;
+    let j = i + period;
+    while (j < steps.length && same(steps[j], steps[j - period])) j++;
+    return Math.floor((j - i) / period);
   };
   for (let i = 0; i < steps.length; ) {
     // Two in a row read fine as they are.
-    const period = [1, 2, 3].find((p) => reps(i, p) >= 3);
-    if (period === undefined) {
+    let period = 1;
+    let r = reps(i, 1);
+    while (r < 3 && period < 3) r = reps(i, ++period);
+    if (r < 3) {
       out.push(steps[i++]);
       continue;
     }
-    const r = reps(i, period);
     out.push(...steps.slice(i, i + period - 1), { ...steps[i + period - 1], repeat: r, ...(period > 1 ? { period } : {}) });
     i += r * period;
   }

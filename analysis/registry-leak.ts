@@ -1,5 +1,5 @@
 import type { FinalGraph } from './final-graph.ts';
-import { growing, MIN_ENTRY_GROWTH } from './growth-candidates.ts';
+import { deltas, growing, MIN_ENTRY_GROWTH } from './growth-candidates.ts';
 import { edgeTarget, nodeNameOf } from './heap-snapshot.ts';
 import { foundInOneAppScript } from './leak-location.ts';
 import { collapseRuns, pathSteps } from './path-steps.ts';
@@ -30,7 +30,7 @@ export function registryLeak(g: FinalGraph, counts: readonly RegistryCount[], re
   // The path a developer reads starts at V8's root of the registry: the roots above it explain nothing.
   const from = steps.length - 2;
   const newest = [...registry.members].sort((a, b) => s.nodeId[b] - s.nodeId[a]).slice(0, EXAMPLES).reverse();
-  const examples = newest.map((v) => edgeTarget(s, v, s.types.edgeInternal, s.strings.indexOf('name'))).filter((v) => v >= 0).map((v) => nodeNameOf(s, v).slice(0, 120));
+  const examples = newest.map((v) => edgeTarget(s, v, s.types.edgeInternal, g.k.name)).filter((v) => v >= 0).map((v) => nodeNameOf(s, v).slice(0, 120));
   return {
     name: 'Symbol.for()',
     kind: 'map',
@@ -39,7 +39,7 @@ export function registryLeak(g: FinalGraph, counts: readonly RegistryCount[], re
     counts: symbols,
     bytes,
     retainedBytes: bytes[last],
-    growth: { perSnapshot: symbols.slice(1).map((x, i) => x - symbols[i]), bytesPerSnapshot: bytes.slice(1).map((x, i) => x - bytes[i]) },
+    growth: { perSnapshot: deltas(symbols), bytesPerSnapshot: deltas(bytes) },
     retainerPath: collapseRuns([{ ...steps[from], edge: '', edgeType: '' }, ...steps.slice(from + 1)]),
     fullRetainerPath: collapseRuns(steps),
     holder: { name: 'public_symbol_table', nodeName: SYMBOL_REGISTRY, nodeType: s.nodeTypeNames[s.nodeType[registry.table]], edgeType: 'internal', nodeId: s.nodeId[registry.table] },

@@ -118,8 +118,7 @@ describe('dominators and retained sizes', () => {
     const head = b.node('object', 'JobList', 16);
     b.edge(handles, 'element', 0, head);
     const links = Array.from({ length: 5000 }, () => b.node('object', 'Job', 10));
-    const ring = [head, ...links];
-    ring.forEach((x, i) => b.edge(x, 'property', '_idleNext', ring[(i + 1) % ring.length]).edge(x, 'property', '_idlePrev', ring[(i + ring.length - 1) % ring.length]));
+    b.ring([head, ...links]);
     const s = await readSnapshot(b.write(join(dir, 'ring.heapsnapshot')));
     const started = performance.now();
     const d = computeDominators(s);
@@ -141,8 +140,7 @@ describe('dominators and retained sizes', () => {
     const timers = Array.from({ length: 6 }, () => b.node('object', 'Timeout', 100));
     const kept = b.node('object', 'Quote', 1000);
     b.edge(timers[4], 'property', 'quote', kept);
-    const ring = [list, ...timers, list];
-    for (let i = 0; i + 1 < ring.length; i++) b.edge(ring[i], 'property', '_idleNext', ring[i + 1]).edge(ring[i + 1], 'property', '_idlePrev', ring[i]);
+    b.ring([list, ...timers]);
     b.edge(ctx, 'context', 'poller', timers[0]).edge(ctx, 'context', 'idle', timers[2]);
     const d = computeDominators(await readSnapshot(b.write(join(dir, 'timer-list.heapsnapshot'))));
     for (const t of [1, 3, 4, 5]) expect(d.idom[timers[t]], `timer ${t}`).toBe(list);
@@ -160,8 +158,7 @@ describe('dominators and retained sizes', () => {
     const list = b.node('object', 'TimersList', 40);
     b.edge(handles, 'element', 0, list);
     const [t0, enrolled, t2] = [b.node('object', 'Timeout', 100), b.node('object', 'Session', 100), b.node('object', 'Timeout', 100)];
-    const ring = [list, t0, enrolled, t2, list];
-    for (let i = 0; i + 1 < ring.length; i++) b.edge(ring[i], 'property', '_idleNext', ring[i + 1]).edge(ring[i + 1], 'property', '_idlePrev', ring[i]);
+    b.ring([list, t0, enrolled, t2]);
     const d = computeDominators(await readSnapshot(b.write(join(dir, 'enrolled.heapsnapshot'))));
     for (const v of [t0, enrolled, t2]) expect(d.idom[v]).toBe(list);
     expect(d.orphan[t2]).toBe(0);

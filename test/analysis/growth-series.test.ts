@@ -136,8 +136,7 @@ function timersWithHandleScope(): string[] {
       }
     }
     // Newest first from the list, as Node appends: each links to the older one and back.
-    const ring = [list, ...timers, list];
-    for (let i = 0; i + 1 < ring.length; i++) b.edge(ring[i], 'property', '_idleNext', ring[i + 1]).edge(ring[i + 1], 'property', '_idlePrev', ring[i]);
+    b.ring([list, ...timers]);
     b.edge(scope, 'element', 0, timers[0]);
     return b.write(join(dir, `timers-handle-scope-${k}.heapsnapshot`));
   });

@@ -44,6 +44,13 @@ export class SnapshotBuilder {
     return this;
   }
 
+  /** Links `nodes` in a ring as Node's lists are: each to the next by `_idleNext` and back by `_idlePrev`, the last to the first. */
+  ring(nodes: readonly number[]): this {
+    const n = nodes.length;
+    nodes.forEach((x, i) => this.edge(x, 'property', '_idleNext', nodes[(i + 1) % n]).edge(x, 'property', '_idlePrev', nodes[(i + n - 1) % n]));
+    return this;
+  }
+
   location(node: number, scriptId: number, line: number, column: number): this {
     this.locations.push([node, scriptId, line, column]);
     return this;
