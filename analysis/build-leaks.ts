@@ -22,6 +22,7 @@ import { ANONYMOUS_DOM_LISTENERS, AWAITED_BY, eventTable, summarizeLeak, TIMERS_
 import { awaitedChain, awaitingFunction } from './promise-chain.ts';
 import { nodeStateApi, stateApiCall } from './node-api-state.ts';
 import { isIdentifier } from './source-files.ts';
+import { writesAt } from './holder-writes.ts';
 
 /** Holders whose entries are keyed values a developer put there, not links or listeners. */
 const COLLECTIONS: ReadonlySet<LeakKind> = new Set(['map', 'set', 'array', 'object']);
@@ -226,6 +227,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const stateApi = pkg && (!location || location.file.startsWith('node:')) ? nodeStateApi({ package: pkg.name, name: pkg.variable }) : null;
   const stateCall = stateApi ? stateApiCall(g, stateApi) : null;
   const scope = awaiting || link ? null : scopeKept(g, fresh);
+  const writes = COLLECTIONS.has(naming.kind) || naming.kind === 'string' ? writesAt(g.sources, link || pkg ? null : location, naming.name, naming.kind, naming.edgeType === 'property') : null;
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
   return {
@@ -253,6 +255,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     ...(keyedBy ? { keyedBy } : {}),
     location: stateCall ?? location,
     ...(madeAt ? { madeAt } : {}),
+    ...(writes ? { writes } : {}),
     ...(scope ? { scopeKeeps: scope } : {}),
     ...(pkg ? { package: pkg.name, ...(pkg.variable === naming.name ? {} : { packageVariable: pkg.variable }) } : {}),
     ...(owner !== undefined ? { owner } : {}),

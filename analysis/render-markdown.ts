@@ -4,6 +4,7 @@ import { handlesCause, handlesKeep } from './handle-words.ts';
 import { nodeStateApi } from './node-api-state.ts';
 import { SYMBOL_REGISTRY } from './symbol-registry.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
+import type { WriteSite } from './holder-writes.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
 export function renderMarkdown(report: DiagnosisReport): string {
@@ -50,6 +51,7 @@ function prose(l: Leak): string {
     ? ` ${l.objectName === l.keyedBy ? "They are the Map's keys" : `They are kept under \`${l.keyedBy}\` keys`}, and a Map keeps each key alive for as long as its entry, so every \`${l.keyedBy}\` it was given outlives its use: delete the entry when done with its key (on the key's \`'close'\` or \`'end'\`, in a \`finally\`), or use a WeakMap, whose entry goes when nothing else keeps its key.`
     : '';
   const made = l.madeAt ? ` The functions are made at \`${where(l.madeAt)}\`: the code that adds them there is where to look, for a removal (an unsubscribe, a delete) that never comes.` : '';
+  const writes = l.writes ? writesProse(l.writes) : '';
   const added = l.addedBy && l.location ? ` They are Node's own listeners, added for the code by the \`${l.addedBy.call}\` call at \`${where(l.location)}\`, once per call, and never taken off. What takes them off: ${l.addedBy.release}.` : '';
   const also = !l.alsoGrowing?.length ? '' : l.kind === 'handles' ? ` Growing with them: the ${alsoGrowing(l)} they keep.` : ` Growing with it in the same object: ${alsoGrowing(l)}.`;
   const piling = l.kind === 'handles' ? handlesKeep(l) : l.objectName === 'number' ? 'What piles up is numbers, which V8 keeps inside the holder\'s store rather than as objects.' : `The objects piling up are mostly \`${l.objectName}\`.`;
@@ -59,8 +61,16 @@ function prose(l: Leak): string {
       : `about ${per} ${countUnit(l, l.countsOf)} (${perBytes}) per snapshot interval, from ${l.counts[0]} to ${l.counts[last]} (${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained), `;
   return (
     `Memory grows because ${what}: ${rate}` +
-    `with no interval in which it shrank. ${piling}${made}${added}${keys}${examples}${scope}${link}${also}${owned}${where_}`
+    `with no interval in which it shrank. ${piling}${made}${writes}${added}${keys}${examples}${scope}${link}${also}${owned}${where_}`
   );
+}
+
+/** Where the holder's file adds to it and whether anything there takes out: where the fix goes. */
+function writesProse(w: NonNullable<Leak['writes']>): string {
+  const list = (sites: WriteSite[]) => sites.slice(0, 3).map((x) => `\`${w.file}:${x.line}\` (\`${x.call}\`)`).join(', ') + (sites.length > 3 ? ` and ${sites.length - 3} more places` : '');
+  return w.removes.length === 0
+    ? ` It is added to at ${list(w.adds)}, and nothing in \`${w.file}\` ever takes out of it: bound it (evict the oldest, expire by age) or remove each entry when done with it.`
+    : ` It is added to at ${list(w.adds)} and taken out of only at ${list(w.removes)}: look for a path that adds without reaching a removal (an early return, an error answered or thrown before it), or one that removes less than it adds.`;
 }
 
 /** Why memory grows, in words, for the kind of holder the leak is. */

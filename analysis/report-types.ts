@@ -1,3 +1,5 @@
+import type { WriteSite } from './holder-writes.ts';
+
 /** The public shape of a diagnosis; everything in it is plain JSON. */
 export type LeakKind =
   | 'map'
@@ -102,6 +104,13 @@ export interface Leak {
    * where those functions are written, the code that adds them and never takes them out.
    */
   madeAt?: SourceLocation;
+  /**
+   * For a collection located in the developer's code: where that file adds to it and where it
+   * takes out (`inflight.set`, `inflight.delete`), found by the holder's name. An empty
+   * `removes` says nothing in the file does; a removal that exists is skipped on some path
+   * (an early return, a throw). Absent when nothing in the file adds to it.
+   */
+  writes?: { file: string; adds: WriteSite[]; removes: WriteSite[] };
   /**
    * For listeners that Node's own code adds on the developer's behalf (a readline interface's on
    * its input stream, pipe()'s on both streams): the call of the developer's that adds them

@@ -264,7 +264,7 @@ function firstCall(text: string, pattern: RegExp, accept: (end: number) => boole
 }
 
 /** Whether `offset` is in a `//` comment on its line or inside a block comment. */
-function inComment(text: string, offset: number): boolean {
+export function inComment(text: string, offset: number): boolean {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   if (text.slice(lineStart, offset).includes('//')) return true;
   return text.lastIndexOf('/*', offset) > text.lastIndexOf('*/', offset);

@@ -39,8 +39,16 @@ export interface DiagnosedLeak {
   /** Keys of a few entries added since the baseline. */
   examples?: string[];
   location?: { file?: string; line?: number; column?: number } | null;
+  /** Where the located file adds to the holder and takes from it. */
+  writes?: { file?: string; adds?: WriteSiteData[]; removes?: WriteSiteData[] };
   score?: number;
   summary?: string;
+}
+
+export interface WriteSiteData {
+  line?: number;
+  column?: number;
+  call?: string;
 }
 
 export interface DiagnosisReport {

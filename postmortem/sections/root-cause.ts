@@ -4,6 +4,7 @@ import { code, list, paragraph, runText, strong, subheading, type Block, type In
 import { bytesPerSecond, count, megabytes } from '../number-format.ts';
 import { formatDuration } from '../time-format.ts';
 import { numOrNaN, str, type SectionContext } from './section-context.ts';
+import type { DiagnosedLeak, WriteSiteData } from '../run-data.ts';
 
 export function rootCauseDetail(ctx: SectionContext): Section {
   return {
@@ -68,6 +69,8 @@ function diagnosed(ctx: SectionContext): Block[] {
   const examples = Array.isArray(l.examples) ? l.examples.filter((x): x is string => typeof x === 'string') : [];
   if (examples.length > 0) items.push(['New entries, for example: ', ...examples.flatMap((x, i) => (i === 0 ? [code(x)] : [', ', code(x)])), '.']);
   items.push(leak.location ? ['Where: ', code(leak.location)] : ['Where: the diagnosis did not name a source location.']);
+  const writes = writesItem(l.writes);
+  if (writes) items.push(writes);
   if (l.summary) items.push(['In short: ', ...runText(str(l.summary))]);
   const elapsed = numOrNaN(diagnosis.elapsedMs);
   items.push([
@@ -142,4 +145,15 @@ function keptIn(edgeType: string): string {
 
 function article(word: string): string {
   return /^[aeiouAEIOU]/.test(word) ? 'an' : 'a';
+}
+
+/** Where the located file adds to the holder, and whether it ever takes out: where the fix goes. */
+function writesItem(w: DiagnosedLeak['writes']): Inline[] | null {
+  const sites = (xs: unknown) => (Array.isArray(xs) ? (xs as WriteSiteData[]) : []).filter((x) => typeof x?.line === 'number' && typeof x.call === 'string');
+  const file = str(w?.file);
+  const adds = sites(w?.adds);
+  if (!file || adds.length === 0) return null;
+  const removes = sites(w?.removes);
+  const list = (xs: WriteSiteData[]): Inline[] => xs.slice(0, 3).flatMap((x, i) => [...(i > 0 ? [', '] : []), code(`${file}:${x.line}`), ` (${str(x.call)})`]);
+  return ['Added to at: ', ...list(adds), removes.length > 0 ? '; taken out of only at: ' : '; nothing in ', ...(removes.length > 0 ? [...list(removes), '.'] : [code(file), ' takes anything out of it.'])];
 }

@@ -114,6 +114,25 @@ describe('postmortem numbers follow the data', () => {
     expect(mdSection(md, 'Root cause and resolution in detail')).toContain('Held by: `sessionStore` (an Object inside a MemoryStore of a library, kept in a variable).');
   });
 
+  it('says where the code adds to the holder and where, if anywhere, it takes out, as the diagnosis found them', async () => {
+    const dir = copyRun();
+    const diagnosis = readJson(dir, 'diagnosis.json');
+    const top = diagnosis.leaks[0];
+    const file = 'leak-scenarios/inflight-quote-map.ts';
+    diagnosis.leaks[0] = { ...top, writes: { file, adds: [{ line: 40, column: 9, call: 'inflightQuotes.set' }], removes: [{ line: 37, column: 11, call: 'inflightQuotes.delete' }, { line: 44, column: 18, call: 'inflightQuotes.clear' }] } };
+    writeJson(dir, 'diagnosis.json', diagnosis);
+    expect(mdSection(await markdownOf(dir), 'Root cause and resolution in detail')).toContain(
+      `Added to at: \`${file}:40\` (inflightQuotes.set); taken out of only at: \`${file}:37\` (inflightQuotes.delete), \`${file}:44\` (inflightQuotes.clear).`,
+    );
+    diagnosis.leaks[0] = { ...top, writes: { file, adds: [{ line: 40, column: 9, call: 'inflightQuotes.set' }], removes: [] } };
+    writeJson(dir, 'diagnosis.json', diagnosis);
+    expect(mdSection(await markdownOf(dir), 'Root cause and resolution in detail')).toContain(`Added to at: \`${file}:40\` (inflightQuotes.set); nothing in \`${file}\` takes anything out of it.`);
+    // Written by hand or by an older diagnosis: no sites, no line.
+    diagnosis.leaks[0] = { ...top, writes: { file, adds: [{ call: 'x.set' }] } };
+    writeJson(dir, 'diagnosis.json', diagnosis);
+    expect(mdSection(await markdownOf(dir), 'Root cause and resolution in detail')).not.toContain('Added to at');
+  });
+
   it("says Node's own object as Node's, not a library's (a stream's queued writes)", async () => {
     const dir = copyRun();
     const diagnosis = readJson(dir, 'diagnosis.json');

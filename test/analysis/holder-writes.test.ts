@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { findHolderWrites } from '../../analysis/holder-writes.ts';
+import { renderMarkdown } from '../../analysis/render-markdown.ts';
+import { renderText } from '../../analysis/render-text.ts';
+import { diagnoseKind, lineOf } from './outside-leak-runs.ts';
+import { fileURLToPath } from 'node:url';
+
+const INFLIGHT = fileURLToPath(new URL('../fixtures/analysis/inflight-calls.mjs', import.meta.url));
+
+describe('where the holder is added to and taken from (findHolderWrites)', () => {
+  const server = [
+    'const inflight = new Map();',
+    'function handle(req, res) {',
+    '  inflight.set(req.id, req);',
+    '  if (req.bad) return res.end(); // inflight.delete is skipped here',
+    '  /* inflight.clear() */',
+    '  inflight.delete(req.id);',
+    '  other.inflight.set(1, 2);',
+    '  if (inflight != null) res.end();',
+    '}',
+  ].join('\n');
+
+  it('finds a Map variable\'s set() and delete(), not in comments, not another object\'s property of the same name', () => {
+    expect(findHolderWrites(server, 'inflight', 'map', false, { line: 1, column: 7 })).toEqual({
+      adds: [{ line: 3, column: 3, call: 'inflight.set' }],
+      removes: [{ line: 6, column: 3, call: 'inflight.delete' }],
+    });
+  });
+
+  it('finds a property through any object, and reads `!=` as a comparison, not an assignment', () => {
+    const found = findHolderWrites(server, 'inflight', 'map', true);
+    expect(found?.adds).toEqual([{ line: 7, column: 9, call: 'inflight.set' }]);
+    expect(found?.removes).toEqual([]);
+  });
+
+  it('reads each kind by its own calls: Set add, array push and length = 0, dictionary keys, appended strings', () => {
+    const text = [
+      'class Seen { constructor() { this.ids = new Set(); } take(id) { this.ids.add(id); } }',
+      'const log = []; log.push(1); log[log.length] = 2; function reset() { log.length = 0; }',
+      'const hits = {}; hits[ip] = (hits[ip] || 0) + 1; delete hits[old];',
+      "let text = ''; text += line; text = '';",
+    ].join('\n');
+    // Where `needle` starts on a 1-based line of the text (the name it holds).
+    const at = (line: number, needle: string, name: string) => ({ line, column: text.split('\n')[line - 1].indexOf(needle) + needle.indexOf(name) + 1 });
+    expect(findHolderWrites(text, 'ids', 'set', true, at(1, 'this.ids =', 'ids'))).toEqual({ adds: [{ ...at(1, 'this.ids.add', 'ids'), call: 'ids.add' }], removes: [] });
+    expect(findHolderWrites(text, 'log', 'array', false)).toEqual({
+      adds: [{ ...at(2, 'log.push', 'log'), call: 'log.push' }, { ...at(2, 'log[log.length]', 'log'), call: 'log[…] =' }],
+      removes: [{ ...at(2, 'log.length = 0', 'log'), call: 'log.length =' }],
+    });
+    expect(findHolderWrites(text, 'hits', 'object', false)).toEqual({ adds: [{ ...at(3, 'hits[ip] =', 'hits'), call: 'hits[…] =' }], removes: [{ ...at(3, 'delete hits', 'hits'), call: 'delete hits' }] });
+    expect(findHolderWrites(text, 'text', 'string', false)).toEqual({ adds: [{ ...at(4, 'text +=', 'text'), call: 'text +=' }], removes: [{ ...at(4, 'line; text =', 'text'), call: 'text =' }] });
+  });
+
+  it('says nothing when nothing adds to it, or for a kind or a name it cannot search for', () => {
+    expect(findHolderWrites(server, 'sessions', 'map', false)).toBeNull();
+    expect(findHolderWrites(server, 'inflight', 'listeners', false)).toBeNull();
+    expect(findHolderWrites(server, "byRoute['/a']", 'map', false)).toBeNull();
+  });
+
+  it("a property set anew (another class's constructor making a field of the same name) is not a removal; a variable set anew is", () => {
+    const text = 'class Store {\n  constructor() { this.subscribers = new Set(); }\n  add(fn) { this.subscribers.add(fn); }\n}\nclass Other {\n  constructor() { this.subscribers = new Set(); }\n}\nlet subscribers = new Set();\nsubscribers.add(1);\nfunction reset() { subscribers = new Set(); }';
+    expect(findHolderWrites(text, 'subscribers', 'set', true, { line: 2, column: 24 })?.removes).toEqual([]);
+    expect(findHolderWrites(text, 'subscribers', 'set', false, { line: 8, column: 5 })).toEqual({ adds: [{ line: 9, column: 1, call: 'subscribers.add' }], removes: [{ line: 10, column: 20, call: 'subscribers =' }] });
+  });
+
+  it('a private field is found through this.#name', () => {
+    const text = 'class Pool {\n  #waiting = [];\n  wait(cb) { this.#waiting.push(cb); }\n  wake() { this.#waiting.shift()?.(); }\n}';
+    expect(findHolderWrites(text, '#waiting', 'array', true)).toEqual({ adds: [{ line: 3, column: 19, call: '#waiting.push' }], removes: [{ line: 4, column: 17, call: '#waiting.shift' }] });
+  });
+});
+
+describe.concurrent('where the leaking program adds and removes, in the report', () => {
+  it('skipped-delete: a Map deleted from on the success path only names both the set() and the delete() it skips', async () => {
+    const r = await diagnoseKind('skipped-delete', INFLIGHT);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'inflightCalls', kind: 'map', counts: [3000, 6000, 9000] });
+    expect(top.writes).toEqual({
+      file: 'test/fixtures/analysis/inflight-calls.mjs',
+      adds: [{ line: lineOf('  inflightCalls.set(', INFLIGHT), column: 3, call: 'inflightCalls.set' }],
+      removes: [{ line: lineOf('  inflightCalls.delete(', INFLIGHT), column: 3, call: 'inflightCalls.delete' }],
+    });
+    expect(renderText(r)).toContain(`removed at: test/fixtures/analysis/inflight-calls.mjs:${lineOf('  inflightCalls.delete(', INFLIGHT)}:3 (inflightCalls.delete)`);
+    expect(renderMarkdown(r)).toContain('look for a path that adds without reaching a removal');
+  }, 60_000);
+
+  it("never-removed: a class's Set that only ever grows says nothing in its file takes out of it", async () => {
+    const r = await diagnoseKind('never-removed', INFLIGHT);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'seenIds', kind: 'set', counts: [30000, 60000, 90000] });
+    expect(top.writes).toEqual({ file: 'test/fixtures/analysis/inflight-calls.mjs', adds: [{ line: lineOf('this.seenIds.add(', INFLIGHT), column: 10, call: 'seenIds.add' }], removes: [] });
+    expect(renderText(r)).toContain('removed at: nowhere in test/fixtures/analysis/inflight-calls.mjs');
+    expect(renderMarkdown(r)).toContain('nothing in `test/fixtures/analysis/inflight-calls.mjs` ever takes out of it');
+  }, 60_000);
+});
