@@ -222,12 +222,14 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner, delay, kept, apiCall: apiCall?.at, piledClass: objectName });
   const madeAt = COLLECTIONS.has(naming.kind) && !link && closure >= 0 && piled < 0 ? functionsMadeAt(g, closure, location) : null;
   if (!link) unminify(naming, location);
+  if (!link) untranspileImport(naming, location);
   const pkg = packageOfHolder(g, path);
   // Node's own state that its API adds to for the program: the program's call, not Node's line.
   const stateApi = pkg && (!location || location.file.startsWith('node:')) ? nodeStateApi({ package: pkg.name, name: pkg.variable }) : null;
   const stateCall = stateApi ? stateApiCall(g, stateApi) : null;
   const scope = awaiting || link ? null : scopeKept(g, fresh);
-  const writes = COLLECTIONS.has(naming.kind) || naming.kind === 'string' ? writesAt(g.sources, link || pkg ? null : location, naming.name, naming.kind, naming.edgeType === 'property') : null;
+  // A chain of values is cut at its link, and a package's state is changed by how it is called: neither is added to by the program's own calls.
+  const writes = !link && !pkg && (COLLECTIONS.has(naming.kind) || naming.kind === 'string') ? writesAt(g, location, naming.name, naming.kind, naming.edgeType === 'property') : null;
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
   return {
@@ -289,6 +291,18 @@ function emitterName(g: FinalGraph, path: { nodes: number[]; edges: number[] }):
   const at = path.nodes.length - 3;
   const name = userPathName(g, path, at) || pathName(g, path, at);
   return name.startsWith('<symbol ') ? nodeNameOf(g.s, path.nodes[at]) : name;
+}
+
+/**
+ * tsc compiles `import { pendingJobs } from './job-state'` to CommonJS as `job_state_1.pendingJobs`:
+ * in the TypeScript, where the location is (through the compiled file's map), it is `pendingJobs`.
+ */
+function untranspileImport(naming: HolderNaming, location: SourceLocation | null): void {
+  if (!location?.generated || !/\.[cm]?tsx?$/.test(location.file)) return;
+  const imported = /^[A-Za-z_$][\w$]*_\d+\.([\w$#]+)$/.exec(naming.name)?.[1];
+  if (!imported) return;
+  if (naming.holderName === naming.name) naming.holderName = imported;
+  naming.name = imported;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { edgeNameOf, edgeTarget } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
+import { isModuleScope } from './scopes.ts';
 
 /*
  * Whose code made a node, the developer's or a library's (an installed package's, or Node's),
@@ -35,6 +36,51 @@ export function userRetainer(g: FinalGraph, v: number, accept: (from: number, ed
     }
   }
   return null;
+}
+
+/**
+ * A module-level variable of the developer's that keeps `v` through an edge the dominator tree
+ * leaves out: a script whose work runs at its top level (a batch job, a script that loops until
+ * the heap runs out) has its module scope kept only by the running frame, a transient root, so
+ * `const jobState = require('./job-state')` retains nothing there, though it is the name the
+ * developer wrote for what Node's `process.mainModule.children` reaches first.
+ */
+export function runningScopeRetainer(g: FinalGraph, v: number, accept: (from: number, edge: number) => boolean = () => true): { from: number; edge: number } | null {
+  for (const { from, edge } of runningScopeEdges(g).get(v) ?? []) {
+    if (ownerOf(g, from) === 'user' && isModuleScope(g, from) && userEdgeName(g, edge) && accept(from, edge)) return { from, edge };
+  }
+  return null;
+}
+
+const runningEdgeCache = new WeakMap<FinalGraph, Map<number, { from: number; edge: number }[]>>();
+
+/** The variables among the edges the dominator tree leaves out, by what they keep: read once. */
+function runningScopeEdges(g: FinalGraph): Map<number, { from: number; edge: number }[]> {
+  const cached = runningEdgeCache.get(g);
+  if (cached) return cached;
+  const { s } = g;
+  const byTarget = new Map<number, { from: number; edge: number }[]>();
+  for (const edge of g.dom.ignored) {
+    if (s.edgeType[edge] !== s.types.edgeContext) continue;
+    const to = s.edgeTo[edge];
+    let list = byTarget.get(to);
+    if (!list) byTarget.set(to, (list = []));
+    list.push({ from: edgeSource(s.firstEdge, edge), edge });
+  }
+  runningEdgeCache.set(g, byTarget);
+  return byTarget;
+}
+
+/** The node whose edges include `e`: the last with its first edge at or before it. */
+function edgeSource(firstEdge: Uint32Array, e: number): number {
+  let lo = 0;
+  let hi = firstEdge.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (firstEdge[mid] <= e) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Whether a node is Node's or an installed package's (its class or its scope's functions are). */
@@ -120,6 +166,9 @@ export function libraryObjectOf(g: FinalGraph, v: number, growing: ReadonlySet<n
   for (let hops = 0; hops < 16 && v >= 0; hops++) {
     const owner = ownerOf(g, v);
     if (owner === 'user' || s.nodeName[v] === k.systemContext || s.nodeType[v] === s.types.closure || s.nodeType[v] === s.types.synthetic) break;
+    // Kept by a module variable of the developer's that only the running frame keeps (a script
+    // whose work runs at its top level): the developer's, whatever of Node's reaches it first.
+    if (runningScopeRetainer(g, v)) break;
     if (owner === 'library') {
       if (s.nodeType[v] !== s.types.object) break;
       if (nearest < 0) nearest = v;

@@ -1,17 +1,31 @@
 import { resolve } from 'node:path';
-import type { Leak, LeakKind, SourceLocation } from './report-types.ts';
-import { inComment, isIdentifier, positionOf, type SourceFiles } from './source-files.ts';
+import type { FinalGraph } from './final-graph.ts';
+import { mapped } from './leak-location.ts';
+import type { LeakKind, SourceLocation } from './report-types.ts';
+import { displayPath, inComment, isIdentifier, positionOf } from './source-files.ts';
 
-/** A place in the source that adds to a holder or takes from it, as written (`windows.set`). */
-export interface WriteSite {
+/** A place in a source text that adds to a holder or takes from it, as written (`windows.set`). */
+export interface TextSite {
   line: number;
   column: number;
   call: string;
 }
 
 export interface HolderWrites {
+  adds: TextSite[];
+  removes: TextSite[];
+}
+
+/** The same in a file of the program. */
+export interface WriteSite extends TextSite {
+  file: string;
+}
+
+/** Where the program adds to a holder and takes from it, and the files that were read to say so. */
+export interface ProgramWrites {
   adds: WriteSite[];
   removes: WriteSite[];
+  searched: string[];
 }
 
 /**
@@ -30,18 +44,57 @@ const METHODS: Partial<Record<LeakKind, { adds: string[]; removes: string[] }>> 
 /** At most this many sites of each sort: a hint where to read, not a cross-reference. */
 const MAX_SITES = 10;
 
+/** More files than this adding to a holder of that name: the name is too common to be this holder's. */
+const MAX_ADDING_FILES = 2;
+
 /**
- * Where the file a holder is located in adds to it and takes from it, when that file is the
- * developer's own on disk (not Node's, not a package's: neither is code to change) and the holder
- * has a plain name: `windows`, or `cache` of `priceFor.cache`, a property.
+ * Where the program adds to a holder and takes from it. First the file the holder is located in,
+ * when it is the developer's own on disk (not Node's, not a package's: neither is code to
+ * change); when nothing there adds to it (a module that declares and exports it, handlers that
+ * import it and add), the program's other scripts, through their source maps. The holder needs a
+ * plain name: `windows`, or `cache` of `priceFor.cache`, a property.
  */
-export function writesAt(sources: SourceFiles, at: SourceLocation | null, name: string, kind: LeakKind, property: boolean): Leak['writes'] | null {
-  if (!at || at.file.startsWith('node:') || /^[a-z][\w+.-]*:\/\//i.test(at.file) || /(?:^|[/\\])node_modules[/\\]/.test(at.file)) return null;
+export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string, kind: LeakKind, property: boolean): ProgramWrites | null {
   const own = /(?:^|\.)(#?[\w$]+)$/.exec(name);
-  if (!own) return null;
-  const text = sources.read(resolve(at.file));
-  const found = text ? findHolderWrites(text, own[1], kind, property || own.index > 0, at.approximate ? undefined : at) : null;
-  return found ? { file: at.file, ...found } : null;
+  if (!own || !METHODS[kind]) return null;
+  const holder = own[1];
+  const asProperty = property || own.index > 0;
+  const mine = at && !at.file.startsWith('node:') && !/^[a-z][\w+.-]*:\/\//i.test(at.file) && !/(?:^|[/\\])node_modules[/\\]/.test(at.file);
+  const here = mine ? g.sources.read(resolve(at.file)) : null;
+  const declared = at?.approximate ? undefined : (at ?? undefined);
+  // A property may be named bare where it is imported (`import { pendingJobs }`, the location of
+  // what tsc compiles to `job_state_1.pendingJobs`).
+  const found = here ? (findHolderWrites(here, holder, kind, asProperty, declared) ?? (asProperty ? findHolderWrites(here, holder, kind, 'either', declared) : null)) : null;
+  if (found && at) {
+    const inFile = (x: TextSite) => ({ file: at.file, ...x });
+    return { adds: found.adds.map(inFile), removes: found.removes.map(inFile), searched: [at.file] };
+  }
+  const compiledHere = at?.generated?.file ?? at?.file;
+  const out: ProgramWrites = { adds: [], removes: [], searched: here && at ? [at.file] : [] };
+  let adding = 0;
+  for (const script of g.scripts.appScripts()) {
+    const file = displayPath(script);
+    const text = file === compiledHere ? null : g.sources.read(script);
+    if (!text) continue;
+    // Another module names it as it imports it: bare (`import { jobs }`), or as its object's
+    // property (`state.jobs`, and `state_1.jobs` in what tsc compiles to CommonJS).
+    const w = scanWrites(text, holder, kind, asProperty || 'either');
+    const inScript = (x: TextSite): WriteSite => {
+      const m = mapped(g, script, { file, line: x.line, column: x.column });
+      return { file: m.file, line: m.line, column: m.column, call: x.call };
+    };
+    out.searched.push(file);
+    if (w.adds.length > 0) adding++;
+    out.adds.push(...w.adds.map(inScript));
+    out.removes.push(...w.removes.map(inScript));
+  }
+  return adding > 0 && adding <= MAX_ADDING_FILES ? { ...out, adds: out.adds.slice(0, MAX_SITES), removes: out.removes.slice(0, MAX_SITES) } : null;
+}
+
+/** The files read, as a reader is told "nowhere in ...": one or two by name, more by their count. */
+export function searchedWords(searched: readonly string[]): string {
+  if (searched.length <= 2) return searched.map((f) => `\`${f}\``).join(' and ');
+  return `the ${searched.length} scripts of the program read`;
 }
 
 /**
@@ -51,18 +104,29 @@ export function writesAt(sources: SourceFiles, at: SourceLocation | null, name: 
  * variable `name =` anywhere but at `declared` (the holder replaced by an empty one). Null for a
  * kind with no such calls or a name that is not an identifier, or when nothing adds to it.
  */
-export function findHolderWrites(text: string, name: string, kind: LeakKind, property: boolean, declared?: { line: number; column: number }): HolderWrites | null {
+export function findHolderWrites(text: string, name: string, kind: LeakKind, property: boolean | 'either', declared?: { line: number; column: number }): HolderWrites | null {
+  const found = scanWrites(text, name, kind, property, declared);
+  return found.adds.length > 0 ? found : null;
+}
+
+/** findHolderWrites' search, its answer given even when nothing adds (a file that only takes out). */
+function scanWrites(text: string, name: string, kind: LeakKind, property: boolean | 'either', declared?: { line: number; column: number }): HolderWrites {
   const methods = METHODS[kind];
   const bare = name.startsWith('#') ? name.slice(1) : name;
-  if (!methods || !isIdentifier(bare) || name.length < 2) return null;
+  if (!methods || !isIdentifier(bare) || name.length < 2) return { adds: [], removes: [] };
   const n = name.replace(/\$/g, '\\$');
   // A variable is not some other object's property of the same name; a property is reached
-  // through its object (`this.recent`, `user.events`, `state['events']`).
-  const ref = property ? `(?:(?<=[\\w$)\\]]\\s*(?:\\?\\.|\\.)\\s*)${n}|\\[\\s*(['"\`])${n}\\1\\s*\\])` : `(?<![\\w$.#])${n}`;
+  // through its object (`this.recent`, `user.events`, `state['events']`); 'either': both.
+  const bracket = `\\[\\s*['"\`]${n}['"\`]\\s*\\]`;
+  const ref =
+    property === 'either'
+      ? `(?:(?<![\\w$#])${n}|${bracket})`
+      : property
+        ? `(?:(?<=[\\w$)\\]]\\s*(?:\\?\\.|\\.)\\s*)${n}|${bracket})`
+        : `(?<![\\w$.#])${n}`;
   const after = `(?![\\w$])\\s*(?:!(?!=)\\s*)?`;
   const call = (verbs: string[]) => (verbs.length ? `(?:\\?\\.|\\.)\\s*(${verbs.join('|')})\\s*(?:\\(|=(?!=))` : '(?!)');
   const adds = sites(text, new RegExp(`${ref}${after}${addPattern(kind, call(methods.adds))}`, 'g'), name, declared);
-  if (adds.length === 0) return null;
   // `name = []` empties a variable, but `const name = ...` declares it (at a position that may be
   // only approximate). A property set to a new value is mostly an object's constructor making it,
   // and in one file several classes may have a field of that name: not counted.
@@ -81,8 +145,8 @@ function addPattern(kind: LeakKind, methodCall: string): string {
   return methodCall;
 }
 
-function sites(text: string, pattern: RegExp, name: string, declared?: { line: number; column: number }): WriteSite[] {
-  const out: WriteSite[] = [];
+function sites(text: string, pattern: RegExp, name: string, declared?: { line: number; column: number }): TextSite[] {
+  const out: TextSite[] = [];
   for (const m of text.matchAll(pattern)) {
     const at = m.index + m[0].indexOf(name);
     if (inComment(text, m.index)) continue;

@@ -2,7 +2,7 @@ import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import type { ChainLink } from './chain-link.ts';
 import type { FinalGraph } from './final-graph.ts';
 import type { HolderNaming } from './leak-naming.ts';
-import { constructorChain, isInternal, ofUserClass, ownerOf } from './code-ownership.ts';
+import { constructorChain, isInternal, ofUserClass, ownerOf, runningScopeRetainer } from './code-ownership.ts';
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { HandleOpeners } from './handle-words.ts';
@@ -219,7 +219,8 @@ function contextHolding(g: FinalGraph, v: number, name: string): number {
       if (s.edgeTo[e] === v && s.edgeType[e] === s.types.edgeContext && edgeNameOf(s, e) === name) return from;
     }
   }
-  return -1;
+  // A script whose work runs at its top level: its module scope keeps `v` through an edge the dominator tree leaves out.
+  return runningScopeRetainer(g, v, (_, e) => edgeNameOf(s, e) === name)?.from ?? -1;
 }
 
 function fromContext(g: FinalGraph, context: number, variable: string): SourceLocation | null {
@@ -282,7 +283,7 @@ export function callbackLocation(g: FinalGraph, closure: number): SourceLocation
  * compiled one kept beside it. At the declaration of `declared`, the map may also give the
  * name the original source uses for it (a minified bundle's `i` is `quotesBySku`).
  */
-function mapped(g: FinalGraph, script: string, loc: SourceLocation, declared = ''): SourceLocation {
+export function mapped(g: FinalGraph, script: string, loc: SourceLocation, declared = ''): SourceLocation {
   const original = g.sources.original(script, loc.line, loc.column);
   if (!original) return loc;
   const renamed = declared && original.name && original.name !== declared ? { name: original.name } : {};

@@ -6,7 +6,7 @@ import { quoteKey } from './format.ts';
 import { isModuleScope } from './scopes.ts';
 import { builtinCollection } from './builtin-collections.ts';
 import { mapEntryStart } from './holder-metrics.ts';
-import { ownerOf, userEdgeName, userRetainer, type Owner } from './code-ownership.ts';
+import { ownerOf, runningScopeRetainer, userEdgeName, userRetainer, type Owner } from './code-ownership.ts';
 import { exportNameOfCell, keyBefore, nodeBefore } from './module-exports.ts';
 import { packageModuleScope } from './package-state.ts';
 import { hiddenSlotName } from './scope-slot-name.ts';
@@ -415,7 +415,7 @@ function userPathNameAt(g: FinalGraph, path: { nodes: number[]; edges: number[] 
     if (packageModuleScope(g, path.nodes[i])) return { name: '', at: -1 };
     // The shortest path can reach a library object through the library's own closures (a
     // middleware's `store`); the variable the developer's code keeps it in is another retainer.
-    const beside = userRetainer(g, path.nodes[i]);
+    const beside = userRetainer(g, path.nodes[i]) ?? runningScopeRetainer(g, path.nodes[i]);
     if (beside) return { name: userEdgeName(g, beside.edge), at: i, beside };
   }
   return { name: '', at: -1 };

@@ -1,5 +1,5 @@
 import type { FinalGraph } from './final-graph.ts';
-import { libraryOwned, userRetainer } from './code-ownership.ts';
+import { libraryOwned, runningScopeRetainer, userRetainer } from './code-ownership.ts';
 import { userNameBeside } from './leak-naming.ts';
 import { isModuleScope } from './scopes.ts';
 
@@ -45,5 +45,6 @@ function nodeModuleScope(g: FinalGraph, v: number): boolean {
 
 /** A module-level variable of the developer's code that keeps `v`, other than the path's own step (`via`). */
 function userModuleVariable(g: FinalGraph, v: number, via: number): { from: number; edge: number } | null {
-  return userRetainer(g, v, (from, edge) => from !== via && g.s.edgeType[edge] === g.s.types.edgeContext && isModuleScope(g, from));
+  const accept = (from: number, edge: number) => from !== via && g.s.edgeType[edge] === g.s.types.edgeContext && isModuleScope(g, from);
+  return userRetainer(g, v, accept) ?? runningScopeRetainer(g, v, accept);
 }

@@ -1,7 +1,7 @@
 import { formatBytes, signed, stepText, where } from './format.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 import { countUnit } from './leak-summary.ts';
-import type { WriteSite } from './holder-writes.ts';
+import { searchedWords, type ProgramWrites, type WriteSite } from './holder-writes.ts';
 
 /** The human report printed by the CLI. */
 export function renderText(report: DiagnosisReport): string {
@@ -40,10 +40,10 @@ function leakLines(leak: Leak, rank: number): string[] {
   ];
 }
 
-/** Where the holder's file adds to it and takes from it: three of each, the rest counted. */
-function writeLines(w: NonNullable<Leak['writes']>): string[] {
-  const list = (sites: WriteSite[]) => sites.slice(0, 3).map((x) => `${w.file}:${x.line}:${x.column} (${x.call})`).join(', ') + (sites.length > 3 ? `, and ${sites.length - 3} more` : '');
-  return [`   added at: ${list(w.adds)}`, `   removed at: ${w.removes.length ? list(w.removes) : `nowhere in ${w.file}`}`];
+/** Where the program adds to the holder and takes from it: three of each, the rest counted. */
+function writeLines(w: ProgramWrites): string[] {
+  const list = (sites: WriteSite[]) => sites.slice(0, 3).map((x) => `${x.file}:${x.line}:${x.column} (${x.call})`).join(', ') + (sites.length > 3 ? `, and ${sites.length - 3} more` : '');
+  return [`   added at: ${list(w.adds)}`, `   removed at: ${w.removes.length ? list(w.removes) : `nowhere in ${searchedWords(w.searched).replace(/`/g, '')}`}`];
 }
 
 export function pathLines(path: PathStep[]): string[] {

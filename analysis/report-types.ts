@@ -1,4 +1,4 @@
-import type { WriteSite } from './holder-writes.ts';
+import type { ProgramWrites } from './holder-writes.ts';
 
 /** The public shape of a diagnosis; everything in it is plain JSON. */
 export type LeakKind =
@@ -105,12 +105,13 @@ export interface Leak {
    */
   madeAt?: SourceLocation;
   /**
-   * For a collection located in the developer's code: where that file adds to it and where it
-   * takes out (`inflight.set`, `inflight.delete`), found by the holder's name. An empty
-   * `removes` says nothing in the file does; a removal that exists is skipped on some path
-   * (an early return, a throw). Absent when nothing in the file adds to it.
+   * For a collection: where the developer's code adds to it and where it takes out
+   * (`inflight.set`, `inflight.delete`), found by the holder's name in the file it is located
+   * in, or else in the program's other scripts (`searched`: the files read). An empty `removes`
+   * says none of them does; a removal that exists is skipped on some path (an early return, a
+   * throw). Absent when nothing adds to it, or too many files add to something of that name.
    */
-  writes?: { file: string; adds: WriteSite[]; removes: WriteSite[] };
+  writes?: ProgramWrites;
   /**
    * For listeners that Node's own code adds on the developer's behalf (a readline interface's on
    * its input stream, pipe()'s on both streams): the call of the developer's that adds them

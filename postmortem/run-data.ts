@@ -40,12 +40,13 @@ export interface DiagnosedLeak {
   examples?: string[];
   location?: { file?: string; line?: number; column?: number } | null;
   /** Where the located file adds to the holder and takes from it. */
-  writes?: { file?: string; adds?: WriteSiteData[]; removes?: WriteSiteData[] };
+  writes?: { adds?: WriteSiteData[]; removes?: WriteSiteData[]; searched?: string[] };
   score?: number;
   summary?: string;
 }
 
 export interface WriteSiteData {
+  file?: string;
   line?: number;
   column?: number;
   call?: string;

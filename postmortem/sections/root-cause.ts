@@ -1,5 +1,6 @@
 import { edgeKind } from '../../analysis/format.ts';
 import { keptWithin } from '../../analysis/leak-summary.ts';
+import { searchedWords } from '../../analysis/holder-writes.ts';
 import { code, list, paragraph, runText, strong, subheading, type Block, type Inline, type Section } from '../document.ts';
 import { bytesPerSecond, count, megabytes } from '../number-format.ts';
 import { formatDuration } from '../time-format.ts';
@@ -147,13 +148,14 @@ function article(word: string): string {
   return /^[aeiouAEIOU]/.test(word) ? 'an' : 'a';
 }
 
-/** Where the located file adds to the holder, and whether it ever takes out: where the fix goes. */
+/** Where the program adds to the holder, and whether it ever takes out: where the fix goes. */
 function writesItem(w: DiagnosedLeak['writes']): Inline[] | null {
-  const sites = (xs: unknown) => (Array.isArray(xs) ? (xs as WriteSiteData[]) : []).filter((x) => typeof x?.line === 'number' && typeof x.call === 'string');
-  const file = str(w?.file);
+  const sites = (xs: unknown) => (Array.isArray(xs) ? (xs as WriteSiteData[]) : []).filter((x) => typeof x?.file === 'string' && typeof x.line === 'number' && typeof x.call === 'string');
   const adds = sites(w?.adds);
-  if (!file || adds.length === 0) return null;
+  if (adds.length === 0) return null;
   const removes = sites(w?.removes);
-  const list = (xs: WriteSiteData[]): Inline[] => xs.slice(0, 3).flatMap((x, i) => [...(i > 0 ? [', '] : []), code(`${file}:${x.line}`), ` (${str(x.call)})`]);
-  return ['Added to at: ', ...list(adds), removes.length > 0 ? '; taken out of only at: ' : '; nothing in ', ...(removes.length > 0 ? [...list(removes), '.'] : [code(file), ' takes anything out of it.'])];
+  const searched = (Array.isArray(w?.searched) ? w.searched : []).filter((f): f is string => typeof f === 'string');
+  const list = (xs: WriteSiteData[]): Inline[] => xs.slice(0, 3).flatMap((x, i) => [...(i > 0 ? [', '] : []), code(`${x.file}:${x.line}`), ` (${str(x.call)})`]);
+  if (removes.length > 0) return ['Added to at: ', ...list(adds), '; taken out of only at: ', ...list(removes), '.'];
+  return ['Added to at: ', ...list(adds), '; nothing in ', ...runText(searchedWords(searched.length > 0 ? searched : [...new Set(adds.map((x) => str(x.file)))])), ' takes anything out of it.'];
 }

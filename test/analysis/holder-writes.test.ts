@@ -74,10 +74,11 @@ describe.concurrent('where the leaking program adds and removes, in the report',
     const r = await diagnoseKind('skipped-delete', INFLIGHT);
     const top = r.leaks[0];
     expect(top).toMatchObject({ name: 'inflightCalls', kind: 'map', counts: [3000, 6000, 9000] });
+    const file = 'test/fixtures/analysis/inflight-calls.mjs';
     expect(top.writes).toEqual({
-      file: 'test/fixtures/analysis/inflight-calls.mjs',
-      adds: [{ line: lineOf('  inflightCalls.set(', INFLIGHT), column: 3, call: 'inflightCalls.set' }],
-      removes: [{ line: lineOf('  inflightCalls.delete(', INFLIGHT), column: 3, call: 'inflightCalls.delete' }],
+      adds: [{ file, line: lineOf('  inflightCalls.set(', INFLIGHT), column: 3, call: 'inflightCalls.set' }],
+      removes: [{ file, line: lineOf('  inflightCalls.delete(', INFLIGHT), column: 3, call: 'inflightCalls.delete' }],
+      searched: [file],
     });
     expect(renderText(r)).toContain(`removed at: test/fixtures/analysis/inflight-calls.mjs:${lineOf('  inflightCalls.delete(', INFLIGHT)}:3 (inflightCalls.delete)`);
     expect(renderMarkdown(r)).toContain('look for a path that adds without reaching a removal');
@@ -87,7 +88,8 @@ describe.concurrent('where the leaking program adds and removes, in the report',
     const r = await diagnoseKind('never-removed', INFLIGHT);
     const top = r.leaks[0];
     expect(top).toMatchObject({ name: 'seenIds', kind: 'set', counts: [30000, 60000, 90000] });
-    expect(top.writes).toEqual({ file: 'test/fixtures/analysis/inflight-calls.mjs', adds: [{ line: lineOf('this.seenIds.add(', INFLIGHT), column: 10, call: 'seenIds.add' }], removes: [] });
+    const file = 'test/fixtures/analysis/inflight-calls.mjs';
+    expect(top.writes).toEqual({ adds: [{ file, line: lineOf('this.seenIds.add(', INFLIGHT), column: 10, call: 'seenIds.add' }], removes: [], searched: [file] });
     expect(renderText(r)).toContain('removed at: nowhere in test/fixtures/analysis/inflight-calls.mjs');
     expect(renderMarkdown(r)).toContain('nothing in `test/fixtures/analysis/inflight-calls.mjs` ever takes out of it');
   }, 60_000);

@@ -206,6 +206,9 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     if (kind === 'imported-state') {
       // Reached through the importing module's import list; declared where it is exported.
       expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/esm-state.mjs', line: 3 });
+      // Added to by the module that imports it, not the one that declares it: the program's other scripts say where.
+      expect(top.writes).toMatchObject({ adds: [{ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf("kind === 'imported-state'"), call: 'orders.push' }], removes: [] });
+      expect(top.writes?.searched).toContain('test/fixtures/analysis/esm-state.mjs');
       expect(top.retainerPath.map((p) => [p.edge, p.edgeType])).toEqual([['', ''], ['checkoutState', 'export'], ['orders', 'property']]);
     }
     if (kind === 'package-state') {

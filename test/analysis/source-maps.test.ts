@@ -17,20 +17,24 @@ import { REPO } from './fixtures.ts';
  */
 const run = promisify(execFile);
 const SOURCE = fileURLToPath(new URL('../fixtures/analysis/compiled-app/quote-cache.ts', import.meta.url));
+const APP = fileURLToPath(new URL('../fixtures/analysis/compiled-app/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'leak-lab-maps-'));
 const src = join(dir, 'src', 'quote-cache.ts');
 const declLine = readFileSync(SOURCE, 'utf8').split('\n').findIndex((l) => l.startsWith('const quotesBySku')) + 1;
+const setLine = readFileSync(SOURCE, 'utf8').split('\n').findIndex((l) => l.includes('quotesBySku.set(')) + 1;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const tsc = (outDir: string, mapFlag: string) =>
+const tsc = (outDir: string, mapFlag: string, entry = src) =>
   run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '--outDir', join(dir, outDir), mapFlag, '--module', 'commonjs', '--target', 'es2022',
-    '--types', 'node', '--typeRoots', join(REPO, 'node_modules/@types'), src], { timeout: 60_000 });
+    '--types', 'node', '--typeRoots', join(REPO, 'node_modules/@types'), entry], { timeout: 60_000 });
 
 beforeAll(async () => {
   mkdirSync(join(dir, 'src'));
   cpSync(SOURCE, src);
+  for (const f of ['job-state.ts', 'job-runner.ts']) cpSync(join(APP, f), join(dir, 'src', f));
   await Promise.all([
     tsc('dist-map', '--sourceMap'),
+    tsc('dist-jobs', '--sourceMap', join(dir, 'src', 'job-runner.ts')),
     tsc('dist-inline', '--inlineSourceMap'),
     build({ entryPoints: [src], bundle: true, platform: 'node', minify: true, sourcemap: true, outfile: join(dir, 'dist-min', 'quote-cache.js'), logLevel: 'silent' }),
   ]);
@@ -38,10 +42,10 @@ beforeAll(async () => {
   cpSync(join(dir, 'dist-map'), join(dir, 'shipped', 'dist'), { recursive: true });
 }, 120_000);
 
-async function diagnoseBuild(outDir: string) {
+async function diagnoseBuild(outDir: string, main = 'quote-cache.js') {
   const out = join(dir, `${outDir.replace(/\//g, '-')}-snapshots`);
   mkdirSync(out);
-  await run(process.execPath, ['--expose-gc', '--max-old-space-size=256', join(dir, outDir, 'quote-cache.js'), out], { timeout: 60_000 });
+  await run(process.execPath, ['--expose-gc', '--max-old-space-size=256', join(dir, outDir, main), out], { timeout: 60_000 });
   return diagnose({ snapshots: [0, 1, 2].map((i) => join(out, `s${i}.heapsnapshot`)) });
 }
 
@@ -54,6 +58,8 @@ describe('locations in compiled code, through source maps', () => {
     expect(top.name).toBe('quotesBySku');
     expect(top.location).toMatchObject({ file: src, line: declLine, generated: { file: join(dir, outDir, 'quote-cache.js') } });
     expect(top.location?.generated?.line).not.toBe(declLine);
+    // Where it is added to, in the same TypeScript: nothing there takes out of it.
+    expect(top.writes).toEqual({ adds: [{ file: src, line: setLine, column: 5, call: 'quotesBySku.set' }], removes: [], searched: [src] });
   }, 60_000);
 
   it('a minified bundle: the holder gets the name the source map gives its declaration, and the source location', async () => {
@@ -63,7 +69,22 @@ describe('locations in compiled code, through source maps', () => {
     expect(top.retainerPath.at(-1)?.edge).toMatch(/^[A-Za-z_$]{1,2}$/);
     expect(top).toMatchObject({ name: 'quotesBySku', holder: { name: 'quotesBySku' }, location: { file: src, line: declLine, name: 'quotesBySku' } });
     expect(top.location?.generated).toMatchObject({ file: join(dir, 'dist-min', 'quote-cache.js'), line: 1 });
+    expect(top.writes?.adds).toEqual([{ file: src, line: setLine, column: 5, call: 'quotesBySku.set' }]);
     expect(renderText(report)).toContain(`location: ${src}:${declLine}:7  (compiled: ${join(dir, 'dist-min', 'quote-cache.js')}:1:`);
+  }, 60_000);
+
+  it("state one module exports and a batch script imports and adds to: named and located by the script's import, not Node's `process.mainModule`, in TypeScript", async () => {
+    const top = (await diagnoseBuild('dist-jobs', 'job-runner.js')).leaks[0];
+    const lineIn = (file: string, text: string) => readFileSync(join(APP, file), 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+    const runner = join(dir, 'src', 'job-runner.ts');
+    // Compiled, the import is `const job_state_js_1 = require(...)`, a variable of a module scope
+    // that only the running frame keeps; Node's loader reaches the exports first.
+    expect(top).toMatchObject({ name: 'pendingJobs', kind: 'map', location: { file: runner, line: lineIn('job-runner.ts', "from './job-state.js'") } });
+    expect(top.library).toBeUndefined();
+    expect(top.retainerPath.map((p) => p.edge)).toEqual(['', 'job_state_js_1', 'pendingJobs']);
+    // The compiled runner says `job_state_1.pendingJobs.set(...)`; its map gives back the TypeScript line.
+    expect(top.writes?.adds).toEqual([{ file: runner, line: lineIn('job-runner.ts', 'pendingJobs.set('), column: expect.any(Number), call: 'pendingJobs.set' }]);
+    expect(top.writes?.removes).toEqual([{ file: runner, line: lineIn('job-runner.ts', 'pendingJobs.delete('), column: expect.any(Number), call: 'pendingJobs.delete' }]);
   }, 60_000);
 
   it('a map whose sources are not there: the compiled file is what there is to open', async () => {

@@ -119,16 +119,16 @@ describe('postmortem numbers follow the data', () => {
     const diagnosis = readJson(dir, 'diagnosis.json');
     const top = diagnosis.leaks[0];
     const file = 'leak-scenarios/inflight-quote-map.ts';
-    diagnosis.leaks[0] = { ...top, writes: { file, adds: [{ line: 40, column: 9, call: 'inflightQuotes.set' }], removes: [{ line: 37, column: 11, call: 'inflightQuotes.delete' }, { line: 44, column: 18, call: 'inflightQuotes.clear' }] } };
+    diagnosis.leaks[0] = { ...top, writes: { searched: [file], adds: [{ file, line: 40, column: 9, call: 'inflightQuotes.set' }], removes: [{ file, line: 37, column: 11, call: 'inflightQuotes.delete' }, { file, line: 44, column: 18, call: 'inflightQuotes.clear' }] } };
     writeJson(dir, 'diagnosis.json', diagnosis);
     expect(mdSection(await markdownOf(dir), 'Root cause and resolution in detail')).toContain(
       `Added to at: \`${file}:40\` (inflightQuotes.set); taken out of only at: \`${file}:37\` (inflightQuotes.delete), \`${file}:44\` (inflightQuotes.clear).`,
     );
-    diagnosis.leaks[0] = { ...top, writes: { file, adds: [{ line: 40, column: 9, call: 'inflightQuotes.set' }], removes: [] } };
+    diagnosis.leaks[0] = { ...top, writes: { searched: [file], adds: [{ file, line: 40, column: 9, call: 'inflightQuotes.set' }], removes: [] } };
     writeJson(dir, 'diagnosis.json', diagnosis);
     expect(mdSection(await markdownOf(dir), 'Root cause and resolution in detail')).toContain(`Added to at: \`${file}:40\` (inflightQuotes.set); nothing in \`${file}\` takes anything out of it.`);
     // Written by hand or by an older diagnosis: no sites, no line.
-    diagnosis.leaks[0] = { ...top, writes: { file, adds: [{ call: 'x.set' }] } };
+    diagnosis.leaks[0] = { ...top, writes: { adds: [{ file, call: 'x.set' }] } };
     writeJson(dir, 'diagnosis.json', diagnosis);
     expect(mdSection(await markdownOf(dir), 'Root cause and resolution in detail')).not.toContain('Added to at');
   });
