@@ -73,7 +73,7 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   if (link && link.context >= 0) yield fromContext(g, link.context, link.variable);
   // A local of a suspended async function: the function, whose variables V8 does not name.
   const frameSite = naming.frame ? g.scripts.site(naming.frame.fn) : null;
-  if (frameSite && naming.frame) yield resolve(g, frameSite, naming.frame.name);
+  if (frameSite && naming.frame) yield resolve(g, frameSite, naming.frame.name, true);
   // Most of the listeners are Node's, added by the program's call into its API: that call, before
   // any one callback of the program's that the same objects keep (a readline interface's 'line').
   if (made.apiCall) yield made.apiCall;
@@ -82,7 +82,7 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   // anonymous function pushed into a collection says less than the collection's declaration.
   const callbackFirst = naming.kind === 'listeners' || naming.kind === 'timers' || (closure >= 0 && nodeNameOf(s, closure) !== '');
   if (callback && callbackFirst && !isInternal(callback.script)) {
-    const at = resolve(g, callback, nodeNameOf(s, closure));
+    const at = resolve(g, callback, nodeNameOf(s, closure), true);
     // Its position lost (tsx rewrites TypeScript onto one line), a listener is found by its
     // event's name where the same file adds it.
     if (at.approximate && naming.kind === 'listeners' && naming.name) {
@@ -121,9 +121,9 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   }
   // A callback of the developer's kept in a library's collection, bare or inside the library's
   // entries (Express's Layer keeps the middleware as `handle`), is the code to change.
-  if (callback && !callbackFirst && !isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));
+  if (callback && !callbackFirst && !isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure), true);
   const inEntry = entryFunction >= 0 ? g.scripts.site(entryFunction) : null;
-  if (inEntry && !isInternal(inEntry.script)) yield resolve(g, inEntry, nodeNameOf(s, entryFunction));
+  if (inEntry && !isInternal(inEntry.script)) yield resolve(g, inEntry, nodeNameOf(s, entryFunction), true);
   // Named after a variable beside the path (a library's registry reached the holder first,
   // the developer's code keeps it in `httpRequests`): that variable's scope.
   // `app.locals.recentSearches` is kept in `app`.
@@ -152,7 +152,7 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   // `app.context.seenPaths = []`, which every request's `ctx` inherits): where one script does.
   else if (fieldOwner >= 0) yield inOneAppScript(g, field, findPropertyAssignment);
   // Node's own callback, when nothing of the developer's was found.
-  if (callback && isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure));
+  if (callback && isInternal(callback.script)) yield resolve(g, callback, nodeNameOf(s, closure), true);
 }
 
 /** Where the program opens handles of a kind (`new BroadcastChannel(`, `fs.watch(`), when one of its scripts does. */
@@ -243,8 +243,13 @@ function fromModuleCell(g: FinalGraph, path: { nodes: number[] }, cellAt: number
 }
 
 /** Where `name` is declared in the script of `site`, when its source is on disk and says so. */
-function declaredIn(g: FinalGraph, site: ClosureSite, name: string): SourceLocation | null {
-  return declaredInScript(g, site.script, name);
+/** declaredInScript in the closure's script; when `onLine` is not 0, only a declaration on that (compiled) line. */
+function declaredIn(g: FinalGraph, site: ClosureSite, name: string, onLine = 0): SourceLocation | null {
+  if (onLine === 0) return declaredInScript(g, site.script, name);
+  return declaredInScript(g, site.script, name, (text, n) => {
+    const found = findDeclaration(text, n);
+    return found && found.line === onLine ? found : null;
+  });
 }
 
 function declaredInScript(g: FinalGraph, script: string, name: string, find = findDeclaration): SourceLocation | null {
@@ -258,12 +263,19 @@ function isGlobalObject(name: string): boolean {
   return name === 'global' || name === 'Window' || name.startsWith('Window / ');
 }
 
-function resolve(g: FinalGraph, site: ClosureSite, name: string): SourceLocation {
+/**
+ * Where `name` is declared in the script of a closure (`site`), or else where the closure is.
+ * `own`: the name is the closure's own (a callback's), not a variable of its scope.
+ */
+function resolve(g: FinalGraph, site: ClosureSite, name: string, own = false): SourceLocation {
   const file = displayPath(site.script);
-  const declared = declaredIn(g, site, name);
-  if (declared) return declared;
   // Transpiled sources run as rewritten code, so V8's position is only near the truth.
   const transpiled = /\.(?:ts|tsx|mts|cts|jsx)$/.test(site.script);
+  // Elsewhere V8's position of a function is exact: a declaration of its name found on that line
+  // puts the column at the name; one elsewhere in the file is another thing of that name (the
+  // `let fn` that an arrow function stored in a cache two lines down took its name from).
+  const declared = declaredIn(g, site, name, own && !transpiled && site.line > 0 ? site.line : 0);
+  if (declared) return declared;
   if (site.line > 0 && !transpiled) {
     const loc = mapped(g, site.script, { file, line: site.line, column: site.column });
     if (loc.generated) return loc;
@@ -275,7 +287,7 @@ function resolve(g: FinalGraph, site: ClosureSite, name: string): SourceLocation
 /** Where a callback is defined, in the source the developer wrote when it is on disk. */
 export function callbackLocation(g: FinalGraph, closure: number): SourceLocation | null {
   const site = g.scripts.site(closure);
-  return site ? resolve(g, site, nodeNameOf(g.s, closure)) : null;
+  return site ? resolve(g, site, nodeNameOf(g.s, closure), true) : null;
 }
 
 /**

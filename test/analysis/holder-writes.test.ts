@@ -70,6 +70,16 @@ describe('where the holder is added to and taken from (findHolderWrites)', () =>
 });
 
 describe.concurrent('where the leaking program adds and removes, in the report', () => {
+  it("template-cache: functions cached by their source are located where they are written, not at the `let fn` they are named after", async () => {
+    const r = await diagnoseKind('template-cache', INFLIGHT);
+    const top = r.leaks[0];
+    const file = 'test/fixtures/analysis/inflight-calls.mjs';
+    expect(top).toMatchObject({ name: 'compiledTemplates', kind: 'map', counts: [30000, 60000, 90000] });
+    // V8 says where each function starts; the file's first `fn` is another thing of that name.
+    expect(top.location).toEqual({ file, line: lineOf('fn = (data) =>', INFLIGHT), column: 10 });
+    expect(top.writes?.adds).toEqual([{ file, line: lineOf('compiledTemplates.set(', INFLIGHT), column: 5, call: 'compiledTemplates.set' }]);
+  }, 60_000);
+
   it('skipped-delete: a Map deleted from on the success path only names both the set() and the delete() it skips', async () => {
     const r = await diagnoseKind('skipped-delete', INFLIGHT);
     const top = r.leaks[0];
