@@ -131,8 +131,20 @@ function scanWrites(text: string, name: string, kind: LeakKind, property: boolea
   // only approximate). A property set to a new value is mostly an object's constructor making it,
   // and in one file several classes may have a field of that name: not counted.
   const reassigned = property ? '(?!)' : `(?<!\\b(?:const|let|var)\\s+)${ref}${after}=(?![=>])`;
-  const removes = sites(text, new RegExp(`(?:\\bdelete[ \\t]+${ref}${after}[[.]|${ref}${after}${call(methods.removes)}|${reassigned})`, 'g'), name, declared);
-  return { adds, removes };
+  const changed = sites(text, new RegExp(`(?:\\bdelete[ \\t]+${ref}${after}[[.]|${ref}${after}${call(methods.removes)}|${reassigned})`, 'g'), name, declared);
+  // A variable set to a copy of itself with more in it (`queue = [...inFlight, ...queue]`,
+  // `state = { ...state, [id]: v }`, `list = list.concat(x)`) grows it.
+  const plain = ({ line, column, call: c }: Found): TextSite => ({ line, column, call: c });
+  const byPosition = (a: TextSite, b: TextSite) => a.line - b.line || a.column - b.column;
+  return {
+    adds: [...adds, ...changed.filter((x) => x.grows)].map(plain).sort(byPosition).slice(0, MAX_SITES),
+    removes: changed.filter((x) => !x.grows).map(plain),
+  };
+}
+
+/** A site as found: `grows` for a reassignment that copies the holder into a bigger value. */
+interface Found extends TextSite {
+  grows?: true;
 }
 
 /** The text after the holder's name that adds to it. */
@@ -145,19 +157,32 @@ function addPattern(kind: LeakKind, methodCall: string): string {
   return methodCall;
 }
 
-function sites(text: string, pattern: RegExp, name: string, declared?: { line: number; column: number }): TextSite[] {
-  const out: TextSite[] = [];
+function sites(text: string, pattern: RegExp, name: string, declared?: { line: number; column: number }): Found[] {
+  const out: Found[] = [];
   for (const m of text.matchAll(pattern)) {
     const at = m.index + m[0].indexOf(name);
     if (inComment(text, m.index)) continue;
     const pos = positionOf(text, at);
     const call = callText(m[0], name);
+    const copy = call === `${name} =` ? grownCopy(text.slice(m.index + m[0].length, m.index + m[0].length + 300), name) : null;
     // The declaration's `name = new Map()` (its column is not always the name's) makes it, not empties it.
     if (declared && pos.line === declared.line && call === `${name} =`) continue;
-    out.push({ ...pos, call });
+    out.push(copy ? { ...pos, call: copy, grows: true } : { ...pos, call });
     if (out.length >= MAX_SITES) break;
   }
   return out;
+}
+
+/** For `name = <rhs>`, the form of a right-hand side that copies `name` into a bigger value, or null. */
+function grownCopy(rhs: string, name: string): string | null {
+  const statement = rhs.split(/[;\n]/, 1)[0];
+  // Copied bigger and then cut to a bound (`h = h.concat(x).slice(-500)`): not grown.
+  if (/\.\s*(?:slice|filter|splice)\s*\(/.test(statement)) return null;
+  const n = name.replace(/\$/g, '\\$');
+  if (new RegExp(`^\\s*\\[[^\\]]*\\.\\.\\.\\s*${n}(?![\\w$])`).test(statement)) return `${name} = [...${name}, …]`;
+  if (new RegExp(`^\\s*\\{[^}]*\\.\\.\\.\\s*${n}(?![\\w$])`).test(statement)) return `${name} = { ...${name}, … }`;
+  if (new RegExp(`^\\s*${n}\\s*\\.\\s*concat\\s*\\(`).test(statement)) return `${name} = ${name}.concat(…)`;
+  return null;
 }
 
 /** `name.set`, `name.length =`, `delete name[…]`, `name[…] =`, `name +=`, `name =`: what a reader looks for on the line. */

@@ -63,6 +63,23 @@ describe('where the holder is added to and taken from (findHolderWrites)', () =>
     expect(findHolderWrites(text, 'subscribers', 'set', false, { line: 8, column: 5 })).toEqual({ adds: [{ line: 9, column: 1, call: 'subscribers.add' }], removes: [{ line: 10, column: 20, call: 'subscribers =' }] });
   });
 
+  it('a variable set to a bigger copy of itself is added to, and one set to a smaller one taken from', () => {
+    const text = [
+      'let queue = [];',
+      'function putBack(batch) { queue = [...batch, ...queue]; }',
+      'function take(n) { const b = queue.slice(0, n); queue = queue.slice(n); return b; }',
+      'function more(x) { queue = queue.concat(x); }',
+      'function capped(x) { queue = queue.concat(x).slice(-500); }',
+      'let state = {};',
+      'function set(id, v) { state = { ...state, [id]: v }; }',
+    ].join('\n');
+    expect(findHolderWrites(text, 'queue', 'array', false, { line: 1, column: 5 })).toEqual({
+      adds: [{ line: 2, column: 27, call: 'queue = [...queue, …]' }, { line: 4, column: 20, call: 'queue = queue.concat(…)' }],
+      removes: [{ line: 3, column: 49, call: 'queue =' }, { line: 5, column: 22, call: 'queue =' }],
+    });
+    expect(findHolderWrites(text, 'state', 'object', false, { line: 6, column: 5 })).toEqual({ adds: [{ line: 7, column: 23, call: 'state = { ...state, … }' }], removes: [] });
+  });
+
   it('a private field is found through this.#name', () => {
     const text = 'class Pool {\n  #waiting = [];\n  wait(cb) { this.#waiting.push(cb); }\n  wake() { this.#waiting.shift()?.(); }\n}';
     expect(findHolderWrites(text, '#waiting', 'array', true)).toEqual({ adds: [{ line: 3, column: 19, call: '#waiting.push' }], removes: [{ line: 4, column: 17, call: '#waiting.shift' }] });
