@@ -23,6 +23,7 @@ import { awaitedChain, awaitingFunction } from './promise-chain.ts';
 import { nodeStateApi, stateApiCall } from './node-api-state.ts';
 import { isIdentifier } from './source-files.ts';
 import { writesAt } from './holder-writes.ts';
+import { stackLocal } from './stack-local.ts';
 
 /** Holders whose entries are keyed values a developer put there, not links or listeners. */
 const COLLECTIONS: ReadonlySet<LeakKind> = new Set(['map', 'set', 'array', 'object']);
@@ -146,6 +147,9 @@ function emitterOf(g: FinalGraph, path: { nodes: number[]; edges: number[] }): n
 function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: number[] }, steps: PathStep[]): Leak {
   const { s, k } = g;
   const naming = nameHolder(g, path, c.slot !== undefined);
+  // A collection only the running frame keeps has no name in the snapshot: its script's declaration gives it one.
+  const local = c.slot ? null : stackLocal(g, path, naming.kind);
+  if (local) Object.assign(naming, { name: local.name, holderName: local.name, edgeType: 'context' });
   const holderNode = c.slot ? c.slot.holder : c.node;
   const entries = entryTargets(g, c.node);
   const fresh = entries.filter((v) => s.nodeId[v] > g.baselineMaxId);
@@ -219,7 +223,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   // Node's own listeners (a readline interface's on its input) are added by a call of the developer's to Node's API.
   const api = naming.kind === 'listeners' && owner ? nodeListenerApi(g, grown) : null;
   const apiCall = api && owner ? apiCallSite(g, api, owner.split('.').pop() ?? owner) : null;
-  const location = locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner, delay, kept, apiCall: apiCall?.at, piledClass: objectName });
+  const location = local?.at ?? locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner, delay, kept, apiCall: apiCall?.at, piledClass: objectName });
   const madeAt = COLLECTIONS.has(naming.kind) && !link && closure >= 0 && piled < 0 ? functionsMadeAt(g, closure, location) : null;
   if (!link) unminify(naming, location);
   if (!link) untranspileImport(naming, location);

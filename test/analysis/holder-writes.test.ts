@@ -87,6 +87,16 @@ describe('where the holder is added to and taken from (findHolderWrites)', () =>
 });
 
 describe.concurrent('where the leaking program adds and removes, in the report', () => {
+  it('stack-local: an array that only the running top-level code keeps, with no name in the snapshot, is named and located by its declaration in the running script', async () => {
+    const r = await diagnoseKind('stack-local', INFLIGHT);
+    const top = r.leaks[0];
+    const file = 'test/fixtures/analysis/inflight-calls.mjs';
+    // The snapshot has it under (Stack roots), in a register of the module's frame.
+    expect(top.retainerPath.map((p) => p.node)).toContain('(Stack roots)');
+    expect(top).toMatchObject({ name: 'processedBatches', kind: 'array', counts: [30000, 60000, 90000], location: { file, line: lineOf('const processedBatches = [];', INFLIGHT), column: 7 } });
+    expect(top.writes).toMatchObject({ adds: [{ file, line: lineOf("processedBatches.push(", INFLIGHT), call: 'processedBatches.push' }], removes: [] });
+  }, 60_000);
+
   it("template-cache: functions cached by their source are located where they are written, not at the `let fn` they are named after", async () => {
     const r = await diagnoseKind('template-cache', INFLIGHT);
     const top = r.leaks[0];

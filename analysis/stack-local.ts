@@ -1,0 +1,66 @@
+import { isLibraryScript } from './code-ownership.ts';
+import type { FinalGraph } from './final-graph.ts';
+import { findHolderWrites } from './holder-writes.ts';
+import { mapped } from './leak-location.ts';
+import type { LeakKind, SourceLocation } from './report-types.ts';
+import { displayPath, inComment, positionOf } from './source-files.ts';
+
+/** How a declaration of each kind of holder starts its value. */
+const INITIALIZERS: Partial<Record<LeakKind, string>> = {
+  array: '\\[|new\\s+Array\\b|Array\\.from\\s*\\(',
+  map: 'new\\s+Map\\b',
+  set: 'new\\s+Set\\b',
+  object: '\\{',
+  string: "['\"`]",
+};
+
+/**
+ * A collection that only the running code's stack keeps: a local that no closure uses (a
+ * script's top-level `const rows = []` filled by its own loop, `main()`'s `results`) lives in a
+ * register of its frame, not in a scope, so the snapshot has it under `(Stack roots)` with no
+ * name. This happens when the snapshot is taken while that code runs, as
+ * `--heapsnapshot-near-heap-limit` takes it in a batch job. The running scripts (those of the
+ * program's functions on the stack) are searched for a declaration of a holder of that kind that
+ * the file adds to: when exactly one is found, that is its name and its place; else it is called
+ * what it is, a local of the running code, rather than by its class.
+ */
+export function stackLocal(g: FinalGraph, path: { nodes: number[] }, kind: LeakKind): { name: string; at: SourceLocation | null } | null {
+  const { s, k } = g;
+  const last = path.nodes.length - 1;
+  if (last < 1 || s.nodeName[path.nodes[last - 1]] !== k.stackRoots) return null;
+  return declaredLocal(g, path.nodes[last - 1], kind) ?? { name: RUNNING_LOCAL, at: null };
+}
+
+export const RUNNING_LOCAL = 'local of the running code';
+
+function declaredLocal(g: FinalGraph, stackRoots: number, kind: LeakKind): { name: string; at: SourceLocation } | null {
+  const initializer = INITIALIZERS[kind];
+  if (!initializer) return null;
+  const found: { name: string; at: SourceLocation }[] = [];
+  for (const script of runningScripts(g, stackRoots)) {
+    const text = g.sources.read(script);
+    if (!text) continue;
+    const declaration = new RegExp(`^[ \\t]*(?:export\\s+)?(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*(?::[^=\\n]+)?=\\s*(?:${initializer})`, 'gmd');
+    for (const m of text.matchAll(declaration)) {
+      const start = m.indices?.[1]?.[0] ?? m.index;
+      const pos = positionOf(text, start);
+      if (inComment(text, start) || !findHolderWrites(text, m[1], kind, false, pos)) continue;
+      found.push({ name: m[1], at: mapped(g, script, { file: displayPath(script), ...pos }, m[1]) });
+      if (found.length > 1) return null;
+    }
+  }
+  return found.length === 1 ? found[0] : null;
+}
+
+/** The program's scripts with a function on the stack: what the stack roots keep of its closures. */
+function runningScripts(g: FinalGraph, stackRoots: number): string[] {
+  const { s } = g;
+  const scripts = new Set<string>();
+  for (let e = s.firstEdge[stackRoots]; e < s.firstEdge[stackRoots + 1]; e++) {
+    const v = s.edgeTo[e];
+    if (s.nodeType[v] !== s.types.closure) continue;
+    const script = g.scripts.scriptName(v);
+    if (script && !isLibraryScript(script)) scripts.add(script);
+  }
+  return [...scripts];
+}
