@@ -91,6 +91,16 @@ export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string,
   return adding > 0 && adding <= MAX_ADDING_FILES ? { ...out, adds: out.adds.slice(0, MAX_SITES), removes: out.removes.slice(0, MAX_SITES) } : null;
 }
 
+/**
+ * What the removals found do: nothing (`none`), empty the holder all at once (`reset`: `clear()`,
+ * `length = 0`, set anew), or take entries out one by one (`entries`). Only resets leave a holder
+ * unbounded between them, as one with none does.
+ */
+export function removalKind(removes: readonly { call?: string }[]): 'none' | 'reset' | 'entries' {
+  if (removes.length === 0) return 'none';
+  return removes.every((x) => /(?:\.clear|\.length =| =)$/.test(x.call ?? '')) ? 'reset' : 'entries';
+}
+
 /** The files read, as a reader is told "nowhere in ...": one or two by name, more by their count. */
 export function searchedWords(searched: readonly string[]): string {
   if (searched.length <= 2) return searched.map((f) => `\`${f}\``).join(' and ');

@@ -4,7 +4,7 @@ import { handlesCause, handlesKeep } from './handle-words.ts';
 import { nodeStateApi } from './node-api-state.ts';
 import { SYMBOL_REGISTRY } from './symbol-registry.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
-import { searchedWords, type ProgramWrites, type WriteSite } from './holder-writes.ts';
+import { removalKind, searchedWords, type ProgramWrites, type WriteSite } from './holder-writes.ts';
 
 /** A postmortem section: the root cause in prose, then the evidence, path and location. */
 export function renderMarkdown(report: DiagnosisReport): string {
@@ -68,9 +68,11 @@ function prose(l: Leak): string {
 /** Where the program adds to the holder and whether it ever takes out: where the fix goes. */
 function writesProse(w: ProgramWrites): string {
   const list = (sites: WriteSite[]) => sites.slice(0, 3).map((x) => `\`${x.file}:${x.line}\` (\`${x.call}\`)`).join(', ') + (sites.length > 3 ? ` and ${sites.length - 3} more places` : '');
-  return w.removes.length === 0
-    ? ` It is added to at ${list(w.adds)}, and nothing in ${searchedWords(w.searched)} ever takes out of it: bound it (evict the oldest, expire by age) or remove each entry when done with it.`
-    : ` It is added to at ${list(w.adds)} and taken out of only at ${list(w.removes)}: look for a path that adds without reaching a removal (an early return, an error answered or thrown before it), or one that removes less than it adds.`;
+  const bound = 'bound it (evict the oldest, expire by age) or remove each entry when done with it';
+  const removals = removalKind(w.removes);
+  if (removals === 'none') return ` It is added to at ${list(w.adds)}, and nothing in ${searchedWords(w.searched)} ever takes out of it: ${bound}.`;
+  if (removals === 'reset') return ` It is added to at ${list(w.adds)}, and only emptied all at once, at ${list(w.removes)}; nothing takes its entries out one by one: ${bound}.`;
+  return ` It is added to at ${list(w.adds)} and taken out of only at ${list(w.removes)}: look for a path that adds without reaching a removal (an early return, an error answered or thrown before it), or one that removes less than it adds.`;
 }
 
 /** Why memory grows, in words, for the kind of holder the leak is. */

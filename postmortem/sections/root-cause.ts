@@ -1,6 +1,6 @@
 import { edgeKind } from '../../analysis/format.ts';
 import { keptWithin } from '../../analysis/leak-summary.ts';
-import { searchedWords } from '../../analysis/holder-writes.ts';
+import { removalKind, searchedWords } from '../../analysis/holder-writes.ts';
 import { code, list, paragraph, runText, strong, subheading, type Block, type Inline, type Section } from '../document.ts';
 import { bytesPerSecond, count, megabytes } from '../number-format.ts';
 import { formatDuration } from '../time-format.ts';
@@ -156,6 +156,8 @@ function writesItem(w: DiagnosedLeak['writes']): Inline[] | null {
   const removes = sites(w?.removes);
   const searched = (Array.isArray(w?.searched) ? w.searched : []).filter((f): f is string => typeof f === 'string');
   const list = (xs: WriteSiteData[]): Inline[] => xs.slice(0, 3).flatMap((x, i) => [...(i > 0 ? [', '] : []), code(`${x.file}:${x.line}`), ` (${str(x.call)})`]);
-  if (removes.length > 0) return ['Added to at: ', ...list(adds), '; taken out of only at: ', ...list(removes), '.'];
+  const removals = removalKind(removes);
+  if (removals === 'entries') return ['Added to at: ', ...list(adds), '; taken out of only at: ', ...list(removes), '.'];
+  if (removals === 'reset') return ['Added to at: ', ...list(adds), '; only emptied all at once, at: ', ...list(removes), '; nothing takes its entries out one by one.'];
   return ['Added to at: ', ...list(adds), '; nothing in ', ...runText(searchedWords(searched.length > 0 ? searched : [...new Set(adds.map((x) => str(x.file)))])), ' takes anything out of it.'];
 }

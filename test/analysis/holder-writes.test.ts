@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findHolderWrites } from '../../analysis/holder-writes.ts';
+import { findHolderWrites, removalKind } from '../../analysis/holder-writes.ts';
 import { renderMarkdown } from '../../analysis/render-markdown.ts';
 import { renderText } from '../../analysis/render-text.ts';
 import { diagnoseKind, lineOf } from './outside-leak-runs.ts';
@@ -49,6 +49,13 @@ describe('where the holder is added to and taken from (findHolderWrites)', () =>
     });
     expect(findHolderWrites(text, 'hits', 'object', false)).toEqual({ adds: [{ ...at(3, 'hits[ip] =', 'hits'), call: 'hits[…] =' }], removes: [{ ...at(3, 'delete hits', 'hits'), call: 'delete hits' }] });
     expect(findHolderWrites(text, 'text', 'string', false)).toEqual({ adds: [{ ...at(4, 'text +=', 'text'), call: 'text +=' }], removes: [{ ...at(4, 'line; text =', 'text'), call: 'text =' }] });
+  });
+
+  it('tells removals of entries from resets of the whole holder', () => {
+    expect(removalKind([])).toBe('none');
+    expect(removalKind([{ call: 'cache.clear' }, { call: 'log.length =' }, { call: 'queue =' }])).toBe('reset');
+    expect(removalKind([{ call: 'cache.clear' }, { call: 'cache.delete' }])).toBe('entries');
+    expect(removalKind([{ call: 'delete hits' }])).toBe('entries');
   });
 
   it('says nothing when nothing adds to it, or for a kind or a name it cannot search for', () => {

@@ -127,6 +127,10 @@ describe('postmortem numbers follow the data', () => {
     diagnosis.leaks[0] = { ...top, writes: { searched: [file], adds: [{ file, line: 40, column: 9, call: 'inflightQuotes.set' }], removes: [] } };
     writeJson(dir, 'diagnosis.json', diagnosis);
     expect(mdSection(await markdownOf(dir), 'Root cause and resolution in detail')).toContain(`Added to at: \`${file}:40\` (inflightQuotes.set); nothing in \`${file}\` takes anything out of it.`);
+    // Emptied only by a clear(): unbounded between resets.
+    diagnosis.leaks[0] = { ...top, writes: { searched: [file], adds: [{ file, line: 40, column: 9, call: 'inflightQuotes.set' }], removes: [{ file, line: 44, column: 18, call: 'inflightQuotes.clear' }] } };
+    writeJson(dir, 'diagnosis.json', diagnosis);
+    expect(mdSection(await markdownOf(dir), 'Root cause and resolution in detail')).toContain(`Added to at: \`${file}:40\` (inflightQuotes.set); only emptied all at once, at: \`${file}:44\` (inflightQuotes.clear); nothing takes its entries out one by one.`);
     // Written by hand or by an older diagnosis: no sites, no line.
     diagnosis.leaks[0] = { ...top, writes: { adds: [{ file, call: 'x.set' }] } };
     writeJson(dir, 'diagnosis.json', diagnosis);
