@@ -101,6 +101,16 @@ export function removalKind(removes: readonly { call?: string }[]): 'none' | 're
   return removes.every((x) => /(?:\.clear|\.length =| =)$/.test(x.call ?? '')) ? 'reset' : 'entries';
 }
 
+/** Up to three sites as `file:line:column (call)`, the rest counted. */
+export function siteList(sites: readonly WriteSite[]): string {
+  return sites.slice(0, 3).map((x) => `${x.file}:${x.line}:${x.column} (${x.call})`).join(', ') + (sites.length > 3 ? `, and ${sites.length - 3} more` : '');
+}
+
+/** Where the program adds to a holder and takes out, on one line each: `added at: ...`, `removed at: ...`. */
+export function writesLines(w: ProgramWrites): [string, string] {
+  return [`added at: ${siteList(w.adds)}`, `removed at: ${w.removes.length ? siteList(w.removes) : `nowhere in ${searchedWords(w.searched).replace(/`/g, '')}`}`];
+}
+
 /** The files read, as a reader is told "nowhere in ...": one or two by name, more by their count. */
 export function searchedWords(searched: readonly string[]): string {
   if (searched.length <= 2) return searched.map((f) => `\`${f}\``).join(' and ');

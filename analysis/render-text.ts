@@ -1,7 +1,7 @@
 import { formatBytes, signed, stepText, where } from './format.ts';
 import type { DiagnosisReport, Leak, PathStep } from './report-types.ts';
 import { countUnit } from './leak-summary.ts';
-import { searchedWords, type ProgramWrites, type WriteSite } from './holder-writes.ts';
+import { writesLines } from './holder-writes.ts';
 
 /** The human report printed by the CLI. */
 export function renderText(report: DiagnosisReport): string {
@@ -33,17 +33,11 @@ function leakLines(leak: Leak, rank: number): string[] {
     ...(leak.alsoGrowing?.length ? [`   also growing ${leak.kind === 'handles' ? 'with them' : 'in the same object'}: ${leak.alsoGrowing.join(', ')}`] : []),
     `   location: ${where(leak.location)}${leak.location?.generated ? `  (compiled: ${where(leak.location.generated)})` : ''}`,
     ...(leak.madeAt ? [`   functions made at: ${where(leak.madeAt)}`] : []),
-    ...(leak.writes ? writeLines(leak.writes) : []),
+    ...(leak.writes ? writesLines(leak.writes).map((l) => `   ${l}`) : []),
     `   retainer path:`,
     ...pathLines(leak.retainerPath).map((l) => `     ${l}`),
     ...(leak.chainLink ? ['   chain link (each value -> the one before it):', ...pathLines(leak.chainLink).map((l, i) => `     ${i === 0 ? '-> ' : ''}${l}`)] : []),
   ];
-}
-
-/** Where the program adds to the holder and takes from it: three of each, the rest counted. */
-function writeLines(w: ProgramWrites): string[] {
-  const list = (sites: WriteSite[]) => sites.slice(0, 3).map((x) => `${x.file}:${x.line}:${x.column} (${x.call})`).join(', ') + (sites.length > 3 ? `, and ${sites.length - 3} more` : '');
-  return [`   added at: ${list(w.adds)}`, `   removed at: ${w.removes.length ? list(w.removes) : `nowhere in ${searchedWords(w.searched).replace(/`/g, '')}`}`];
 }
 
 export function pathLines(path: PathStep[]): string[] {

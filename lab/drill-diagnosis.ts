@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { tsWorker } from './ts-worker.ts';
 import type { DiagnosisReport } from '../analysis/diagnose.ts';
+import { writesLines } from '../analysis/holder-writes.ts';
 import { runDiagnosis } from './diagnosis-step.ts';
 import { labError } from './errors.ts';
 import type { Incident } from './incident.ts';
@@ -14,7 +15,8 @@ export interface DiagnosisView {
   pid: number;
   snapshots: number;
   verdict: string;
-  suspects: { name: string; holder: string; location: string | null; summary: string }[];
+  /** `writes`: where the code adds to the holder and takes out, when the diagnosis found it. */
+  suspects: { name: string; holder: string; location: string | null; writes: string | null; summary: string }[];
 }
 
 interface Job {
@@ -77,6 +79,7 @@ export function readDiagnosisView(runDir: string, pid: number, snapshots: number
         name: l.name,
         holder: l.holder?.name ?? '',
         location: l.location ? `${l.location.file}:${l.location.line}:${l.location.column}` : null,
+        writes: l.writes ? writesLines(l.writes).join('; ') : null,
         summary: l.summary,
       })),
     };

@@ -214,6 +214,12 @@
         const what = document.createElement('span');
         what.textContent = s.summary;
         li.append(b, where, what);
+        if (s.writes) {
+          const writes = document.createElement('span');
+          writes.className = 'where';
+          writes.textContent = s.writes;
+          li.append(writes);
+        }
         ol.append(li);
       }
       body.append(ol);
