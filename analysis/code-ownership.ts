@@ -165,7 +165,9 @@ export function libraryObjectOf(g: FinalGraph, v: number, growing: ReadonlySet<n
   let outer = -1;
   for (let hops = 0; hops < 16 && v >= 0; hops++) {
     const owner = ownerOf(g, v);
-    if (owner === 'user' || s.nodeName[v] === k.systemContext || s.nodeType[v] === s.types.closure || s.nodeType[v] === s.types.synthetic) break;
+    // A module's binding (its cell, its record) is module state, whoever's loader keeps the module.
+    if (owner === 'user' || s.nodeName[v] === k.systemContext || s.nodeName[v] === k.systemCell || s.nodeName[v] === k.sourceTextModule) break;
+    if (s.nodeType[v] === s.types.closure || s.nodeType[v] === s.types.synthetic) break;
     // Kept by a module variable of the developer's that only the running frame keeps (a script
     // whose work runs at its top level): the developer's, whatever of Node's reaches it first.
     if (runningScopeRetainer(g, v)) break;

@@ -38,6 +38,7 @@ const NAMES = {
   jsProxy: 'system / JSProxy',
   systemNativeContext: 'system / NativeContext',
   systemCell: 'system / Cell',
+  sourceTextModule: 'system / SourceTextModule',
   systemPromiseReaction: 'system / PromiseReaction',
   systemWeakCell: 'system / WeakCell',
   timersList: 'TimersList',

@@ -94,6 +94,15 @@ describe('where the holder is added to and taken from (findHolderWrites)', () =>
 });
 
 describe.concurrent('where the leaking program adds and removes, in the report', () => {
+  it("dropped-unsubscribe: another ES module's exported registry is the module's state, not inside Node's loader that keeps the module", async () => {
+    const r = await diagnoseKind('dropped-unsubscribe', INFLIGHT);
+    const top = r.leaks[0];
+    expect(top.holder.name).toMatch(/^listenersByTopic\['topic-\d'\]$/);
+    expect(top).toMatchObject({ kind: 'array', instances: 4, location: { file: 'test/fixtures/analysis/topic-registry.mjs', line: 4 } });
+    expect(top.library).toBeUndefined();
+    expect(top.summary).not.toContain('LoadCache');
+  }, 60_000);
+
   it('stack-local: an array that only the running top-level code keeps, with no name in the snapshot, is named and located by its declaration in the running script', async () => {
     const r = await diagnoseKind('stack-local', INFLIGHT);
     const top = r.leaks[0];
