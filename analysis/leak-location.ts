@@ -242,8 +242,10 @@ function fromModuleCell(g: FinalGraph, path: { nodes: number[] }, cellAt: number
   return context >= 0 && name ? fromContext(g, context, name) : null;
 }
 
-/** Where `name` is declared in the script of `site`, when its source is on disk and says so. */
-/** declaredInScript in the closure's script; when `onLine` is not 0, only a declaration on that (compiled) line. */
+/**
+ * Where `name` is declared in the script of `site`, when its source is on disk and says so; when
+ * `onLine` is not 0, only a declaration on that (compiled) line.
+ */
 function declaredIn(g: FinalGraph, site: ClosureSite, name: string, onLine = 0): SourceLocation | null {
   if (onLine === 0) return declaredInScript(g, site.script, name);
   return declaredInScript(g, site.script, name, (text, n) => {

@@ -31,7 +31,7 @@ export function stackLocal(g: FinalGraph, path: { nodes: number[] }, kind: LeakK
   return declaredLocal(g, path.nodes[last - 1], kind) ?? { name: RUNNING_LOCAL, at: null };
 }
 
-export const RUNNING_LOCAL = 'local of the running code';
+const RUNNING_LOCAL = 'local of the running code';
 
 function declaredLocal(g: FinalGraph, stackRoots: number, kind: LeakKind): { name: string; at: SourceLocation } | null {
   const initializer = INITIALIZERS[kind];

@@ -6,6 +6,8 @@ import { diagnoseKind, lineOf } from './outside-leak-runs.ts';
 import { fileURLToPath } from 'node:url';
 
 const INFLIGHT = fileURLToPath(new URL('../fixtures/analysis/inflight-calls.mjs', import.meta.url));
+/** The fixture as the report names it, relative to the repository the tests run in. */
+const file = 'test/fixtures/analysis/inflight-calls.mjs';
 
 describe('where the holder is added to and taken from (findHolderWrites)', () => {
   const server = [
@@ -106,7 +108,6 @@ describe.concurrent('where the leaking program adds and removes, in the report',
   it('stack-local: an array that only the running top-level code keeps, with no name in the snapshot, is named and located by its declaration in the running script', async () => {
     const r = await diagnoseKind('stack-local', INFLIGHT);
     const top = r.leaks[0];
-    const file = 'test/fixtures/analysis/inflight-calls.mjs';
     // The snapshot has it under (Stack roots), in a register of the module's frame.
     expect(top.retainerPath.map((p) => p.node)).toContain('(Stack roots)');
     expect(top).toMatchObject({ name: 'processedBatches', kind: 'array', counts: [30000, 60000, 90000], location: { file, line: lineOf('const processedBatches = [];', INFLIGHT), column: 7 } });
@@ -116,7 +117,6 @@ describe.concurrent('where the leaking program adds and removes, in the report',
   it("template-cache: functions cached by their source are located where they are written, not at the `let fn` they are named after", async () => {
     const r = await diagnoseKind('template-cache', INFLIGHT);
     const top = r.leaks[0];
-    const file = 'test/fixtures/analysis/inflight-calls.mjs';
     expect(top).toMatchObject({ name: 'compiledTemplates', kind: 'map', counts: [30000, 60000, 90000] });
     // V8 says where each function starts; the file's first `fn` is another thing of that name.
     expect(top.location).toEqual({ file, line: lineOf('fn = (data) =>', INFLIGHT), column: 10 });
@@ -127,7 +127,6 @@ describe.concurrent('where the leaking program adds and removes, in the report',
     const r = await diagnoseKind('skipped-delete', INFLIGHT);
     const top = r.leaks[0];
     expect(top).toMatchObject({ name: 'inflightCalls', kind: 'map', counts: [3000, 6000, 9000] });
-    const file = 'test/fixtures/analysis/inflight-calls.mjs';
     expect(top.writes).toEqual({
       adds: [{ file, line: lineOf('  inflightCalls.set(', INFLIGHT), column: 3, call: 'inflightCalls.set' }],
       removes: [{ file, line: lineOf('  inflightCalls.delete(', INFLIGHT), column: 3, call: 'inflightCalls.delete' }],
@@ -141,7 +140,6 @@ describe.concurrent('where the leaking program adds and removes, in the report',
     const r = await diagnoseKind('never-removed', INFLIGHT);
     const top = r.leaks[0];
     expect(top).toMatchObject({ name: 'seenIds', kind: 'set', counts: [30000, 60000, 90000] });
-    const file = 'test/fixtures/analysis/inflight-calls.mjs';
     expect(top.writes).toEqual({ adds: [{ file, line: lineOf('this.seenIds.add(', INFLIGHT), column: 10, call: 'seenIds.add' }], removes: [], searched: [file] });
     expect(renderText(r)).toContain('removed at: nowhere in test/fixtures/analysis/inflight-calls.mjs');
     expect(renderMarkdown(r)).toContain('nothing in `test/fixtures/analysis/inflight-calls.mjs` ever takes out of it');
