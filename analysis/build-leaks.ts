@@ -5,6 +5,7 @@ import { growthOf } from './candidate-selection.ts';
 import { chainLink } from './chain-link.ts';
 import { scopeKept } from './closure-scope.ts';
 import { entryExamples } from './entry-examples.ts';
+import { growsIn } from './grows-in.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, objectKeyClass, representativeClosure } from './holder-contents.ts';
 import { callbackLocation, locateLeak } from './leak-location.ts';
@@ -233,7 +234,15 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const stateCall = stateApi ? stateApiCall(g, stateApi) : null;
   const scope = awaiting || link ? null : scopeKept(g, fresh);
   // A chain of values is cut at its link, and a package's state is changed by how it is called: neither is added to by the program's own calls.
-  const writes = !link && !pkg && (COLLECTIONS.has(naming.kind) || naming.kind === 'string') ? writesAt(g, location, naming.name, naming.kind, naming.edgeType === 'property') : null;
+  const inside = naming.kind === 'object' && !c.byEntries && !link && !awaiting && !pkg ? growsIn(g, target) : null;
+  const insideName = inside ? /[\w$]+$/.exec(inside.path)?.[0] : undefined;
+  const writes = inside
+    ? insideName
+      ? writesAt(g, location, insideName, inside.collection.toLowerCase() as LeakKind, true)
+      : null
+    : !link && !pkg && (COLLECTIONS.has(naming.kind) || naming.kind === 'string')
+      ? writesAt(g, location, naming.name, naming.kind, naming.edgeType === 'property')
+      : null;
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
   return {
@@ -261,6 +270,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     ...(keyedBy ? { keyedBy } : {}),
     location: stateCall ?? location,
     ...(madeAt ? { madeAt } : {}),
+    ...(inside ? { growsIn: inside } : {}),
     ...(writes ? { writes } : {}),
     ...(scope ? { scopeKeeps: scope } : {}),
     ...(pkg ? { package: pkg.name, ...(pkg.variable === naming.name ? {} : { packageVariable: pkg.variable }) } : {}),

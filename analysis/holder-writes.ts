@@ -130,7 +130,7 @@ export function findHolderWrites(text: string, name: string, kind: LeakKind, pro
 }
 
 /** findHolderWrites' search, its answer given even when nothing adds (a file that only takes out). */
-function scanWrites(text: string, name: string, kind: LeakKind, property: boolean | 'either', declared?: { line: number; column: number }): HolderWrites {
+function scanWrites(text: string, name: string, kind: LeakKind, property: boolean | 'either', declared?: { line: number; column: number }, within?: Span): HolderWrites {
   const methods = METHODS[kind];
   const bare = name.startsWith('#') ? name.slice(1) : name;
   if (!methods || !isIdentifier(bare) || name.length < 2) return { adds: [], removes: [] };
@@ -146,20 +146,95 @@ function scanWrites(text: string, name: string, kind: LeakKind, property: boolea
         : `(?<![\\w$.#])${n}`;
   const after = `(?![\\w$])\\s*(?:!(?!=)\\s*)?`;
   const call = (verbs: string[]) => (verbs.length ? `(?:\\?\\.|\\.)\\s*(${verbs.join('|')})\\s*(?:\\(|=(?!=))` : '(?!)');
-  const adds = sites(text, new RegExp(`${ref}${after}${addPattern(kind, call(methods.adds))}`, 'g'), name, declared);
+  const adds = sites(text, new RegExp(`${ref}${after}${addPattern(kind, call(methods.adds))}`, 'g'), name, declared, within);
   // `name = []` empties a variable, but `const name = ...` declares it (at a position that may be
   // only approximate). A property set to a new value is mostly an object's constructor making it,
-  // and in one file several classes may have a field of that name: not counted.
-  const reassigned = property ? '(?!)' : `(?<!\\b(?:const|let|var)\\s+)${ref}${after}=(?![=>])`;
-  const changed = sites(text, new RegExp(`(?:\\bdelete[ \\t]+${ref}${after}[[.]|${ref}${after}${call(methods.removes)}|${reassigned})`, 'g'), name, declared);
+  // and in one file several classes may have a field of that name: not a removal, but set to a
+  // bigger copy of itself it grows. An alias set anew is neither.
+  // A property is set the same way as an object literal's key (`{ ...state, history: [...state.history, a] }`).
+  const keyed = property === false ? '' : `|(?<![\\w$.?])${n}\\s*:(?!:)`;
+  const reassigned = within ? '(?!)' : `(?<!\\b(?:const|let|var)\\s+)${ref}${after}=(?![=>])${keyed}`;
+  const changed = sites(text, new RegExp(`(?:\\bdelete[ \\t]+${ref}${after}[[.]|${ref}${after}${call(methods.removes)}|${reassigned})`, 'g'), name, declared, within);
   // A variable set to a copy of itself with more in it (`queue = [...inFlight, ...queue]`,
   // `state = { ...state, [id]: v }`, `list = list.concat(x)`) grows it.
   const plain = ({ line, column, call: c }: Found): TextSite => ({ line, column, call: c });
   const byPosition = (a: TextSite, b: TextSite) => a.line - b.line || a.column - b.column;
-  return {
-    adds: [...adds, ...changed.filter((x) => x.grows)].map(plain).sort(byPosition).slice(0, MAX_SITES),
-    removes: changed.filter((x) => !x.grows).map(plain),
+  const out = {
+    adds: [...adds, ...changed.filter((x) => x.grows)].map(plain),
+    removes: changed.filter((x) => !x.grows && (property === false || x.call !== `${name} =`)).map(plain),
   };
+  // The holder under another name (`const { pending } = this`, `import { sessions as store }`):
+  // its calls through that name, from where it is taken to the end of its block. Setting that
+  // name anew replaces the alias only, not the holder's entries.
+  if (!within) {
+    for (const alias of aliasesOf(text, name, property)) {
+      const w = scanWrites(text, alias.name, kind, false, undefined, alias.span);
+      out.adds.push(...w.adds);
+      out.removes.push(...w.removes);
+    }
+  }
+  return { adds: unique(out.adds).sort(byPosition).slice(0, MAX_SITES), removes: unique(out.removes).sort(byPosition).slice(0, MAX_SITES) };
+}
+
+/**
+ * The names a text gives the holder `name` as it takes it: destructured (`const { pending } =
+ * this`, `const { sessions: store } = require(...)`) or read into a local (`const m =
+ * this.pending;`) when the holder is a property; imported under another name (`import {
+ * sessions as store }`); a variable copied (`const m = pending;`). Each with the part of the
+ * text where the alias means the holder.
+ */
+function aliasesOf(text: string, name: string, property: boolean | 'either'): { name: string; span: Span }[] {
+  const n = name.replace(/\$/g, '\\$');
+  const out: { name: string; span: Span }[] = [];
+  const add = (alias: string | undefined, m: RegExpMatchArray, module = false) => {
+    if (!alias || !isIdentifier(alias) || alias.length < 2 || inComment(text, m.index ?? 0)) return;
+    // Bare, the name is searched already unless only as a property.
+    if (alias === name && property !== true) return;
+    const from = (m.index ?? 0) + m[0].length;
+    if (!out.some((a) => a.name === alias)) out.push({ name: alias, span: { from, to: module ? text.length : blockEnd(text, from) } });
+  };
+  for (const m of text.matchAll(new RegExp(`\\bimport\\s*(?:type\\s+)?\\{[^}]*?(?<![\\w$])${n}\\s+as\\s+([\\w$]+)`, 'g'))) add(m[1], m, true);
+  if (property !== false) {
+    for (const m of text.matchAll(/\b(?:const|let|var)\s*\{([^}]*)\}\s*=/g)) {
+      for (const entry of m[1].split(',')) {
+        const [key, renamed] = entry.split('=')[0].split(':').map((x) => x.trim());
+        if (key === name) add(renamed || key, m);
+      }
+    }
+    for (const m of text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+([\\w$]+)\\s*=\\s*[\\w$]+(?:\\s*\\.\\s*[\\w$]+)*\\s*\\.\\s*${n}\\s*(?=;|\\n|$)`, 'gm'))) add(m[1], m);
+  }
+  if (property !== true) {
+    for (const m of text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+([\\w$]+)\\s*=\\s*${n}\\s*(?=;|\\n|$)`, 'gm'))) add(m[1], m);
+  }
+  return out;
+}
+
+/** A part of a text, by offsets: `from` included, `to` not. */
+interface Span {
+  from: number;
+  to: number;
+}
+
+/**
+ * Where the block that `from` is in ends: the offset of its closing brace, or the text's end at
+ * the top level. Braces in strings and comments do not count; a template's `${` does.
+ */
+function blockEnd(text: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '/') i = text.indexOf('\n', i) < 0 ? text.length : text.indexOf('\n', i);
+    else if (c === '/' && text[i + 1] === '*') i = text.indexOf('*/', i + 2) < 0 ? text.length : text.indexOf('*/', i + 2) + 1;
+    else if (c === '"' || c === "'") {
+      for (i++; i < text.length && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    } else if (c === '{') depth++;
+    else if (c === '}' && --depth < 0) return i;
+  }
+  return text.length;
+}
+
+function unique(list: TextSite[]): TextSite[] {
+  return list.filter((x, i) => list.findIndex((y) => y.line === x.line && y.column === x.column) === i);
 }
 
 /** A site as found: `grows` for a reassignment that copies the holder into a bigger value. */
@@ -177,11 +252,11 @@ function addPattern(kind: LeakKind, methodCall: string): string {
   return methodCall;
 }
 
-function sites(text: string, pattern: RegExp, name: string, declared?: { line: number; column: number }): Found[] {
+function sites(text: string, pattern: RegExp, name: string, declared?: { line: number; column: number }, within?: Span): Found[] {
   const out: Found[] = [];
   for (const m of text.matchAll(pattern)) {
     const at = m.index + m[0].indexOf(name);
-    if (inComment(text, m.index)) continue;
+    if ((within && (m.index < within.from || m.index >= within.to)) || inComment(text, m.index)) continue;
     const pos = positionOf(text, at);
     const call = callText(m[0], name);
     const copy = call === `${name} =` ? grownCopy(text.slice(m.index + m[0].length, m.index + m[0].length + 300), name) : null;
@@ -198,7 +273,8 @@ function grownCopy(rhs: string, name: string): string | null {
   const statement = rhs.split(/[;\n]/, 1)[0];
   // Copied bigger and then cut to a bound (`h = h.concat(x).slice(-500)`): not grown.
   if (/\.\s*(?:slice|filter|splice)\s*\(/.test(statement)) return null;
-  const n = name.replace(/\$/g, '\\$');
+  // The holder read through its object (`this.entries = this.entries.concat(x)`) or bare.
+  const n = `(?:[\\w$]+\\s*\\??\\.\\s*)*${name.replace(/\$/g, '\\$')}`;
   if (new RegExp(`^\\s*\\[[^\\]]*\\.\\.\\.\\s*${n}(?![\\w$])`).test(statement)) return `${name} = [...${name}, …]`;
   if (new RegExp(`^\\s*\\{[^}]*\\.\\.\\.\\s*${n}(?![\\w$])`).test(statement)) return `${name} = { ...${name}, … }`;
   if (new RegExp(`^\\s*${n}\\s*\\.\\s*concat\\s*\\(`).test(statement)) return `${name} = ${name}.concat(…)`;

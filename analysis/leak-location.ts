@@ -8,7 +8,7 @@ import type { SourceLocation } from './report-types.ts';
 import type { HandleOpeners } from './handle-words.ts';
 import type { PathKeeper } from './path-keeper.ts';
 import type { ClosureSite } from './script-locations.ts';
-import { displayPath, findAfter, findConstruction, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findOpener, findPropertyAssignment, findTimerCall } from './source-files.ts';
+import { displayPath, findAfter, findConstruction, findDeclaration, findFieldDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findOpener, findPropertyAssignment, findTimerCall } from './source-files.ts';
 
 /**
  * Points at source: for a chain of values, the variable through which each keeps the one
@@ -188,7 +188,7 @@ function classField(g: FinalGraph, object: number, field: string): SourceLocatio
     const cls = g.scripts.site(ctor);
     if (!cls || isInternal(cls.script)) continue;
     // Another class of the file may set a field of the same name: this class's own comes first.
-    const after = (text: string, name: string) => findAfter(text, name, cls, findDeclaration) ?? findDeclaration(text, name);
+    const after = (text: string, name: string) => findAfter(text, name, cls, findFieldDeclaration) ?? findFieldDeclaration(text, name);
     const at = declaredInScript(g, cls.script, field, after);
     if (at) return at;
   }

@@ -51,6 +51,9 @@ function prose(l: Leak): string {
     ? ` ${l.objectName === l.keyedBy ? "They are the Map's keys" : `They are kept under \`${l.keyedBy}\` keys`}, and a Map keeps each key alive for as long as its entry, so every \`${l.keyedBy}\` it was given outlives its use: delete the entry when done with its key (on the key's \`'close'\` or \`'end'\`, in a \`finally\`), or use a WeakMap, whose entry goes when nothing else keeps its key.`
     : '';
   const made = l.madeAt ? ` The functions are made at \`${where(l.madeAt)}\`: the code that adds them there is where to look, for a removal (an unsubscribe, a delete) that never comes.` : '';
+  const inside = l.growsIn
+    ? ` What grows in it is \`${l.name}.${l.growsIn.path}\` (${l.growsIn.collection === 'Array' ? 'an' : 'a'} ${l.growsIn.collection} of ${l.growsIn.entries} entries in the last snapshot), made anew with each change: a copy with more in it replaces it and the objects above it, so no one object lives long enough to be seen growing.`
+    : '';
   const writes = l.writes ? writesProse(l.writes) : '';
   const added = l.addedBy && l.location ? ` They are Node's own listeners, added for the code by the \`${l.addedBy.call}\` call at \`${where(l.location)}\`, once per call, and never taken off. What takes them off: ${l.addedBy.release}.` : '';
   const also = !l.alsoGrowing?.length ? '' : l.kind === 'handles' ? ` Growing with them: the ${alsoGrowing(l)} they keep.` : ` Growing with it in the same object: ${alsoGrowing(l)}.`;
@@ -61,7 +64,7 @@ function prose(l: Leak): string {
       : `about ${per} ${countUnit(l, l.countsOf)} (${perBytes}) per snapshot interval, from ${l.counts[0]} to ${l.counts[last]} (${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained), `;
   return (
     `Memory grows because ${what}: ${rate}` +
-    `with no interval in which it shrank. ${piling}${made}${writes}${added}${keys}${examples}${scope}${link}${also}${owned}${where_}`
+    `with no interval in which it shrank. ${piling}${made}${inside}${writes}${added}${keys}${examples}${scope}${link}${also}${owned}${where_}`
   );
 }
 

@@ -31,6 +31,7 @@ function leakLines(leak: Leak, rank: number): string[] {
     `   holder: ${leak.holder.name} (${leak.holder.nodeType} ${leak.holder.nodeName}, @${leak.holder.nodeId})${leak.instances > 1 ? ` x${leak.instances}` : ''}`,
     ...(leak.examples ? [`   new entries, e.g.: ${leak.examples.map((x) => JSON.stringify(x)).join(', ')}`] : []),
     ...(leak.alsoGrowing?.length ? [`   also growing ${leak.kind === 'handles' ? 'with them' : 'in the same object'}: ${leak.alsoGrowing.join(', ')}`] : []),
+    ...(leak.growsIn ? [`   grows in: ${leak.name}.${leak.growsIn.path} (${leak.growsIn.collection}, ${leak.growsIn.entries} entries, made anew with each change)`] : []),
     `   location: ${where(leak.location)}${leak.location?.generated ? `  (compiled: ${where(leak.location.generated)})` : ''}`,
     ...(leak.madeAt ? [`   functions made at: ${where(leak.madeAt)}`] : []),
     ...(leak.writes ? writesLines(leak.writes).map((l) => `   ${l}`) : []),

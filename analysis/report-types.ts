@@ -54,6 +54,13 @@ export interface SourceLocation {
   name?: string;
 }
 
+/** A collection under a suspect, by the property path from it (`state.history`). */
+export interface GrowsIn {
+  path: string;
+  collection: 'Map' | 'Set' | 'Array';
+  entries: number;
+}
+
 export interface Leak {
   name: string;
   kind: LeakKind;
@@ -104,6 +111,13 @@ export interface Leak {
    * where those functions are written, the code that adds them and never takes them out.
    */
   madeAt?: SourceLocation;
+  /**
+   * For an object that grows by what it keeps: the collection under it that holds the growth,
+   * made anew on each change with the objects between them (`state.history` of `store`, for
+   * `store.state = { ...state, history: [...state.history, action] }`), and its entries in the
+   * last snapshot. `writes` is then that collection's.
+   */
+  growsIn?: GrowsIn;
   /**
    * For a collection: where the developer's code adds to it and where it takes out
    * (`inflight.set`, `inflight.delete`), found by the holder's name in the file it is located

@@ -93,6 +93,21 @@ export function findDeclaration(text: string, name: string): { line: number; col
   return firstMatch(text, patterns);
 }
 
+/**
+ * Like findDeclaration, for a field of an object: where it is set on `this` or declared in a
+ * class body comes before a local of the same name (`const { pending } = this` in a method reads
+ * the field; the constructor's `this.pending = new Map()` makes it).
+ */
+export function findFieldDeclaration(text: string, name: string): { line: number; column: number } | null {
+  if (name.startsWith('#') || !isIdentifier(name)) return findDeclaration(text, name);
+  const n = `(${name.replace(/\$/g, '\\$')})`;
+  const field = [
+    `\\bthis\\s*\\.\\s*${n}\\s*=(?![=>])`,
+    `(?:^|[\\s;{])(?:(?:private|protected|public|readonly|static|declare|override)\\s+)*${n}\\s*[!?]?\\s*(?::[^;=\\n]+)?=(?![=>])\\s*(?:new\\b|\\[|\\{)`,
+  ];
+  return firstMatch(text, field) ?? findDeclaration(text, name);
+}
+
 /** Where the first of `patterns` (most telling first) that matches puts its group 1, or null. */
 function firstMatch(text: string, patterns: string[]): { line: number; column: number } | null {
   for (const p of patterns) {

@@ -87,6 +87,44 @@ describe('where the holder is added to and taken from (findHolderWrites)', () =>
       removes: [{ line: 3, column: 49, call: 'queue =' }, { line: 5, column: 22, call: 'queue =' }],
     });
     expect(findHolderWrites(text, 'state', 'object', false, { line: 6, column: 5 })).toEqual({ adds: [{ line: 7, column: 23, call: 'state = { ...state, … }' }], removes: [] });
+    // A property the same ways, read through its object; set anew otherwise it is only made.
+    const log = 'class Log {\n  constructor() { this.entries = []; }\n  add(e) { this.entries = this.entries.concat(e); }\n  tag(t) { this.entries = [...this.entries, t]; }\n}';
+    expect(findHolderWrites(log, 'entries', 'array', true, { line: 2, column: 24 })).toEqual({
+      adds: [{ line: 3, column: 17, call: 'entries = entries.concat(…)' }, { line: 4, column: 17, call: 'entries = [...entries, …]' }],
+      removes: [],
+    });
+  });
+
+  it('follows the holder under the names the code gives it: destructured, read into a local, imported under another name', () => {
+    const text = [
+      "import { sessions as store } from './store.js';",
+      'class Tracker {',
+      '  constructor() { this.pending = new Map(); }',
+      '  start(id) { this.pending.set(id, 1); }',
+      '  finish(id) { const { pending } = this; pending.delete(id); }',
+      '  drop(id) { const { pending: waiting } = this; waiting.delete(id); }',
+      '  clear() { const table = this.pending; table.clear(); }',
+      '}',
+      'store.set(1, 2); store.delete(1);',
+      'table.set(1, 2);',
+    ].join('\n');
+    // `table` at the top level is another thing: its alias ends with the method's block.
+    const found = findHolderWrites(text, 'pending', 'map', true, { line: 3, column: 24 });
+    expect(found).toEqual({
+      adds: [{ line: 4, column: 20, call: 'pending.set' }],
+      removes: [
+        { line: 5, column: 42, call: 'pending.delete' },
+        { line: 6, column: 49, call: 'waiting.delete' },
+        { line: 7, column: 41, call: 'table.clear' },
+      ],
+    });
+    // An import's new name, in a module that names the holder only as it imports it.
+    expect(findHolderWrites(text, 'sessions', 'map', 'either')).toEqual({ adds: [{ line: 9, column: 1, call: 'store.set' }], removes: [{ line: 9, column: 18, call: 'store.delete' }] });
+  });
+
+  it('an alias set anew is not a removal, and the same word before the alias is taken is another thing', () => {
+    const text = ['const list = [];', 'queue.push(0);', 'function f(state) {', '  let queue = state.jobs;', '  queue.push(1);', '  queue = [];', '}'].join('\n');
+    expect(findHolderWrites(text, 'jobs', 'array', true)).toEqual({ adds: [{ line: 5, column: 3, call: 'queue.push' }], removes: [] });
   });
 
   it('a private field is found through this.#name', () => {
@@ -134,6 +172,37 @@ describe.concurrent('where the leaking program adds and removes, in the report',
     });
     expect(renderText(r)).toContain(`removed at: test/fixtures/analysis/inflight-calls.mjs:${lineOf('  inflightCalls.delete(', INFLIGHT)}:3 (inflightCalls.delete)`);
     expect(renderMarkdown(r)).toContain('look for a path that adds without reaching a removal');
+  }, 60_000);
+
+  it("destructured-field: a class's field is located where the constructor makes it, and deleted from through `const { pending } = this`", async () => {
+    const r = await diagnoseKind('destructured-field', INFLIGHT);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'pending', kind: 'map', counts: [3000, 6000, 9000] });
+    expect(top.location).toEqual({ file, line: lineOf('this.pending = new Map()', INFLIGHT), column: 10 });
+    expect(top.writes).toEqual({
+      adds: [{ file, line: lineOf('this.pending.set(', INFLIGHT), column: 10, call: 'pending.set' }],
+      removes: [{ file, line: lineOf('pending.delete(id)', INFLIGHT), column: 5, call: 'pending.delete' }],
+      searched: [file],
+    });
+  }, 60_000);
+
+  it('renamed-import: a Map another module declares is added to and deleted from under the name it is imported as', async () => {
+    const r = await diagnoseKind('renamed-import', INFLIGHT);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'openCalls', kind: 'map', counts: [3000, 6000, 9000], location: { file: 'test/fixtures/analysis/call-ledger.mjs', line: 3 } });
+    expect(top.writes).toMatchObject({
+      adds: [{ file, line: lineOf('ledger.set(', INFLIGHT), call: 'ledger.set' }],
+      removes: [{ file, line: lineOf('ledger.delete(', INFLIGHT), call: 'ledger.delete' }],
+    });
+  }, 60_000);
+
+  it('copied-state: a store whose state is copied on each change says which array in it grows, and where the copy adds to it', async () => {
+    const r = await diagnoseKind('copied-state', INFLIGHT);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'appStore', kind: 'object', growsIn: { path: 'state.history', collection: 'Array', entries: 4500 } });
+    expect(top.writes).toEqual({ adds: [{ file, line: lineOf('history: [...state.history', INFLIGHT), column: 32, call: 'history = [...history, …]' }], removes: [], searched: [file] });
+    expect(renderText(r)).toContain('grows in: appStore.state.history (Array, 4500 entries, made anew with each change)');
+    expect(renderMarkdown(r)).toContain('What grows in it is `appStore.state.history` (an Array of 4500 entries in the last snapshot), made anew with each change');
   }, 60_000);
 
   it("never-removed: a class's Set that only ever grows says nothing in its file takes out of it", async () => {
