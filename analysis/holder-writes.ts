@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { FinalGraph } from './final-graph.ts';
 import { mapped } from './leak-location.ts';
 import type { LeakKind, SourceLocation } from './report-types.ts';
+import { holderAliases, type Span } from './holder-aliases.ts';
 import { displayPath, inComment, isIdentifier, positionOf } from './source-files.ts';
 
 /** A place in a source text that adds to a holder or takes from it, as written (`windows.set`). */
@@ -133,7 +134,8 @@ export function findHolderWrites(text: string, name: string, kind: LeakKind, pro
 function scanWrites(text: string, name: string, kind: LeakKind, property: boolean | 'either', declared?: { line: number; column: number }, within?: Span): HolderWrites {
   const methods = METHODS[kind];
   const bare = name.startsWith('#') ? name.slice(1) : name;
-  if (!methods || !isIdentifier(bare) || name.length < 2) return { adds: [], removes: [] };
+  // One letter is too common a name to search a whole file for; a helper's parameter is searched in its body only.
+  if (!methods || !isIdentifier(bare) || (name.length < 2 && !within)) return { adds: [], removes: [] };
   const n = name.replace(/\$/g, '\\$');
   // A variable is not some other object's property of the same name; a property is reached
   // through its object (`this.recent`, `user.events`, `state['events']`); 'either': both.
@@ -167,70 +169,15 @@ function scanWrites(text: string, name: string, kind: LeakKind, property: boolea
   // its calls through that name, from where it is taken to the end of its block. Setting that
   // name anew replaces the alias only, not the holder's entries.
   if (!within) {
-    for (const alias of aliasesOf(text, name, property)) {
+    for (const alias of holderAliases(text, name, property)) {
       const w = scanWrites(text, alias.name, kind, false, undefined, alias.span);
-      out.adds.push(...w.adds);
-      out.removes.push(...w.removes);
+      // In a helper, its parameter's call says little without the helper's name.
+      const via = (x: TextSite) => (alias.via ? { ...x, call: `${alias.via}(): ${x.call}` } : x);
+      out.adds.push(...w.adds.map(via));
+      out.removes.push(...w.removes.map(via));
     }
   }
   return { adds: unique(out.adds).sort(byPosition).slice(0, MAX_SITES), removes: unique(out.removes).sort(byPosition).slice(0, MAX_SITES) };
-}
-
-/**
- * The names a text gives the holder `name` as it takes it: destructured (`const { pending } =
- * this`, `const { sessions: store } = require(...)`) or read into a local (`const m =
- * this.pending;`) when the holder is a property; imported under another name (`import {
- * sessions as store }`); a variable copied (`const m = pending;`). Each with the part of the
- * text where the alias means the holder.
- */
-function aliasesOf(text: string, name: string, property: boolean | 'either'): { name: string; span: Span }[] {
-  const n = name.replace(/\$/g, '\\$');
-  const out: { name: string; span: Span }[] = [];
-  const add = (alias: string | undefined, m: RegExpMatchArray, module = false) => {
-    if (!alias || !isIdentifier(alias) || alias.length < 2 || inComment(text, m.index ?? 0)) return;
-    // Bare, the name is searched already unless only as a property.
-    if (alias === name && property !== true) return;
-    const from = (m.index ?? 0) + m[0].length;
-    if (!out.some((a) => a.name === alias)) out.push({ name: alias, span: { from, to: module ? text.length : blockEnd(text, from) } });
-  };
-  for (const m of text.matchAll(new RegExp(`\\bimport\\s*(?:type\\s+)?\\{[^}]*?(?<![\\w$])${n}\\s+as\\s+([\\w$]+)`, 'g'))) add(m[1], m, true);
-  if (property !== false) {
-    for (const m of text.matchAll(/\b(?:const|let|var)\s*\{([^}]*)\}\s*=/g)) {
-      for (const entry of m[1].split(',')) {
-        const [key, renamed] = entry.split('=')[0].split(':').map((x) => x.trim());
-        if (key === name) add(renamed || key, m);
-      }
-    }
-    for (const m of text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+([\\w$]+)\\s*=\\s*[\\w$]+(?:\\s*\\.\\s*[\\w$]+)*\\s*\\.\\s*${n}\\s*(?=;|\\n|$)`, 'gm'))) add(m[1], m);
-  }
-  if (property !== true) {
-    for (const m of text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+([\\w$]+)\\s*=\\s*${n}\\s*(?=;|\\n|$)`, 'gm'))) add(m[1], m);
-  }
-  return out;
-}
-
-/** A part of a text, by offsets: `from` included, `to` not. */
-interface Span {
-  from: number;
-  to: number;
-}
-
-/**
- * Where the block that `from` is in ends: the offset of its closing brace, or the text's end at
- * the top level. Braces in strings and comments do not count; a template's `${` does.
- */
-function blockEnd(text: string, from: number): number {
-  let depth = 0;
-  for (let i = from; i < text.length; i++) {
-    const c = text[i];
-    if (c === '/' && text[i + 1] === '/') i = text.indexOf('\n', i) < 0 ? text.length : text.indexOf('\n', i);
-    else if (c === '/' && text[i + 1] === '*') i = text.indexOf('*/', i + 2) < 0 ? text.length : text.indexOf('*/', i + 2) + 1;
-    else if (c === '"' || c === "'") {
-      for (i++; i < text.length && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
-    } else if (c === '{') depth++;
-    else if (c === '}' && --depth < 0) return i;
-  }
-  return text.length;
 }
 
 function unique(list: TextSite[]): TextSite[] {

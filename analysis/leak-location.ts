@@ -188,7 +188,12 @@ function classField(g: FinalGraph, object: number, field: string): SourceLocatio
     const cls = g.scripts.site(ctor);
     if (!cls || isInternal(cls.script)) continue;
     // Another class of the file may set a field of the same name: this class's own comes first.
-    const after = (text: string, name: string) => findAfter(text, name, cls, findFieldDeclaration) ?? findFieldDeclaration(text, name);
+    // In rewritten code V8's position of the class is not the source's: its declaration is.
+    const className = nodeNameOf(g.s, ctor);
+    const after = (text: string, name: string) => {
+      const start = isTranspiled(cls.script) ? findDeclaration(text, className) : cls;
+      return (start ? findAfter(text, name, start, findFieldDeclaration) : null) ?? findFieldDeclaration(text, name);
+    };
     const at = declaredInScript(g, cls.script, field, after);
     if (at) return at;
   }
@@ -269,10 +274,15 @@ function isGlobalObject(name: string): boolean {
  * Where `name` is declared in the script of a closure (`site`), or else where the closure is.
  * `own`: the name is the closure's own (a callback's), not a variable of its scope.
  */
+/** A script V8 runs as rewritten code (TypeScript, JSX through tsx): its positions are near the source's, not in it. */
+function isTranspiled(script: string): boolean {
+  return /\.(?:ts|tsx|mts|cts|jsx)$/.test(script);
+}
+
 function resolve(g: FinalGraph, site: ClosureSite, name: string, own = false): SourceLocation {
   const file = displayPath(site.script);
   // Transpiled sources run as rewritten code, so V8's position is only near the truth.
-  const transpiled = /\.(?:ts|tsx|mts|cts|jsx)$/.test(site.script);
+  const transpiled = isTranspiled(site.script);
   // Elsewhere V8's position of a function is exact: a declaration of its name found on that line
   // puts the column at the name; one elsewhere in the file is another thing of that name (the
   // `let fn` that an arrow function stored in a cache two lines down took its name from).

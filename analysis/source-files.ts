@@ -286,7 +286,7 @@ export function inComment(text: string, offset: number): boolean {
 }
 
 /** The text of a call's arguments from just after its `(` to the matching `)` (at most 4 KB). */
-function callArguments(text: string, from: number): string {
+export function callArguments(text: string, from: number): string {
   let depth = 0;
   const end = Math.min(text.length, from + 4096);
   for (let i = from; i < end; i++) {

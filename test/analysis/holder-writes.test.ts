@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { findHolderWrites, removalKind } from '../../analysis/holder-writes.ts';
 import { renderMarkdown } from '../../analysis/render-markdown.ts';
 import { renderText } from '../../analysis/render-text.ts';
-import { diagnoseKind, lineOf } from './outside-leak-runs.ts';
+import { diagnoseKind, dir, lineOf, run } from './outside-leak-runs.ts';
+import { REPO } from './fixtures.ts';
+import { diagnose } from '../../analysis/diagnose.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const INFLIGHT = fileURLToPath(new URL('../fixtures/analysis/inflight-calls.mjs', import.meta.url));
+const JOB_QUEUE = fileURLToPath(new URL('../fixtures/analysis/job-queue.ts', import.meta.url));
 /** The fixture as the report names it, relative to the repository the tests run in. */
 const file = 'test/fixtures/analysis/inflight-calls.mjs';
 
@@ -122,6 +127,25 @@ describe('where the holder is added to and taken from (findHolderWrites)', () =>
     expect(findHolderWrites(text, 'sessions', 'map', 'either')).toEqual({ adds: [{ line: 9, column: 1, call: 'store.set' }], removes: [{ line: 9, column: 18, call: 'store.delete' }] });
   });
 
+  it("follows the holder into a helper of the same file that it is passed to, as the helper's parameter, in its body only", () => {
+    const text = [
+      'function remember(m, key, value) {',
+      '  m.set(key, value);',
+      '}',
+      'const forget = (m, key) => m.delete(key);',
+      'class Index {',
+      '  constructor() { this.byEmail = new Map(); }',
+      '  add(u) { remember(this.byEmail, u.email, u); }',
+      '  drop(u) { forget(this.byEmail, u.email); elsewhere(this.byEmail); }',
+      '}',
+      'm.clear();',
+    ].join('\n');
+    expect(findHolderWrites(text, 'byEmail', 'map', true, { line: 6, column: 24 })).toEqual({
+      adds: [{ line: 2, column: 3, call: 'remember(): m.set' }],
+      removes: [{ line: 4, column: 28, call: 'forget(): m.delete' }],
+    });
+  });
+
   it('an alias set anew is not a removal, and the same word before the alias is taken is another thing', () => {
     const text = ['const list = [];', 'queue.push(0);', 'function f(state) {', '  let queue = state.jobs;', '  queue.push(1);', '  queue = [];', '}'].join('\n');
     expect(findHolderWrites(text, 'jobs', 'array', true)).toEqual({ adds: [{ line: 5, column: 3, call: 'queue.push' }], removes: [] });
@@ -203,6 +227,16 @@ describe.concurrent('where the leaking program adds and removes, in the report',
     expect(top.writes).toEqual({ adds: [{ file, line: lineOf('history: [...state.history', INFLIGHT), column: 32, call: 'history = [...history, …]' }], removes: [], searched: [file] });
     expect(renderText(r)).toContain('grows in: appStore.state.history (Array, 4500 entries, made anew with each change)');
     expect(renderMarkdown(r)).toContain('What grows in it is `appStore.state.history` (an Array of 4500 entries in the last snapshot), made anew with each change');
+  }, 60_000);
+
+  it("a TypeScript class's field run through tsx is located at its declaration in the class, not at a method's `const { running } = this`", async () => {
+    const out = join(dir, 'job-queue');
+    mkdirSync(out);
+    await run(process.execPath, ['--expose-gc', '--import', 'tsx', JOB_QUEUE, out], { cwd: REPO, timeout: 60_000 });
+    const r = await diagnose({ snapshots: [0, 1, 2].map((i) => join(out, `s${i}.heapsnapshot`)) });
+    const ts = 'test/fixtures/analysis/job-queue.ts';
+    expect(r.leaks[0]).toMatchObject({ name: 'running', kind: 'map', counts: [1000, 2000, 3000], location: { file: ts, line: lineOf('private readonly running', JOB_QUEUE), column: 20 } });
+    expect(r.leaks[0].writes).toMatchObject({ removes: [{ file: ts, line: lineOf('running.delete(id)', JOB_QUEUE), call: 'running.delete' }] });
   }, 60_000);
 
   it("never-removed: a class's Set that only ever grows says nothing in its file takes out of it", async () => {
