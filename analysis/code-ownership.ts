@@ -1,4 +1,4 @@
-import { edgeNameOf, edgeTarget } from './heap-snapshot.ts';
+import { edgeNameOf, edgeTarget, isStringType } from './heap-snapshot.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { isModuleScope } from './scopes.ts';
 
@@ -166,7 +166,7 @@ export function libraryObjectOf(g: FinalGraph, v: number, growing: ReadonlySet<n
   for (let hops = 0; hops < 16 && v >= 0; hops++) {
     const owner = ownerOf(g, v);
     // A module's binding (its cell, its record) is module state, whoever's loader keeps the module.
-    if (owner === 'user' || s.nodeName[v] === k.systemContext || s.nodeName[v] === k.systemCell || s.nodeName[v] === k.sourceTextModule) break;
+    if (owner === 'user' || s.nodeName[v] === k.systemContext || s.nodeName[v] === k.systemCell || s.nodeName[v] === k.sourceTextModule || isUserModuleRecord(g, v)) break;
     if (s.nodeType[v] === s.types.closure || s.nodeType[v] === s.types.synthetic) break;
     // Kept by a module variable of the developer's that only the running frame keeps (a script
     // whose work runs at its top level): the developer's, whatever of Node's reaches it first.
@@ -181,6 +181,24 @@ export function libraryObjectOf(g: FinalGraph, v: number, growing: ReadonlySet<n
     v = up;
   }
   return outer >= 0 ? outer : nearest;
+}
+
+/**
+ * Node's record of a CommonJS module of the developer's (its `module`): what the module exports
+ * is its state, as an ES module's record's is, though Node's loader makes the record and keeps
+ * it in its cache.
+ */
+export function isUserModuleRecord(g: FinalGraph, v: number): boolean {
+  const file = moduleFileOf(g, v);
+  return file !== null && !isLibraryScript(file);
+}
+
+/** For Node's record of a CommonJS module, its file (`filename`); null for any other node. */
+export function moduleFileOf(g: FinalGraph, v: number): string | null {
+  const { s, k } = g;
+  if (s.nodeName[v] !== k.moduleClass || s.nodeType[v] !== s.types.object) return null;
+  const file = edgeTarget(s, v, s.types.edgeProperty, k.filename);
+  return file >= 0 && isStringType(s, s.nodeType[file]) ? s.strings.get(s.nodeName[file]) : null;
 }
 
 /**

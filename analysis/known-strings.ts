@@ -77,6 +77,10 @@ const NAMES = {
   strongRoots: '(Strong roots)',
   /** V8's registry of the symbols `Symbol.for()` made, keyed by their key strings, under (Strong roots). */
   publicSymbolTable: 'public_symbol_table',
+  /** Node's record of a CommonJS module (`module`), and its fields that say whose module it is. */
+  moduleClass: 'Module',
+  filename: 'filename',
+  exports: 'exports',
   /** The symbol by which a Node handle (FSEvent, TCP) keeps the object the program was given (FSWatcher, Socket). */
   ownerSymbol: '<symbol owner_symbol>',
 } as const;

@@ -2,7 +2,7 @@ import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import type { ChainLink } from './chain-link.ts';
 import type { FinalGraph } from './final-graph.ts';
 import type { HolderNaming } from './leak-naming.ts';
-import { constructorChain, isInternal, ofUserClass, ownerOf, runningScopeRetainer } from './code-ownership.ts';
+import { constructorChain, isInternal, isUserModuleRecord, moduleFileOf, ofUserClass, ownerOf, runningScopeRetainer } from './code-ownership.ts';
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { HandleOpeners } from './handle-words.ts';
@@ -117,7 +117,11 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
     const e = path.edges[i];
     if (s.edgeType[e] === s.types.edgeContext && s.nodeName[from] === k.systemContext && i > above) yield fromContext(g, from, edgeNameOf(s, e));
     if (i === last && s.edgeType[e] === s.types.edgeHidden && naming.edgeType === 'context') yield fromContext(g, from, naming.name);
-    if (s.nodeName[from] === k.systemCell && s.edgeName[e] === k.value) yield fromModuleCell(g, path, i - 1);
+    if (s.nodeName[from] === k.systemCell && s.edgeName[e] === k.value) {
+      // A field of an exported object (`export default { buckets: {} }`) is declared in it, in the module.
+      if (i === last - 1 && fieldOwner >= 0) yield exportedField(g, path, i - 1, field);
+      yield fromModuleCell(g, path, i - 1);
+    }
   }
   // A callback of the developer's kept in a library's collection, bare or inside the library's
   // entries (Express's Layer keeps the middleware as `handle`), is the code to change.
@@ -132,6 +136,11 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
     const context = contextHolding(g, path.nodes[i], name);
     if (context >= 0) yield fromContext(g, context, name);
   }
+  // What a CommonJS module of the developer's exports (`module.exports = { buckets: {} }`,
+  // `exports.seen = seen`), when no variable of the developer's keeps it, is declared in that
+  // module's file.
+  const record = !kept && fieldOwner >= 0 && last >= 2 && s.edgeName[path.edges[last - 1]] === k.exports && isUserModuleRecord(g, path.nodes[last - 2]) ? path.nodes[last - 2] : -1;
+  if (record >= 0) yield declaredInScript(g, moduleFileOf(g, record) ?? '', field);
   // A property of the global object (`globalThis.sessionsById = {}`) has no scope to say where
   // it is made: one of the application's scripts assigns it.
   if (fieldOwner >= 0 && isGlobalObject(nodeNameOf(s, fieldOwner))) {
@@ -238,13 +247,24 @@ function fromContext(g: FinalGraph, context: number, variable: string): SourceLo
 }
 
 function fromModuleCell(g: FinalGraph, path: { nodes: number[] }, cellAt: number): SourceLocation | null {
+  const context = moduleContextOfCell(g, path, cellAt);
+  const name = exportNameOfCell(g, path.nodes[cellAt], cellAt > 0 ? path.nodes[cellAt - 1] : -1);
+  return context >= 0 && name ? fromContext(g, context, name) : null;
+}
+
+/** The scope of the module that exports the binding in a cell, or -1. */
+function moduleContextOfCell(g: FinalGraph, path: { nodes: number[] }, cellAt: number): number {
   // The module that exports the binding declares it; the path may come through a module that
   // imports it (`import { store } from './state.mjs'`), whose source only names it.
   const module = exportingModule(g, path.nodes[cellAt]) ?? path.nodes.slice(0, cellAt).reverse().find((v) => nodeNameOf(g.s, v) === 'system / SourceTextModule');
-  if (module === undefined) return null;
-  const context = g.scripts.moduleContextOf(module);
-  const name = exportNameOfCell(g, path.nodes[cellAt], cellAt > 0 ? path.nodes[cellAt - 1] : -1);
-  return context >= 0 && name ? fromContext(g, context, name) : null;
+  return module === undefined ? -1 : g.scripts.moduleContextOf(module);
+}
+
+/** Where the module whose cell holds an object declares that object's `field`, or null. */
+function exportedField(g: FinalGraph, path: { nodes: number[] }, cellAt: number, field: string): SourceLocation | null {
+  const context = moduleContextOfCell(g, path, cellAt);
+  const script = context >= 0 ? g.scripts.closuresOf(context).map((c) => g.scripts.scriptName(c)).find((x) => x && !isInternal(x)) : null;
+  return script ? declaredInScript(g, script, field) : null;
 }
 
 /**

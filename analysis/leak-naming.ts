@@ -6,7 +6,7 @@ import { quoteKey } from './format.ts';
 import { isModuleScope } from './scopes.ts';
 import { builtinCollection } from './builtin-collections.ts';
 import { mapEntryStart } from './holder-metrics.ts';
-import { ownerOf, runningScopeRetainer, userEdgeName, userRetainer, type Owner } from './code-ownership.ts';
+import { isUserModuleRecord, ownerOf, runningScopeRetainer, userEdgeName, userRetainer, type Owner } from './code-ownership.ts';
 import { exportNameOfCell, keyBefore, nodeBefore } from './module-exports.ts';
 import { packageModuleScope } from './package-state.ts';
 import { hiddenSlotName } from './scope-slot-name.ts';
@@ -383,13 +383,24 @@ export function userNameBeside(g: FinalGraph, path: { nodes: number[]; edges: nu
   return found.beside ? { at: found.at, ...found.beside } : null;
 }
 
+/**
+ * Node's record of a CommonJS module of the developer's whose exports no variable of the
+ * developer's keeps (a module required for its side effects, or by a script whose `require` the
+ * running frame holds): what it exports is the developer's, though Node's loader keeps it.
+ */
+function onlyLoaderKeepsExports(g: FinalGraph, v: number): boolean {
+  if (!isUserModuleRecord(g, v)) return false;
+  const exported = edgeTarget(g.s, v, g.s.types.edgeProperty, g.k.exports);
+  return exported >= 0 && !userRetainer(g, exported) && !runningScopeRetainer(g, exported);
+}
+
 /** userPathName, and the path position of the node that the name is the name of. */
 function userPathNameAt(g: FinalGraph, path: { nodes: number[]; edges: number[] }, upTo: number): { name: string; at: number; beside?: { from: number; edge: number } } {
   const { s, k } = g;
   const owned: Owner[] = [];
   let up: Owner = 'user';
   for (let i = 0; i <= upTo; i++) {
-    const o = ownerOf(g, path.nodes[i]);
+    const o = onlyLoaderKeepsExports(g, path.nodes[i]) ? 'user' : ownerOf(g, path.nodes[i]);
     up = o === 'plain' ? up : o;
     owned.push(up);
   }

@@ -1,4 +1,6 @@
 import { quoteKey, shorten } from './format.ts';
+import { isUserModuleRecord, moduleFileOf } from './code-ownership.ts';
+import { displayPath } from './source-files.ts';
 import { edgeNameIsIndex, edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import { asyncFrame } from './async-frame.ts';
 import type { FinalGraph } from './final-graph.ts';
@@ -78,6 +80,11 @@ export function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[
       if (exported) return [from(module), { ...steps[i], edge: exported, edgeType: 'export' }, ...steps.slice(i + 1)];
     }
     if (et === ty.edgeContext && isModuleScope(g, holder)) return [from(i - 1), ...steps.slice(i)];
+    // What a CommonJS module of the developer's exports, from that module, not from how Node's
+    // loader keeps it (`process -> mainModule -> children -> [1]`).
+    if (et === ty.edgeProperty && s.edgeName[e] === k.exports && isUserModuleRecord(g, holder)) {
+      return [{ ...from(i - 1), node: `module ${displayPath(moduleFileOf(g, holder) ?? '')}` }, ...steps.slice(i)];
+    }
   }
   let start = -1;
   for (let i = 1; i < path.nodes.length && start < 0; i++) {

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { renderText } from '../../analysis/render-text.ts';
+import { diagnoseKind, lineOf } from './outside-leak-runs.ts';
+
+const MAIN = fileURLToPath(new URL('../fixtures/analysis/cjs-exports/main.cjs', import.meta.url));
+const STORE = fileURLToPath(new URL('../fixtures/analysis/cjs-exports/seen-store.cjs', import.meta.url));
+const LIMITER = fileURLToPath(new URL('../fixtures/analysis/cjs-exports/rate-limiter.cjs', import.meta.url));
+const dir = 'test/fixtures/analysis/cjs-exports';
+
+const INFLIGHT = fileURLToPath(new URL('../fixtures/analysis/inflight-calls.mjs', import.meta.url));
+const BUCKETS = fileURLToPath(new URL('../fixtures/analysis/rate-buckets.mjs', import.meta.url));
+
+describe.concurrent("what a module of the developer's exports is its state, not Node's loader's", () => {
+  it('exported-object: a field of an ES module\'s default export is located at its key, not at `export default {`', async () => {
+    const r = await diagnoseKind('exported-object', INFLIGHT);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'buckets', kind: 'object', counts: [10000, 20000, 30000], location: { file: 'test/fixtures/analysis/rate-buckets.mjs', line: lineOf('buckets: {}', BUCKETS), column: 3 } });
+    expect(top.retainerPath.map((p) => p.edge)).toEqual(['', 'default', 'buckets']);
+  }, 60_000);
+
+  it("exported-map: a module's Map that it also exports is named by its variable, not as inside Node's Module", async () => {
+    const r = await diagnoseKind('exported-map', MAIN);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'seen', kind: 'map', counts: [3000, 6000, 9000], location: { file: `${dir}/seen-store.cjs`, line: lineOf('const seen = new Map()', STORE) } });
+    expect(top.summary).not.toContain("Node's Module");
+    expect(top.writes?.adds).toMatchObject([{ file: `${dir}/seen-store.cjs`, line: lineOf('seen.set(', STORE), call: 'seen.set' }]);
+  }, 60_000);
+
+  it("exported-literal: a dictionary in `module.exports = { ... }` is named, located and shown from its module, not from process.mainModule", async () => {
+    const r = await diagnoseKind('exported-literal', MAIN);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'buckets', kind: 'object', counts: [3000, 6000, 9000], location: { file: `${dir}/rate-limiter.cjs`, line: lineOf('buckets: {}', LIMITER), column: 3 } });
+    expect(top.retainerPath.map((p) => p.edge)).toEqual(['', 'exports', 'buckets']);
+    expect(top.retainerPath[0].node).toBe(`module ${dir}/rate-limiter.cjs`);
+    expect(top.writes?.adds).toMatchObject([{ file: `${dir}/rate-limiter.cjs`, line: lineOf('this.buckets[ip] =', LIMITER), call: 'buckets[…] =' }]);
+    expect(renderText(r)).not.toContain('mainModule');
+  }, 60_000);
+});
