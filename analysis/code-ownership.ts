@@ -189,16 +189,16 @@ export function libraryObjectOf(g: FinalGraph, v: number, growing: ReadonlySet<n
  * it in its cache.
  */
 export function isUserModuleRecord(g: FinalGraph, v: number): boolean {
-  const file = moduleFileOf(g, v);
-  return file !== null && !isLibraryScript(file);
+  return userModuleFile(g, v) !== null;
 }
 
-/** For Node's record of a CommonJS module, its file (`filename`); null for any other node. */
-export function moduleFileOf(g: FinalGraph, v: number): string | null {
+/** For Node's record of a CommonJS module of the developer's, its file (`filename`); null for any other node. */
+export function userModuleFile(g: FinalGraph, v: number): string | null {
   const { s, k } = g;
   if (s.nodeName[v] !== k.moduleClass || s.nodeType[v] !== s.types.object) return null;
-  const file = edgeTarget(s, v, s.types.edgeProperty, k.filename);
-  return file >= 0 && isStringType(s, s.nodeType[file]) ? s.strings.get(s.nodeName[file]) : null;
+  const at = edgeTarget(s, v, s.types.edgeProperty, k.filename);
+  const file = at >= 0 && isStringType(s, s.nodeType[at]) ? s.strings.get(s.nodeName[at]) : null;
+  return file !== null && !isLibraryScript(file) ? file : null;
 }
 
 /**

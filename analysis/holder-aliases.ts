@@ -134,7 +134,7 @@ function statementEnd(text: string, from: number): number {
  * Where the block that `from` is in ends: the offset of its closing brace, or the text's end at
  * the top level. Braces in strings and comments do not count; a template's `${` does.
  */
-export function blockEnd(text: string, from: number): number {
+function blockEnd(text: string, from: number): number {
   let depth = 0;
   for (let i = from; i < text.length; i++) {
     const c = text[i];

@@ -2,7 +2,7 @@ import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import type { ChainLink } from './chain-link.ts';
 import type { FinalGraph } from './final-graph.ts';
 import type { HolderNaming } from './leak-naming.ts';
-import { constructorChain, isInternal, isUserModuleRecord, moduleFileOf, ofUserClass, ownerOf, runningScopeRetainer } from './code-ownership.ts';
+import { constructorChain, isInternal, ofUserClass, ownerOf, runningScopeRetainer, userModuleFile } from './code-ownership.ts';
 import { exportingModule, exportNameOfCell } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { HandleOpeners } from './handle-words.ts';
@@ -139,8 +139,8 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   // What a CommonJS module of the developer's exports (`module.exports = { buckets: {} }`,
   // `exports.seen = seen`), when no variable of the developer's keeps it, is declared in that
   // module's file.
-  const record = !kept && fieldOwner >= 0 && last >= 2 && s.edgeName[path.edges[last - 1]] === k.exports && isUserModuleRecord(g, path.nodes[last - 2]) ? path.nodes[last - 2] : -1;
-  if (record >= 0) yield declaredInScript(g, moduleFileOf(g, record) ?? '', field);
+  const moduleFile = !kept && fieldOwner >= 0 && last >= 2 && s.edgeName[path.edges[last - 1]] === k.exports ? userModuleFile(g, path.nodes[last - 2]) : null;
+  if (moduleFile) yield declaredInScript(g, moduleFile, field);
   // A property of the global object (`globalThis.sessionsById = {}`) has no scope to say where
   // it is made: one of the application's scripts assigns it.
   if (fieldOwner >= 0 && isGlobalObject(nodeNameOf(s, fieldOwner))) {
@@ -238,12 +238,17 @@ function contextHolding(g: FinalGraph, v: number, name: string): number {
 }
 
 function fromContext(g: FinalGraph, context: number, variable: string): SourceLocation | null {
+  const site = contextSite(g, context);
+  return site ? resolve(g, site, variable) : null;
+}
+
+/** A closure of a scope, in the developer's code when one is, as where that scope's code is. */
+function contextSite(g: FinalGraph, context: number): ClosureSite | null {
   const sites = g.scripts
     .closuresOf(context)
     .map((c) => g.scripts.site(c))
     .filter((x): x is ClosureSite => x !== null);
-  const site = sites.find((x) => !isInternal(x.script)) ?? sites[0];
-  return site ? resolve(g, site, variable) : null;
+  return sites.find((x) => !isInternal(x.script)) ?? sites[0] ?? null;
 }
 
 function fromModuleCell(g: FinalGraph, path: { nodes: number[] }, cellAt: number): SourceLocation | null {
@@ -263,8 +268,8 @@ function moduleContextOfCell(g: FinalGraph, path: { nodes: number[] }, cellAt: n
 /** Where the module whose cell holds an object declares that object's `field`, or null. */
 function exportedField(g: FinalGraph, path: { nodes: number[] }, cellAt: number, field: string): SourceLocation | null {
   const context = moduleContextOfCell(g, path, cellAt);
-  const script = context >= 0 ? g.scripts.closuresOf(context).map((c) => g.scripts.scriptName(c)).find((x) => x && !isInternal(x)) : null;
-  return script ? declaredInScript(g, script, field) : null;
+  const site = context >= 0 ? contextSite(g, context) : null;
+  return site && !isInternal(site.script) ? declaredInScript(g, site.script, field) : null;
 }
 
 /**
@@ -290,15 +295,15 @@ function isGlobalObject(name: string): boolean {
   return name === 'global' || name === 'Window' || name.startsWith('Window / ');
 }
 
-/**
- * Where `name` is declared in the script of a closure (`site`), or else where the closure is.
- * `own`: the name is the closure's own (a callback's), not a variable of its scope.
- */
 /** A script V8 runs as rewritten code (TypeScript, JSX through tsx): its positions are near the source's, not in it. */
 function isTranspiled(script: string): boolean {
   return /\.(?:ts|tsx|mts|cts|jsx)$/.test(script);
 }
 
+/**
+ * Where `name` is declared in the script of a closure (`site`), or else where the closure is.
+ * `own`: the name is the closure's own (a callback's), not a variable of its scope.
+ */
 function resolve(g: FinalGraph, site: ClosureSite, name: string, own = false): SourceLocation {
   const file = displayPath(site.script);
   // Transpiled sources run as rewritten code, so V8's position is only near the truth.

@@ -1,5 +1,5 @@
 import { quoteKey, shorten } from './format.ts';
-import { isUserModuleRecord, moduleFileOf } from './code-ownership.ts';
+import { userModuleFile } from './code-ownership.ts';
 import { displayPath } from './source-files.ts';
 import { edgeNameIsIndex, edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import { asyncFrame } from './async-frame.ts';
@@ -82,9 +82,8 @@ export function shownPath(g: FinalGraph, path: { nodes: number[]; edges: number[
     if (et === ty.edgeContext && isModuleScope(g, holder)) return [from(i - 1), ...steps.slice(i)];
     // What a CommonJS module of the developer's exports, from that module, not from how Node's
     // loader keeps it (`process -> mainModule -> children -> [1]`).
-    if (et === ty.edgeProperty && s.edgeName[e] === k.exports && isUserModuleRecord(g, holder)) {
-      return [{ ...from(i - 1), node: `module ${displayPath(moduleFileOf(g, holder) ?? '')}` }, ...steps.slice(i)];
-    }
+    const moduleFile = et === ty.edgeProperty && s.edgeName[e] === k.exports ? userModuleFile(g, holder) : null;
+    if (moduleFile) return [{ ...from(i - 1), node: `module ${displayPath(moduleFile)}` }, ...steps.slice(i)];
   }
   let start = -1;
   for (let i = 1; i < path.nodes.length && start < 0; i++) {

@@ -68,6 +68,9 @@ export function isIdentifier(name: string): boolean {
   return /^[A-Za-z_$][\w$]*$/.test(name);
 }
 
+/** A class field's TypeScript modifiers, as a regular expression's source: `private readonly `. */
+const FIELD_MODIFIERS = '(?:(?:private|protected|public|readonly|static|declare|override)\\s+)*';
+
 /**
  * 1-based line and column of the first declaration of `name` in `text`, or null. A class's
  * private field (`#buckets`, as V8 names its edge) is declared in the class body
@@ -87,7 +90,7 @@ export function findDeclaration(text: string, name: string): { line: number; col
     `\\b(?:namespace|enum)\\s+${n}(?![\\w$])`,
     `(?:\\bthis|[\\w$\\])])\\.${n}\\s*=(?!=)`,
     // A TypeScript class field with a type and an initializer: `private readonly cache: Map<K, V> = new Map()`.
-    `(?:^|[\\s;{])(?:(?:private|protected|public|readonly|static|declare|override)\\s+)*${n}\\s*[!?]?\\s*:[^;=\\n]+=(?![=>])`,
+    `(?:^|[\\s;{])${FIELD_MODIFIERS}${n}\\s*[!?]?\\s*:[^;=\\n]+=(?![=>])`,
     `(?:^|[\\s{,(])${n}\\s*[:=]\\s*(?:async\\b|function\\b|\\(|new\\b|\\[|\\{)`,
   ];
   return firstMatch(text, patterns);
@@ -103,7 +106,7 @@ export function findFieldDeclaration(text: string, name: string): { line: number
   const n = `(${name.replace(/\$/g, '\\$')})`;
   const field = [
     `\\bthis\\s*\\.\\s*${n}\\s*=(?![=>])`,
-    `(?:^|[\\s;{])(?:(?:private|protected|public|readonly|static|declare|override)\\s+)*${n}\\s*[!?]?\\s*(?::[^;=\\n]+)?=(?![=>])\\s*(?:new\\b|\\[|\\{)`,
+    `(?:^|[\\s;{])${FIELD_MODIFIERS}${n}\\s*[!?]?\\s*(?::[^;=\\n]+)?=(?![=>])\\s*(?:new\\b|\\[|\\{)`,
   ];
   return firstMatch(text, field) ?? findDeclaration(text, name);
 }
