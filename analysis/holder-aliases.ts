@@ -12,6 +12,8 @@ export interface HolderAlias {
   span: Span;
   /** The function whose parameter it is (`remember` of `function remember(cache, key)`). */
   via?: string;
+  /** A property of the same object, not a variable: a getter that returns the holder (`this.breadcrumbs`). */
+  property?: true;
 }
 
 /** At most this many helper functions followed for one holder. */
@@ -23,8 +25,9 @@ const MAX_HELPERS = 4;
  * this.pending;`) when the holder is a property; imported under another name (`import {
  * sessions as store }`); a variable copied (`const table = pending;`); a parameter of a function
  * of the same text that it is passed to (`remember(this.cache, key)` of `function
- * remember(cache, key) { cache.set(...) }`). Each with the part of the text where it means the
- * holder.
+ * remember(cache, key) { cache.set(...) }`); a getter that returns the holder property (`get
+ * breadcrumbs() { return this._breadcrumbs; }`, used as `this.breadcrumbs.push(...)`). Each with
+ * the part of the text where it means the holder.
  */
 export function holderAliases(text: string, name: string, property: boolean | 'either'): HolderAlias[] {
   const n = name.replace(/\$/g, '\\$');
@@ -45,11 +48,26 @@ export function holderAliases(text: string, name: string, property: boolean | 'e
       }
     }
     for (const m of text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+([\\w$]+)\\s*=\\s*[\\w$]+(?:\\s*\\.\\s*[\\w$]+)*\\s*\\.\\s*${n}\\s*(?=;|\\n|$)`, 'gm'))) add(m[1], m);
+    out.push(...getters(text, name).filter((g) => !out.some((a) => a.name === g.name)));
   }
   if (property !== true) {
     for (const m of text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+([\\w$]+)\\s*=\\s*${n}\\s*(?=;|\\n|$)`, 'gm'))) add(m[1], m);
   }
   return [...out, ...helperParameters(text, name, property)];
+}
+
+/** Getters of the text that return the holder property, made lazily or not: the getter's name, as a property, in the whole text. */
+function getters(text: string, name: string): HolderAlias[] {
+  const n = name.replace(/\$/g, '\\$');
+  const returns = new RegExp(`\\breturn\\s*\\(?\\s*this\\s*\\.\\s*${n}(?![\\w$])`);
+  const out: HolderAlias[] = [];
+  for (const m of text.matchAll(/(?<![\w$.])get\s+(#?[\w$]+)\s*\(\s*\)\s*(?::[^{;]+)?\{/g)) {
+    const alias = m[1];
+    if (alias === name || !isIdentifier(alias.replace(/^#/, '')) || inComment(text, m.index)) continue;
+    const from = m.index + m[0].length;
+    if (returns.test(text.slice(from, blockEnd(text, from)))) out.push({ name: alias, span: { from: 0, to: text.length }, property: true });
+  }
+  return out;
 }
 
 /**

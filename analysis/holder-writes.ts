@@ -148,7 +148,9 @@ function scanWrites(text: string, name: string, kind: LeakKind, property: boolea
         : `(?<![\\w$.#])${n}`;
   const after = `(?![\\w$])\\s*(?:!(?!=)\\s*)?`;
   const call = (verbs: string[]) => (verbs.length ? `(?:\\?\\.|\\.)\\s*(${verbs.join('|')})\\s*(?:\\(|=(?!=))` : '(?!)');
-  const adds = sites(text, new RegExp(`${ref}${after}${addPattern(kind, call(methods.adds))}`, 'g'), name, declared, within);
+  // A method borrowed for the holder (`Array.prototype.push.apply(rows, more)`, `Object.assign(hits, counts)`).
+  const borrowed = kind === 'object' ? `\\bObject\\s*\\.\\s*assign\\s*\\(\\s*` : methods.adds.length ? `\\.\\s*(?:${methods.adds.join('|')})\\s*\\.\\s*(?:apply|call)\\s*\\(\\s*` : '(?!)';
+  const adds = sites(text, new RegExp(`${ref}${after}${addPattern(kind, call(methods.adds))}|${borrowed}(?:[\\w$]+\\s*\\??\\.\\s*)*${ref}${after}[,)]`, 'g'), name, declared, within);
   // `name = []` empties a variable, but `const name = ...` declares it (at a position that may be
   // only approximate). A property set to a new value is mostly an object's constructor making it,
   // and in one file several classes may have a field of that name: not a removal, but set to a
@@ -170,7 +172,7 @@ function scanWrites(text: string, name: string, kind: LeakKind, property: boolea
   // name anew replaces the alias only, not the holder's entries.
   if (!within) {
     for (const alias of holderAliases(text, name, property)) {
-      const w = scanWrites(text, alias.name, kind, false, undefined, alias.span);
+      const w = scanWrites(text, alias.name, kind, alias.property ?? false, undefined, alias.span);
       // In a helper, its parameter's call says little without the helper's name.
       const via = (x: TextSite) => (alias.via ? { ...x, call: `${alias.via}(): ${x.call}` } : x);
       out.adds.push(...w.adds.map(via));
@@ -231,10 +233,14 @@ function grownCopy(rhs: string, name: string): string | null {
 /** `name.set`, `name.length =`, `delete name[…]`, `name[…] =`, `name +=`, `name =`: what a reader looks for on the line. */
 function callText(matched: string, name: string): string {
   const squeezed = matched.replace(/\s+/g, ' ').trim();
+  const borrowed = /^(?:\.\s*(push|unshift)\s*\.\s*(apply|call)|Object\s*\.\s*assign)\s*\(/.exec(squeezed);
+  if (borrowed) return borrowed[1] ? `${borrowed[1]}.${borrowed[2]}(${name}, …)` : `Object.assign(${name}, …)`;
   if (squeezed.startsWith('delete')) return `delete ${name}`;
   const verb = /(?:\?\.|\.)\s*(\w+)\s*[(=]$/.exec(squeezed)?.[1];
   if (verb === 'length') return `${name}.length =`;
   if (verb) return `${name}.${verb}`;
+  // `this['pending'] = new Map()` sets the property itself, as `this.pending =` does.
+  if (/^\[[^\]]*\]\s*=$/.test(squeezed)) return `${name} =`;
   if (/\]\s*(?:\?\?|\|\|)?=$/.test(squeezed)) return `${name}[…] =`;
   if (squeezed.endsWith('+=')) return `${name} +=`;
   return `${name} =`;

@@ -115,7 +115,11 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   for (let i = last; i >= 1; i--) {
     const from = path.nodes[i - 1];
     const e = path.edges[i];
-    if (s.edgeType[e] === s.types.edgeContext && s.nodeName[from] === k.systemContext && i > above) yield fromContext(g, from, edgeNameOf(s, e));
+    if (s.edgeType[e] === s.types.edgeContext && s.nodeName[from] === k.systemContext && i > above) {
+      const variable = edgeNameOf(s, e);
+      if (WRAPPER_PARAMETERS.has(variable) && fieldOwner >= 0 && i >= last - 2) yield exportsField(g, from, field);
+      yield fromContext(g, from, variable);
+    }
     if (i === last && s.edgeType[e] === s.types.edgeHidden && naming.edgeType === 'context') yield fromContext(g, from, naming.name);
     if (s.nodeName[from] === k.systemCell && s.edgeName[e] === k.value) {
       // A field of an exported object (`export default { buckets: {} }`) is declared in it, in the module.
@@ -134,6 +138,7 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   const name = /^[\w$]+/.exec(naming.holderName || naming.name)?.[0] ?? '';
   for (let i = last; i >= 1 && name; i--) {
     const context = contextHolding(g, path.nodes[i], name);
+    if (context >= 0 && WRAPPER_PARAMETERS.has(name) && fieldOwner >= 0) yield exportsField(g, context, field);
     if (context >= 0) yield fromContext(g, context, name);
   }
   // What a CommonJS module of the developer's exports (`module.exports = { buckets: {} }`,
@@ -263,6 +268,18 @@ function moduleContextOfCell(g: FinalGraph, path: { nodes: number[] }, cellAt: n
   // imports it (`import { store } from './state.mjs'`), whose source only names it.
   const module = exportingModule(g, path.nodes[cellAt]) ?? path.nodes.slice(0, cellAt).reverse().find((v) => nodeNameOf(g.s, v) === 'system / SourceTextModule');
   return module === undefined ? -1 : g.scripts.moduleContextOf(module);
+}
+
+/**
+ * CommonJS's `exports` and `module` are its wrapper's parameters, declared nowhere: the field set
+ * on them is (`exports.tokenCache = new Map()`, as tsc compiles an export).
+ */
+const WRAPPER_PARAMETERS = new Set(['exports', 'module']);
+
+/** Where the CommonJS module of the developer's whose scope is `context` sets `field` on its exports, or null. */
+function exportsField(g: FinalGraph, context: number, field: string): SourceLocation | null {
+  const site = contextSite(g, context);
+  return site && !isInternal(site.script) ? declaredInScript(g, site.script, field) : null;
 }
 
 /** Where the module whose cell holds an object declares that object's `field`, or null. */

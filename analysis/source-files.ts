@@ -88,7 +88,8 @@ export function findDeclaration(text: string, name: string): { line: number; col
     `\\bclass\\s+${n}(?![\\w$])`,
     // TypeScript's namespaces and enums are objects kept in a variable of that name.
     `\\b(?:namespace|enum)\\s+${n}(?![\\w$])`,
-    `(?:\\bthis|[\\w$\\])])\\.${n}\\s*=(?!=)`,
+    // Not tsc's `exports.cache = void 0;` above a module's code, which only makes the name.
+    `(?:\\bthis|[\\w$\\])])\\.${n}\\s*=(?!=)(?!(?:\\s*[\\w$]+\\s*\\.\\s*[\\w$]+\\s*=)*\\s*void\\s+0\\b)`,
     // A TypeScript class field with a type and an initializer: `private readonly cache: Map<K, V> = new Map()`.
     `(?:^|[\\s;{])${FIELD_MODIFIERS}${n}\\s*[!?]?\\s*:[^;=\\n]+=(?![=>])`,
     `(?:^|[\\s{,(])${n}\\s*[:=]\\s*(?:async\\b|function\\b|\\(|new\\b|\\[|\\{)`,
@@ -111,14 +112,23 @@ export function findFieldDeclaration(text: string, name: string): { line: number
   return firstMatch(text, field) ?? findDeclaration(text, name);
 }
 
-/** Where the first of `patterns` (most telling first) that matches puts its group 1, or null. */
+/**
+ * Where the first of `patterns` (most telling first) that matches puts its group 1, or null. A
+ * match in a comment (`// export const tokenCache = new Map()`) gives way to any in code; when
+ * all are in comments as far as inComment can tell (it takes `//` in a string for one), the
+ * first of those counts.
+ */
 function firstMatch(text: string, patterns: string[]): { line: number; column: number } | null {
+  let commented: number | undefined;
   for (const p of patterns) {
-    const m = new RegExp(p, 'md').exec(text);
-    const at = m?.indices?.[1]?.[0];
-    if (at !== undefined) return positionOf(text, at);
+    for (const m of text.matchAll(new RegExp(p, 'gmd'))) {
+      const at = m.indices?.[1]?.[0];
+      if (at === undefined) continue;
+      if (!inComment(text, m.index)) return positionOf(text, at);
+      commented ??= at;
+    }
   }
-  return null;
+  return commented === undefined ? null : positionOf(text, commented);
 }
 
 /**

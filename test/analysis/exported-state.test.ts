@@ -5,6 +5,7 @@ import { diagnoseKind, lineOf } from './outside-leak-runs.ts';
 
 const MAIN = fileURLToPath(new URL('../fixtures/analysis/cjs-exports/main.cjs', import.meta.url));
 const STORE = fileURLToPath(new URL('../fixtures/analysis/cjs-exports/seen-store.cjs', import.meta.url));
+const TOKENS = fileURLToPath(new URL('../fixtures/analysis/cjs-exports/token-cache.cjs', import.meta.url));
 const LIMITER = fileURLToPath(new URL('../fixtures/analysis/cjs-exports/rate-limiter.cjs', import.meta.url));
 const dir = 'test/fixtures/analysis/cjs-exports';
 
@@ -35,5 +36,13 @@ describe.concurrent("what a module of the developer's exports is its state, not 
     expect(top.retainerPath[0].node).toBe(`module ${dir}/rate-limiter.cjs`);
     expect(top.writes?.adds).toMatchObject([{ file: `${dir}/rate-limiter.cjs`, line: lineOf('this.buckets[ip] =', LIMITER), call: 'buckets[…] =' }]);
     expect(renderText(r)).not.toContain('mainModule');
+  }, 60_000);
+
+  it("compiled-exports: tsc's `exports.tokenCache = new Map()` is located there, not at its `= void 0` nor at a function of the module", async () => {
+    const r = await diagnoseKind('compiled-exports', MAIN);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ kind: 'map', counts: [3000, 6000, 9000], location: { file: `${dir}/token-cache.cjs`, line: lineOf('exports.tokenCache = new Map()', TOKENS), column: 9 } });
+    expect(top.name).toMatch(/(?:^|\.)tokenCache$/);
+    expect(top.writes).toMatchObject({ adds: [{ line: lineOf('tokenCache.set(', TOKENS) }], removes: [{ line: lineOf('tokenCache.delete(', TOKENS) }] });
   }, 60_000);
 });

@@ -151,6 +151,32 @@ describe('where the holder is added to and taken from (findHolderWrites)', () =>
     expect(findHolderWrites(text, 'jobs', 'array', true)).toEqual({ adds: [{ line: 5, column: 3, call: 'queue.push' }], removes: [] });
   });
 
+  it('follows a getter that returns the holder, and methods borrowed for it: push.apply, Object.assign', () => {
+    const text = [
+      'class Analytics {',
+      '  get breadcrumbs() {',
+      '    if (!this._breadcrumbs) this._breadcrumbs = [];',
+      '    return this._breadcrumbs;',
+      '  }',
+      '  track(e) { this.breadcrumbs.push(e); }',
+      '  get other() { return this.elsewhere; }',
+      '  more(e) { this.other.push(e); }',
+      '}',
+      'const rows = [];',
+      'function collect(batch) { Array.prototype.push.apply(rows, batch); }',
+      'const hits = {};',
+      'function count(c) { Object.assign(hits, c); }',
+    ].join('\n');
+    expect(findHolderWrites(text, '_breadcrumbs', 'array', true, { line: 3, column: 35 })).toEqual({ adds: [{ line: 6, column: 19, call: 'breadcrumbs.push' }], removes: [] });
+    expect(findHolderWrites(text, 'rows', 'array', false)).toEqual({ adds: [{ line: 11, column: 54, call: 'push.apply(rows, …)' }], removes: [] });
+    expect(findHolderWrites(text, 'hits', 'object', false)).toEqual({ adds: [{ line: 13, column: 35, call: 'Object.assign(hits, …)' }], removes: [] });
+  });
+
+  it("a property made as this['name'] = new Map() is not emptied there", () => {
+    const text = "class Rpc {\n  constructor() { this['pending'] = new Map(); }\n  call(id, r) { this['pending'].set(id, r); }\n}";
+    expect(findHolderWrites(text, 'pending', 'map', true)).toEqual({ adds: [{ line: 3, column: 23, call: 'pending.set' }], removes: [] });
+  });
+
   it('a private field is found through this.#name', () => {
     const text = 'class Pool {\n  #waiting = [];\n  wait(cb) { this.#waiting.push(cb); }\n  wake() { this.#waiting.shift()?.(); }\n}';
     expect(findHolderWrites(text, '#waiting', 'array', true)).toEqual({ adds: [{ line: 3, column: 19, call: '#waiting.push' }], removes: [{ line: 4, column: 17, call: '#waiting.shift' }] });
