@@ -9,13 +9,14 @@ import { growsIn } from './grows-in.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, objectKeyClass, representativeClosure } from './holder-contents.ts';
 import { callbackLocation, locateLeak } from './leak-location.ts';
-import { constructorOf, isInternal, isLibraryScript, libraryObjectOf, libraryOwned, ofUserClass } from './code-ownership.ts';
+import { constructorOf, exportsOnPath, isInternal, isLibraryScript, libraryObjectOf, libraryOwned, ofUserClass } from './code-ownership.ts';
 import { isDataKey, nameHolder, newestTimerList, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { packageOfHolder } from './package-state.ts';
+import { modulesExporting } from './module-exports.ts';
 import { apiCallSite, nodeListenerApi } from './node-api-listeners.ts';
 import { pathKeeper } from './path-keeper.ts';
 import { collapseRuns, pathSteps, shownPath, withoutMapTables } from './path-steps.ts';
-import { scopeName } from './scopes.ts';
+import { isModuleScope, scopeName } from './scopes.ts';
 import { pathNodes } from './retainer-paths.ts';
 import type { Leak, LeakKind, PathStep, SourceLocation } from './report-types.ts';
 import { scoreLeak } from './leak-score.ts';
@@ -228,6 +229,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const madeAt = COLLECTIONS.has(naming.kind) && !link && closure >= 0 && piled < 0 ? functionsMadeAt(g, closure, location) : null;
   if (!link) unminify(naming, location);
   if (!link) untranspileImport(naming, location);
+  if (!link) nameFromExports(g, path, naming);
   const pkg = packageOfHolder(g, path);
   // Node's own state that its API adds to for the program: the program's call, not Node's line.
   const stateApi = pkg && (!location || location.file.startsWith('node:')) ? nodeStateApi({ package: pkg.name, name: pkg.variable }) : null;
@@ -241,7 +243,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
       ? writesAt(g, location, insideName, inside.collection.toLowerCase() as LeakKind, true)
       : null
     : !link && !pkg && (COLLECTIONS.has(naming.kind) || naming.kind === 'string')
-      ? writesAt(g, location, naming.name, naming.kind, naming.edgeType === 'property')
+      ? writesAt(g, location, naming.name, naming.kind, naming.edgeType === 'property', exportedNames(g, path))
       : null;
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
@@ -287,6 +289,12 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
  * where the collection is (a store's `subscribers` Set is declared in the store; the component
  * that subscribes and never unsubscribes is where the leak is made).
  */
+/** The names the ES module binding on the path is exported under, by the module that declares it and any that re-export it. */
+function exportedNames(g: FinalGraph, path: { nodes: number[] }): string[] {
+  const cell = path.nodes.findLast((v) => g.s.nodeName[v] === g.k.systemCell);
+  return cell === undefined ? [] : modulesExporting(g, cell).map((x) => x.name);
+}
+
 function functionsMadeAt(g: FinalGraph, closure: number, location: SourceLocation | null): SourceLocation | null {
   const script = g.s.nodeType[closure] === g.s.types.closure ? g.scripts.scriptName(closure) : null;
   if (script === null || isLibraryScript(script)) return null;
@@ -317,6 +325,41 @@ function untranspileImport(naming: HolderNaming, location: SourceLocation | null
   if (!imported) return;
   if (naming.holderName === naming.name) naming.holderName = imported;
   naming.name = imported;
+}
+
+/**
+ * A module's exports named after a function's variable that also keeps them (tsc's
+ * `__exportStar` re-exports through a getter over its parameter `m`) are named from the exports
+ * on (`hitsByClient`, not `m.hitsByClient`), as are those named after CommonJS's own `exports`
+ * (`exports.tokenCache`, as tsc compiles an export); a module's own variable (`notifier` of
+ * `require('./notifier')`) stays.
+ */
+function nameFromExports(g: FinalGraph, path: { nodes: number[]; edges: number[] }, naming: HolderNaming): void {
+  const exported = exportsOnPath(g, path);
+  if (!exported) return;
+  const { s, k } = g;
+  const fields = path.edges.slice(exported.at + 1).map((e) => edgeNameOf(s, e));
+  const [variable, ...rest] = naming.name.replace(/^module\.exports\./, 'exports.').split('.');
+  if (fields.length === 0 || rest.join('.') !== fields.join('.')) return;
+  if (variable === 'exports') return void rename(naming, fields.join('.'));
+  const v = path.nodes[exported.at];
+  const { retStart, retFrom } = g.dom.retainers;
+  let inFunction = false;
+  for (let r = retStart[v]; r < retStart[v + 1]; r++) {
+    const from = retFrom[r];
+    if (s.nodeName[from] !== k.systemContext) continue;
+    for (let e = s.firstEdge[from]; e < s.firstEdge[from + 1]; e++) {
+      if (s.edgeTo[e] !== v || s.edgeType[e] !== s.types.edgeContext || edgeNameOf(s, e) !== variable) continue;
+      if (isModuleScope(g, from)) return;
+      inFunction = true;
+    }
+  }
+  if (inFunction) rename(naming, fields.join('.'));
+}
+
+function rename(naming: HolderNaming, name: string): void {
+  if (naming.holderName === naming.name) naming.holderName = name;
+  naming.name = name;
 }
 
 /**

@@ -202,6 +202,25 @@ export function userModuleFile(g: FinalGraph, v: number): string | null {
 }
 
 /**
+ * The exports object of a CommonJS module of the developer's that the path comes through with
+ * only properties after it (`module.exports = { stats: { queues: { mobile: [] } } }`), however the
+ * path reached it: its position on the path and the module's file. Null when there is none.
+ */
+export function exportsOnPath(g: FinalGraph, path: { nodes: number[]; edges: number[] }): { at: number; file: string } | null {
+  const { s, k } = g;
+  const { retStart, retFrom } = g.dom.retainers;
+  for (let j = path.nodes.length - 2; j >= 0; j--) {
+    if (s.edgeType[path.edges[j + 1]] !== s.types.edgeProperty) return null;
+    const v = path.nodes[j];
+    for (let r = retStart[v]; r < retStart[v + 1]; r++) {
+      const file = userModuleFile(g, retFrom[r]);
+      if (file && edgeTarget(s, retFrom[r], s.types.edgeProperty, k.exports) === v) return { at: j, file };
+    }
+  }
+  return null;
+}
+
+/**
  * Node.js's own modules, installed packages and WebAssembly (`wasm://wasm/0002f80e`: undici's
  * HTTP parser, in every process that calls fetch), as opposed to the application's code.
  */

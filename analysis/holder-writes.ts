@@ -55,7 +55,7 @@ const MAX_ADDING_FILES = 2;
  * import it and add), the program's other scripts, through their source maps. The holder needs a
  * plain name: `windows`, or `cache` of `priceFor.cache`, a property.
  */
-export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string, kind: LeakKind, property: boolean): ProgramWrites | null {
+export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string, kind: LeakKind, property: boolean, exportedAs: readonly string[] = []): ProgramWrites | null {
   const own = /(?:^|\.)(#?[\w$]+)$/.exec(name);
   if (!own || !METHODS[kind]) return null;
   const holder = own[1];
@@ -72,6 +72,10 @@ export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string,
   }
   const compiledHere = at?.generated?.file ?? at?.file;
   const out: ProgramWrites = { adds: [], removes: [], searched: here && at ? [at.file] : [] };
+  // What the declaring file takes out (`sessions.delete` in the store that only exports it) counts with the others' adds.
+  if (here && at) out.removes.push(...scanWrites(here, holder, kind, asProperty, declared).removes.map((x) => ({ file: at.file, ...x })));
+  // Re-exported under another name (`export { sessions as activeSessions } from`), it is added to under that name.
+  const names = [...new Set([holder, ...exportedAs.filter((x) => isIdentifier(x))])];
   let adding = 0;
   for (const script of g.scripts.appScripts()) {
     const file = displayPath(script);
@@ -79,7 +83,8 @@ export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string,
     if (!text) continue;
     // Another module names it as it imports it: bare (`import { jobs }`), or as its object's
     // property (`state.jobs`, and `state_1.jobs` in what tsc compiles to CommonJS).
-    const w = scanWrites(text, holder, kind, asProperty || 'either');
+    const each = names.map((x) => scanWrites(text, x, kind, asProperty || 'either'));
+    const w = { adds: each.flatMap((x) => x.adds), removes: each.flatMap((x) => x.removes) };
     const inScript = (x: TextSite): WriteSite => {
       const m = mapped(g, script, { file, line: x.line, column: x.column });
       return { file: m.file, line: m.line, column: m.column, call: x.call };

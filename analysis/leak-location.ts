@@ -2,8 +2,8 @@ import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import type { ChainLink } from './chain-link.ts';
 import type { FinalGraph } from './final-graph.ts';
 import type { HolderNaming } from './leak-naming.ts';
-import { constructorChain, isInternal, ofUserClass, ownerOf, runningScopeRetainer, userModuleFile } from './code-ownership.ts';
-import { exportingModule, exportNameOfCell } from './module-exports.ts';
+import { constructorChain, exportsOnPath, isInternal, ofUserClass, ownerOf, runningScopeRetainer, userModuleFile } from './code-ownership.ts';
+import { exportingModule, exportNameOfCell, modulesExporting } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { HandleOpeners } from './handle-words.ts';
 import type { PathKeeper } from './path-keeper.ts';
@@ -112,6 +112,11 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   // A static field (`static #buckets = new Map()`) is a property of the class itself, declared
   // in its body; the class's own line says less.
   if (fieldOwner >= 0 && s.nodeType[fieldOwner] === s.types.closure) yield staticField(g, fieldOwner, field);
+  // Below a CommonJS module's exports (`module.exports = { stats: { queues: { mobile: [] } } }`),
+  // however the path reached them (an importer's variable, tsc's re-export getter), a field is
+  // written in that module.
+  const exporting = fieldOwner >= 0 ? exportsOnPath(g, path) : null;
+  if (exporting) yield declaredInScript(g, exporting.file, field);
   for (let i = last; i >= 1; i--) {
     const from = path.nodes[i - 1];
     const e = path.edges[i];
@@ -257,6 +262,12 @@ function contextSite(g: FinalGraph, context: number): ClosureSite | null {
 }
 
 function fromModuleCell(g: FinalGraph, path: { nodes: number[] }, cellAt: number): SourceLocation | null {
+  // A barrel (`export * from './render-cache.mjs'`) holds the binding too: the module whose source declares it is where it is.
+  for (const { module, name } of modulesExporting(g, path.nodes[cellAt])) {
+    const site = contextSite(g, g.scripts.moduleContextOf(module));
+    const at = site && !isInternal(site.script) ? declaredInScript(g, site.script, name) : null;
+    if (at) return at;
+  }
   const context = moduleContextOfCell(g, path, cellAt);
   const name = exportNameOfCell(g, path.nodes[cellAt], cellAt > 0 ? path.nodes[cellAt - 1] : -1);
   return context >= 0 && name ? fromContext(g, context, name) : null;

@@ -50,6 +50,26 @@ export function exportEntry(g: FinalGraph, cell: number, table = -1): { table: n
   return null;
 }
 
+/**
+ * Every module whose exports table holds `cell`, with the name it exports it under: the module
+ * that declares the binding, and those that re-export it (`export * from`, `export { sessions
+ * as activeSessions } from`), which hold the same Cell.
+ */
+export function modulesExporting(g: FinalGraph, cell: number): { module: number; name: string }[] {
+  const { s } = g;
+  const { retStart, retFrom } = g.dom.retainers;
+  const out: { module: number; name: string }[] = [];
+  for (let r = retStart[cell]; r < retStart[cell + 1]; r++) {
+    const table = retFrom[r];
+    const name = exportEntry(g, cell, table)?.name;
+    if (!name || out.some((x) => x.name === name && x.module === table)) continue;
+    for (let q = retStart[table]; q < retStart[table + 1]; q++) {
+      if (nodeNameOf(s, retFrom[q]) === 'system / SourceTextModule') out.push({ module: retFrom[q], name });
+    }
+  }
+  return out;
+}
+
 /** The SourceTextModule whose exports table holds `cell` under a name, or null. */
 export function exportingModule(g: FinalGraph, cell: number): number | null {
   const { retStart, retFrom } = g.dom.retainers;
