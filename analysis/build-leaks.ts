@@ -152,7 +152,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   // A collection only the running frame keeps has no name in the snapshot: its script's declaration gives it one.
   const local = c.slot ? null : stackLocal(g, path, naming.kind);
   if (local) Object.assign(naming, { name: local.name, holderName: local.name, edgeType: 'context' });
-  const holderNode = c.slot ? c.slot.holder : c.node;
+  let holderNode = c.slot ? c.slot.holder : c.node;
   const entries = entryTargets(g, c.node);
   const fresh = entries.filter((v) => s.nodeId[v] > g.baselineMaxId);
   // A variable replaced by a bigger copy each time (`list = list.concat(x)`) is a slot
@@ -165,6 +165,9 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   let list = -1;
   if (naming.kind === 'timers') {
     list = s.nodeName[c.node] === k.timersList ? c.node : newestTimerList(g, c.node);
+    // Node's table of lists by delay with no list made since the baseline: its timers piled up in
+    // a list it had (a retry every 50 ms, never given up), not in one new list per delay.
+    if (list >= 0 && list !== c.node && s.nodeId[list] <= g.baselineMaxId) holderNode = list;
     const first = list >= 0 ? edgeTarget(s, list, s.types.edgeProperty, k.idleNext) : -1;
     // A list counted by its timers has the new ones as its entries; its newest timer may be an
     // older one the program refreshes (`idle.refresh()`), whose callback is not what piles up.
@@ -197,7 +200,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   }
   // Read once: the name says it (`timers every 30000 ms`), and the location looks for it in the code.
   const delay = naming.kind === 'timers' ? timerDelay(g, list) : null;
-  if (naming.kind === 'timers') naming.name = timerName(g, c.node, closure, delay);
+  if (naming.kind === 'timers') naming.name = timerName(g, holderNode, closure, delay);
   // Timers Node sets for the program call Node's own function (node:timers/promises' setInterval
   // in a `for await` that never breaks): the program's is the async function waiting on them.
   const waiting = naming.kind === 'timers' && piled >= 0 && closure >= 0 && isInternal(g.scripts.scriptName(closure) ?? '') ? awaitingFunction(g, piled) : null;

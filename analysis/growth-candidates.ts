@@ -111,7 +111,11 @@ export function findCandidates(
     const byRetained = retainedRise(c, minRetained);
     if (!byEntries && !byRetained) continue;
     const kept = keptShare(earlier[0], row);
-    if (kept < MIN_KEPT) continue;
+    // A cache that turns its entries over keeps few of the baseline's; so does a backlog whose
+    // items are replaced as they wait (a retry for ever, each a new timer with a bigger copy),
+    // but a backlog's entries keep coming at a steady pace, and at least double.
+    const backlog = byEntries && steady(entries) && entries[steps] >= 2 * Math.max(entries[0], MIN_ENTRY_GROWTH);
+    if (kept < MIN_KEPT && !backlog) continue;
     out.push({ node: v, id, byEntries, byRetained, kept, ...c });
   }
   return out;

@@ -484,6 +484,14 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(renderMarkdown(r)).toContain('each set with a delay of its own, are scheduled and never cleared');
   });
 
+  it('retry-forever: timeouts that pile up in the one list of their delay are that list\'s, not "each with a delay of its own"', async () => {
+    const r = await diagnoseKind('retry-forever');
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'timers every 50 ms', kind: 'timers', holder: { nodeName: 'TimersList' }, location: { line: lineOf('setTimeout(() => {') } });
+    expect(top.summary).not.toContain('delay of its own');
+    expect(renderMarkdown(r)).not.toContain('delay of its own');
+  });
+
   it('interval-beside-sweeper: intervals never cleared are found beside a timer of the same delay that the program keeps for ever', async () => {
     const r = await diagnoseKind('interval-beside-sweeper');
     expect(r.verdict).toBe('leak');
