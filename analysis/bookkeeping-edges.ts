@@ -54,6 +54,34 @@ export function registerFixers(s: HeapSnapshot): (NodeFixer | null)[] {
   return fixers;
 }
 
+/**
+ * Node's warning that an emitter has more listeners than its limit (an Error named
+ * MaxListenersExceededWarning) waits in Node's task queue until the next tick emits it, and
+ * keeps the emitter: as its `emitter` or `target`, and as the receiver in its stack trace's
+ * frames. A snapshot taken before that tick (a synchronous loop, `--heapsnapshot-near-heap-limit`)
+ * would otherwise show the emitter's listeners from Node's queue, through the warning, named
+ * after its `target`: the emitter is the program's, kept by the program's own variable. All of
+ * the warning's edges are a report, not ownership.
+ */
+export function warningFixer(s: HeapSnapshot): NodeFixer | null {
+  const weak = s.types.edgeWeak;
+  const error = s.strings.indexOf('Error');
+  const warning = s.strings.indexOf('MaxListenersExceededWarning');
+  const name = s.strings.indexOf('name');
+  if (weak < 0 || error < 0 || warning < 0 || name < 0) return null;
+  const { firstEdge, edgeType, edgeName, edgeTo, nodeName } = s;
+  const property = s.types.edgeProperty;
+  return {
+    type: s.types.object,
+    name: error,
+    fix: (v) => {
+      let named = false;
+      for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) if (edgeType[e] === property && edgeName[e] === name && nodeName[edgeTo[e]] === warning) named = true;
+      if (named) for (let e = firstEdge[v]; e < firstEdge[v + 1]; e++) edgeType[e] = weak;
+    },
+  };
+}
+
 const EPHEMERON = Buffer.from(' / part of key (', 'latin1');
 
 /**

@@ -1,7 +1,7 @@
 import type { HeapSnapshot } from './heap-snapshot.ts';
 import type { DominatorTree } from './dominators.ts';
 import type { EarlierView, WatchList } from './earlier-map.ts';
-import { entriesOf, isDictionary, isHolderCandidate } from './holder-metrics.ts';
+import { entriesOf, isDictionary, isHolderCandidate, isNodeQueue } from './holder-metrics.ts';
 import type { KnownStrings } from './known-strings.ts';
 import { forEachSlot } from './snapshot-summary.ts';
 
@@ -111,10 +111,12 @@ export function findCandidates(
     const byRetained = retainedRise(c, minRetained);
     if (!byEntries && !byRetained) continue;
     const kept = keptShare(earlier[0], row);
-    // A cache that turns its entries over keeps few of the baseline's; so does a backlog whose
-    // items are replaced as they wait (a retry for ever, each a new timer with a bigger copy),
-    // but a backlog's entries keep coming at a steady pace, and at least double.
-    const backlog = byEntries && steady(entries) && entries[steps] >= 2 * Math.max(entries[0], MIN_ENTRY_GROWTH);
+    // A cache that turns its entries over keeps few of the baseline's; so does one of Node's
+    // queues whose items are replaced as they wait (a retry for ever, each a new timer with a
+    // bigger copy), but such a backlog's entries keep coming at a steady pace, and at least
+    // double. Not the program's own collections: a Map of carts keyed by a finite population of
+    // users fills that way too, its carts replaced as they change.
+    const backlog = isNodeQueue(s, k, v) && byEntries && steady(entries) && entries[steps] >= 2 * Math.max(entries[0], MIN_ENTRY_GROWTH);
     if (kept < MIN_KEPT && !backlog) continue;
     out.push({ node: v, id, byEntries, byRetained, kept, ...c });
   }

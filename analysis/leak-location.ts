@@ -127,8 +127,9 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
     }
     if (i === last && s.edgeType[e] === s.types.edgeHidden && naming.edgeType === 'context') yield fromContext(g, from, naming.name);
     if (s.nodeName[from] === k.systemCell && s.edgeName[e] === k.value) {
-      // A field of an exported object (`export default { buckets: {} }`) is declared in it, in the module.
-      if (i === last - 1 && fieldOwner >= 0) yield exportedField(g, path, i - 1, field);
+      // A field of an exported object (`export default { buckets: {} }`, or deeper: `state: {
+      // connections: { byDevice: new Map() } }`) is declared in it, in the module.
+      if (fieldOwner >= 0 && path.edges.slice(i + 1).every((x) => s.edgeType[x] === s.types.edgeProperty)) yield exportedField(g, path, i - 1, field);
       yield fromModuleCell(g, path, i - 1);
     }
   }

@@ -123,7 +123,7 @@ export function summarizeLeak(leak: Leak): string {
       : listed
         ? `: ${listed.why}`
         : numbers
-          ? `, holding numbers${leak.counts[last] === leak.counts[0] ? `: ${NUMBERS}` : ''}`
+          ? `, holding numbers${leak.kind === 'array' ? ' or empty slots' : ''}${leak.counts[last] === leak.counts[0] ? `: ${NUMBERS}` : ''}`
           : leak.keyedBy
           ? `, keyed by ${leak.keyedBy} objects${leak.objectName === leak.keyedBy ? '' : `, holding ${leak.objectName} values`}: a Map keeps its keys alive`
           : leak.addedBy

@@ -57,7 +57,7 @@ function prose(l: Leak): string {
   const writes = l.writes ? writesProse(l.writes) : '';
   const added = l.addedBy && l.location ? ` They are Node's own listeners, added for the code by the \`${l.addedBy.call}\` call at \`${where(l.location)}\`, once per call, and never taken off. What takes them off: ${l.addedBy.release}.` : '';
   const also = !l.alsoGrowing?.length ? '' : l.kind === 'handles' ? ` Growing with them: the ${alsoGrowing(l)} they keep.` : ` Growing with it in the same object: ${alsoGrowing(l)}.`;
-  const piling = l.kind === 'handles' ? handlesKeep(l) : l.objectName === 'number' ? 'What piles up is numbers, which V8 keeps inside the holder\'s store rather than as objects.' : `The objects piling up are mostly \`${l.objectName}\`.`;
+  const piling = l.kind === 'handles' ? handlesKeep(l) : l.objectName === 'number' ? `What piles up is numbers, which V8 keeps inside the holder's store rather than as objects${l.kind === 'array' ? ', or empty slots (`undefined`, holes), which look the same there: an array whose used entries are set to `undefined` and never cut off (`splice()`, `shift()`, `length =`) still grows' : ''}.` : `The objects piling up are mostly \`${l.objectName}\`.`;
   const rate =
     per === 0
       ? `about ${perBytes} per snapshot interval, from ${formatBytes(l.bytes[0])} to ${formatBytes(l.bytes[last])} retained${l.objectName === 'number' ? '' : ` (${l.counts[last]} ${countUnit(l, l.countsOf)} throughout)`}, `

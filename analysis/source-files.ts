@@ -108,6 +108,8 @@ export function findFieldDeclaration(text: string, name: string): { line: number
   const field = [
     `\\bthis\\s*\\.\\s*${n}\\s*=(?![=>])`,
     `(?:^|[\\s;{])${FIELD_MODIFIERS}${n}\\s*[!?]?\\s*(?::[^;=\\n]+)?=(?![=>])\\s*(?:new\\b|\\[|\\{)`,
+    // Babel's class fields (`_defineProperty(this, "events", [])`, `(0, _defineProperty2.default)(this, ...)`) and a field defined by hand.
+    `[dD]efineProperty\\d*(?:\\.default)?\\)?\\s*\\(\\s*this\\s*,\\s*["'\`]${n}["'\`]`,
   ];
   return firstMatch(text, field) ?? findDeclaration(text, name);
 }

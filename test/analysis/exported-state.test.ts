@@ -21,6 +21,12 @@ describe.concurrent("what a module of the developer's exports is its state, not 
     expect(top.retainerPath.map((p) => p.edge)).toEqual(['', 'default', 'buckets']);
   }, 60_000);
 
+  it('nested-default: a Map two objects down in a default export is located at its key, not at the method that adds to it', async () => {
+    const r = await diagnoseKind('nested-default', INFLIGHT);
+    const SERVICE = fileURLToPath(new URL('../fixtures/analysis/presence-service.mjs', import.meta.url));
+    expect(r.leaks[0]).toMatchObject({ name: 'byDevice', kind: 'map', counts: [3000, 6000, 9000], location: { file: 'test/fixtures/analysis/presence-service.mjs', line: lineOf('byDevice: new Map()', SERVICE), column: 7 } });
+  }, 60_000);
+
   it("exported-map: a module's Map that it also exports is named by its variable, not as inside Node's Module", async () => {
     const r = await diagnoseKind('exported-map', MAIN);
     const top = r.leaks[0];

@@ -46,6 +46,8 @@ import { ABORT_TIMEOUT, diagnoseKind, dir, FIXTURE, lineOf, run } from './outsid
 // Side by side: each fixture is a child process doing a fixed amount of work with no timing in
 // it, so running several at once only shortens the suite. The Express app, driven over real
 // HTTP, is in express-leaks.test.ts.
+const PENDING_WARNING = fileURLToPath(new URL('../fixtures/analysis/pending-warning.mjs', import.meta.url));
+
 describe.concurrent('diagnose on leaks written outside the lab', () => {
   it.each([
     ['static-field', 'RequestTracker.seenRequests', 'map'],
@@ -164,6 +166,8 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       expect(top.summary).toContain(', holding numbers');
       expect(top.summary).not.toContain('objects throughout');
       expect(renderMarkdown(r)).toContain('What piles up is numbers');
+      // An array's `undefined` entries and holes look the same in its store: a queue that empties slots and never cuts them off.
+      if (kind === 'latency-samples') expect(top.summary).toContain(', holding numbers or empty slots');
     }
     if (kind === 'hits-by-ip') {
       // No property edges for number values: the keys come from the dictionary's store.
@@ -482,6 +486,17 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     // Node's table of lists by delay and its queue of them grow together: one suspect, not two.
     expect(r.leaks.filter((l) => l.kind === 'timers')).toHaveLength(1);
     expect(renderMarkdown(r)).toContain('each set with a delay of its own, are scheduled and never cleared');
+  });
+
+  it.each([
+    ['event-target', 'change', 'themeStore'],
+    ['emitter', 'reload', 'configBus'],
+  ])("pending-warning %s: listeners snapshotted while Node's MaxListenersExceededWarning waits in the tick queue are shown from the program's emitter", async (kind, event, emitter) => {
+    const r = await diagnoseKind(kind, PENDING_WARNING);
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ kind: 'listeners', name: event, counts: [3000, 6000, 9000] });
+    expect(top.summary).toContain(`"${event}" listeners on \`${emitter}\``);
+    expect(top.retainerPath.map((p) => p.edge)).not.toContain('queue');
   });
 
   it('retry-forever: timeouts that pile up in the one list of their delay are that list\'s, not "each with a delay of its own"', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findAfter, findApiCall, findConstruction, findDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findOpener, findPropertyAssignment, findTimerCall } from '../../analysis/source-files.ts';
+import { findAfter, findApiCall, findConstruction, findDeclaration, findFieldDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findOpener, findPropertyAssignment, findTimerCall } from '../../analysis/source-files.ts';
 
 describe('finding where a name is declared in source', () => {
   const at = (text: string, name: string) => findDeclaration(text, name);
@@ -9,6 +9,14 @@ describe('finding where a name is declared in source', () => {
     expect(at('function poll() {}', 'poll')).toEqual({ line: 1, column: 10 });
     expect(at('class Tracker {}', 'Tracker')).toEqual({ line: 1, column: 7 });
     expect(at('class Q {\n  push(x) {\n    else this.head = x;\n  }\n}', 'head')).toEqual({ line: 3, column: 15 });
+  });
+
+  it("finds a field made by Babel's _defineProperty or Object.defineProperty on `this`, and code before a comment that reads like a declaration", () => {
+    const babel = 'class EventBuffer {\n  constructor(name) {\n    (0, _helpers._defineProperty)(this, "events", []);\n    _defineProperty2.default(this, \'seen\', new Set());\n  }\n}';
+    expect(findFieldDeclaration(babel, 'events')).toEqual({ line: 3, column: 42 });
+    expect(findFieldDeclaration(babel, 'seen')).toEqual({ line: 4, column: 37 });
+    expect(findFieldDeclaration("class L {\n  constructor() {\n    Object.defineProperty(this, 'held', { value: new Map() });\n  }\n}", 'held')).toEqual({ line: 3, column: 34 });
+    expect(at('// was: const cache = new Map();\nexports.cache = void 0;\nexports.cache = new Map();', 'cache')).toEqual({ line: 3, column: 9 });
   });
 
   it('finds a TypeScript class field by its type annotation and initializer', () => {
