@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
  * trainee plays); one at a time, none of them ever shares the machine with another app under
  * load. analysis: the diagnosis, the postmortem and the units, which count objects and bytes
  * whatever the CPU leaves them; sharing it makes them slower, not wrong. solo: what a starved
- * CPU breaks, each with the machine to itself: the short outage, whose 64 MB leaky app goes down
+ * CPU breaks, each with the machine to itself: the short outage, whose leaky app (then with a 64 MB heap) went down
  * before its first heap snapshot (a stalled snapshot, then a burst of queued requests); the
  * browser drills, whose app and Chromium missed their metrics scrapes for 30 s; the diagnosis of
  * an Express app under real HTTP, where what the HTTP libraries' timers and sockets hold when a

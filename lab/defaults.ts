@@ -67,9 +67,11 @@ export const OUTAGE_PROFILES = {
     rate: 200,
   },
   short: {
-    heapCapMb: 64,
-    raisedHeapCapMb: 88,
-    rssLimitMb: 512,
+    // 64 MB left too little room: at 200 req/s the leak took a stalled app down 16 s after the
+    // leaky deploy, before the trend alert (about 22 s) could fire, on a machine to itself.
+    heapCapMb: 96,
+    raisedHeapCapMb: 120,
+    rssLimitMb: 640,
     warmupSeconds: 4,
     laterSnapshotSeconds: 4,
     detectTimeoutSeconds: 60,
