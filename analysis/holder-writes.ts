@@ -65,7 +65,8 @@ export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string,
   const declared = at?.approximate ? undefined : (at ?? undefined);
   // A property may be named bare where it is imported (`import { pendingJobs }`, the location of
   // what tsc compiles to `job_state_1.pendingJobs`).
-  const found = here ? (findHolderWrites(here, holder, kind, asProperty, declared) ?? (asProperty ? findHolderWrites(here, holder, kind, 'either', declared) : null)) : null;
+  const inHere = here ? scanWrites(here, holder, kind, asProperty, declared) : null;
+  const found = here && inHere ? (inHere.adds.length > 0 ? inHere : asProperty ? findHolderWrites(here, holder, kind, 'either', declared) : null) : null;
   if (found && at) {
     const inFile = (x: TextSite) => ({ file: at.file, ...x });
     return { adds: found.adds.map(inFile), removes: found.removes.map(inFile), searched: [at.file] };
@@ -73,7 +74,7 @@ export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string,
   const compiledHere = at?.generated?.file ?? at?.file;
   const out: ProgramWrites = { adds: [], removes: [], searched: here && at ? [at.file] : [] };
   // What the declaring file takes out (`sessions.delete` in the store that only exports it) counts with the others' adds.
-  if (here && at) out.removes.push(...scanWrites(here, holder, kind, asProperty, declared).removes.map((x) => ({ file: at.file, ...x })));
+  if (inHere && at) out.removes.push(...inHere.removes.map((x) => ({ file: at.file, ...x })));
   // Re-exported under another name (`export { sessions as activeSessions } from`), it is added to under that name.
   const names = [...new Set([holder, ...exportedAs.filter((x) => isIdentifier(x))])];
   let adding = 0;

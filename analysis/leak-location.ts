@@ -2,7 +2,7 @@ import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
 import type { ChainLink } from './chain-link.ts';
 import type { FinalGraph } from './final-graph.ts';
 import type { HolderNaming } from './leak-naming.ts';
-import { constructorChain, exportsOnPath, isInternal, ofUserClass, ownerOf, runningScopeRetainer, userModuleFile } from './code-ownership.ts';
+import { constructorChain, exportsOnPath, isInternal, ofUserClass, ownerOf, runningScopeRetainer } from './code-ownership.ts';
 import { exportingModule, exportNameOfCell, modulesExporting } from './module-exports.ts';
 import type { SourceLocation } from './report-types.ts';
 import type { HandleOpeners } from './handle-words.ts';
@@ -122,7 +122,7 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
     const e = path.edges[i];
     if (s.edgeType[e] === s.types.edgeContext && s.nodeName[from] === k.systemContext && i > above) {
       const variable = edgeNameOf(s, e);
-      if (WRAPPER_PARAMETERS.has(variable) && fieldOwner >= 0 && i >= last - 2) yield exportsField(g, from, field);
+      if (WRAPPER_PARAMETERS.has(variable) && fieldOwner >= 0 && i >= last - 2) yield declaredInScope(g, from, field);
       yield fromContext(g, from, variable);
     }
     if (i === last && s.edgeType[e] === s.types.edgeHidden && naming.edgeType === 'context') yield fromContext(g, from, naming.name);
@@ -144,14 +144,9 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   const name = /^[\w$]+/.exec(naming.holderName || naming.name)?.[0] ?? '';
   for (let i = last; i >= 1 && name; i--) {
     const context = contextHolding(g, path.nodes[i], name);
-    if (context >= 0 && WRAPPER_PARAMETERS.has(name) && fieldOwner >= 0) yield exportsField(g, context, field);
+    if (context >= 0 && WRAPPER_PARAMETERS.has(name) && fieldOwner >= 0) yield declaredInScope(g, context, field);
     if (context >= 0) yield fromContext(g, context, name);
   }
-  // What a CommonJS module of the developer's exports (`module.exports = { buckets: {} }`,
-  // `exports.seen = seen`), when no variable of the developer's keeps it, is declared in that
-  // module's file.
-  const moduleFile = !kept && fieldOwner >= 0 && last >= 2 && s.edgeName[path.edges[last - 1]] === k.exports ? userModuleFile(g, path.nodes[last - 2]) : null;
-  if (moduleFile) yield declaredInScript(g, moduleFile, field);
   // A property of the global object (`globalThis.sessionsById = {}`) has no scope to say where
   // it is made: one of the application's scripts assigns it.
   if (fieldOwner >= 0 && isGlobalObject(nodeNameOf(s, fieldOwner))) {
@@ -265,8 +260,7 @@ function contextSite(g: FinalGraph, context: number): ClosureSite | null {
 function fromModuleCell(g: FinalGraph, path: { nodes: number[] }, cellAt: number): SourceLocation | null {
   // A barrel (`export * from './render-cache.mjs'`) holds the binding too: the module whose source declares it is where it is.
   for (const { module, name } of modulesExporting(g, path.nodes[cellAt])) {
-    const site = contextSite(g, g.scripts.moduleContextOf(module));
-    const at = site && !isInternal(site.script) ? declaredInScript(g, site.script, name) : null;
+    const at = declaredInScope(g, g.scripts.moduleContextOf(module), name);
     if (at) return at;
   }
   const context = moduleContextOfCell(g, path, cellAt);
@@ -288,17 +282,15 @@ function moduleContextOfCell(g: FinalGraph, path: { nodes: number[] }, cellAt: n
  */
 const WRAPPER_PARAMETERS = new Set(['exports', 'module']);
 
-/** Where the CommonJS module of the developer's whose scope is `context` sets `field` on its exports, or null. */
-function exportsField(g: FinalGraph, context: number, field: string): SourceLocation | null {
-  const site = contextSite(g, context);
-  return site && !isInternal(site.script) ? declaredInScript(g, site.script, field) : null;
+/** Where the developer's script whose scope is `context` declares `name` (a module's field set on its exports), or null. */
+function declaredInScope(g: FinalGraph, context: number, name: string): SourceLocation | null {
+  const site = context >= 0 ? contextSite(g, context) : null;
+  return site && !isInternal(site.script) ? declaredInScript(g, site.script, name) : null;
 }
 
 /** Where the module whose cell holds an object declares that object's `field`, or null. */
 function exportedField(g: FinalGraph, path: { nodes: number[] }, cellAt: number, field: string): SourceLocation | null {
-  const context = moduleContextOfCell(g, path, cellAt);
-  const site = context >= 0 ? contextSite(g, context) : null;
-  return site && !isInternal(site.script) ? declaredInScript(g, site.script, field) : null;
+  return declaredInScope(g, moduleContextOfCell(g, path, cellAt), field);
 }
 
 /**

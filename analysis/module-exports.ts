@@ -56,25 +56,27 @@ export function exportEntry(g: FinalGraph, cell: number, table = -1): { table: n
  * as activeSessions } from`), which hold the same Cell.
  */
 export function modulesExporting(g: FinalGraph, cell: number): { module: number; name: string }[] {
-  const { s } = g;
   const { retStart, retFrom } = g.dom.retainers;
   const out: { module: number; name: string }[] = [];
   for (let r = retStart[cell]; r < retStart[cell + 1]; r++) {
-    const table = retFrom[r];
-    const name = exportEntry(g, cell, table)?.name;
-    if (!name || out.some((x) => x.name === name && x.module === table)) continue;
-    for (let q = retStart[table]; q < retStart[table + 1]; q++) {
-      if (nodeNameOf(s, retFrom[q]) === 'system / SourceTextModule') out.push({ module: retFrom[q], name });
-    }
+    const entry = exportEntry(g, cell, retFrom[r]);
+    // exportEntry goes on to the cell's other tables when this one has no name for it: those are met in their turn.
+    if (!entry || entry.table !== retFrom[r]) continue;
+    const module = moduleOfTable(g, entry.table);
+    if (module !== null && !out.some((x) => x.module === module && x.name === entry.name)) out.push({ module, name: entry.name });
   }
   return out;
 }
 
 /** The SourceTextModule whose exports table holds `cell` under a name, or null. */
 export function exportingModule(g: FinalGraph, cell: number): number | null {
-  const { retStart, retFrom } = g.dom.retainers;
   const table = exportEntry(g, cell)?.table;
-  if (table === undefined) return null;
+  return table === undefined ? null : moduleOfTable(g, table);
+}
+
+/** The SourceTextModule whose exports table `table` is, or null. */
+function moduleOfTable(g: FinalGraph, table: number): number | null {
+  const { retStart, retFrom } = g.dom.retainers;
   for (let q = retStart[table]; q < retStart[table + 1]; q++) {
     if (nodeNameOf(g.s, retFrom[q]) === 'system / SourceTextModule') return retFrom[q];
   }
