@@ -10,9 +10,9 @@ const ORDER_STORE = fileURLToPath(new URL('../fixtures/analysis/order-store.cjs'
  * The diagnosis on an Express app written in CommonJS, its leaks made by real HTTP requests
  * (see test/fixtures/analysis/express-cjs-leaks.cjs). Apart from outside-leaks.test.ts because a
  * starved machine changes what the HTTP libraries' timers and sockets hold when its snapshots are
- * taken: the suite runs it alone (vitest.config.ts).
+ * taken: the suite runs it alone (vitest.config.ts), two apps at a time (it passed with four).
  */
-describe('diagnose on an Express app written in CommonJS, under real HTTP requests', () => {
+describe.concurrent('diagnose on an Express app written in CommonJS, under real HTTP requests', () => {
   it.each([
     ['request-array', 'recentRequests', 'array', 'IncomingMessage'],
     ['request-keyed-map', 'startedAt', 'map', 'IncomingMessage'],
