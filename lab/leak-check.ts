@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -27,6 +28,12 @@ export interface LeakCheckOptions {
   roundTimeoutMs?: number;
   /** Growth below this many bytes per 1,000 requests is never called a leak. */
   noiseFloorBytesPer1k?: number;
+  /**
+   * Where to keep three heap snapshots of the check, taken through the app's admin API right
+   * after the baseline's, the middle round's and the last round's GC: what `npm run diagnose`
+   * needs to name a leak the check finds. Unset: no snapshot is taken.
+   */
+  snapshotDir?: string;
   onProgress?: (line: string) => void;
   /** Aborting stops the load and the app, then rejects with LAB_ERR_ABORTED. */
   signal?: AbortSignal;
@@ -54,6 +61,8 @@ export interface LeakCheckResult {
   requests: number;
   /** Connection errors, timeouts and 5xx answers over the whole check. */
   errors: number;
+  /** The heap snapshots taken (see `snapshotDir`), oldest first; empty when none were asked for. */
+  snapshots: string[];
 }
 
 export const LEAK_CHECK_DEFAULTS = {
@@ -73,15 +82,25 @@ export async function checkForLeak(options: LeakCheckOptions): Promise<LeakCheck
   const opts = validate(options);
   const progress = options.onProgress ?? (() => {});
   const signal = options.signal;
+  const snapshotDir = options.snapshotDir === undefined ? null : usableFolder(options.snapshotDir);
+  // The baseline, the middle round and the last: two equal intervals for the diagnosis.
+  const snapshotRounds = snapshotDir ? [0, Math.ceil(opts.rounds / 2), opts.rounds] : [];
+  const snapshots: string[] = [];
   throwIfAborted(signal);
   const app = await startApp({
     scenario: opts.scenario,
     variant: opts.variant,
     heapCapMb: opts.heapCapMb,
     exposeGc: true,
-    snapshotDir: path.join(os.tmpdir(), 'leak-lab-check-snapshots'),
+    snapshotDir: snapshotDir ?? path.join(os.tmpdir(), 'leak-lab-check-snapshots'),
     token: randomBytes(18).toString('base64url'),
   });
+  const snapshot = async (round: number) => {
+    if (!snapshotRounds.includes(round)) return;
+    const { file } = await untilDied(app, app.admin<{ file: string }>('POST', '/snapshots', { label: `check-round-${round}` }));
+    snapshots.push(file);
+    progress(`${opts.scenario} ${opts.variant}: heap snapshot ${file}`);
+  };
   try {
     throwIfAborted(signal);
     const next = createTrafficMix({ users: opts.users, seed: opts.seed });
@@ -89,19 +108,21 @@ export async function checkForLeak(options: LeakCheckOptions): Promise<LeakCheck
     progress(`${opts.scenario} ${opts.variant}: app pid ${app.pid} at ${app.url}; warm-up, ${opts.warmupRequests} requests`);
     errors += await runRound(app, next, opts.warmupRequests, opts, signal);
     const samples: LeakSample[] = [{ requests: 0, ...(await retained(app)) }];
+    await snapshot(0);
     for (let round = 1; round <= opts.rounds; round += 1) {
       errors += await runRound(app, next, opts.requestsPerRound, opts, signal);
       const sample = { requests: round * opts.requestsPerRound, ...(await retained(app)) };
       samples.push(sample);
       progress(`${opts.scenario} ${opts.variant}: round ${round}/${opts.rounds}, retained ${mb(sample.heapUsed + sample.arrayBuffers)} MB`);
+      await snapshot(round);
     }
-    return decide(opts, samples, errors);
+    return { ...decide(opts, samples, errors), snapshots };
   } finally {
     await app.stop();
   }
 }
 
-type CheckOpts = Required<Omit<LeakCheckOptions, 'onProgress' | 'signal'>>;
+type CheckOpts = Required<Omit<LeakCheckOptions, 'onProgress' | 'signal' | 'snapshotDir'>>;
 
 function validate(o: LeakCheckOptions): CheckOpts {
   findScenario(o.scenario);
@@ -181,18 +202,35 @@ function runRound(app: AppProcess, next: ReturnType<typeof createTrafficMix>, am
 }
 
 async function retained(app: AppProcess): Promise<Omit<LeakSample, 'requests'>> {
+  const { heapUsed, arrayBuffers } = await untilDied(app, app.admin<{ heapUsed: number; arrayBuffers: number }>('POST', '/gc'));
+  return { heapUsed, arrayBuffers };
+}
+
+/** An admin call, or the app's death while it was waited for, said as such. */
+function untilDied<T>(app: AppProcess, call: Promise<T>): Promise<T> {
   const died = app.exited.then((info): never => {
     throw diedError(info);
   });
-  const { heapUsed, arrayBuffers } = await Promise.race([app.admin<{ heapUsed: number; arrayBuffers: number }>('POST', '/gc'), died]);
-  return { heapUsed, arrayBuffers };
+  return Promise.race([call, died]);
+}
+
+function usableFolder(dir: string): string {
+  if (typeof dir !== 'string' || dir.trim() === '') throw labError('LAB_ERR_BAD_OPTION', 'the snapshot folder must be a path, got an empty one');
+  const resolved = path.resolve(dir);
+  try {
+    mkdirSync(resolved, { recursive: true, mode: 0o700 });
+    accessSync(resolved, constants.W_OK);
+  } catch (err) {
+    throw labError('LAB_ERR_OUTPUT_DIR', `cannot write heap snapshots to ${resolved}: ${(err as Error).message}`);
+  }
+  return resolved;
 }
 
 function diedError(info: ExitInfo): Error {
   return labError('LAB_ERR_APP_DIED', `the app exited during the check (code ${info.code}, signal ${info.signal}): ${info.stderrTail.slice(-3).join(' | ')}`);
 }
 
-function decide(opts: CheckOpts, samples: LeakSample[], errors: number): LeakCheckResult {
+function decide(opts: CheckOpts, samples: LeakSample[], errors: number): Omit<LeakCheckResult, 'snapshots'> {
   const xs = samples.map((s) => s.requests);
   const ys = samples.map((s) => s.heapUsed + s.arrayBuffers);
   const { slope, standardError } = leastSquares(xs, ys);

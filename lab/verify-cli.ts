@@ -16,6 +16,8 @@ Options:
   --variant V       leaky | fixed                               [fixed]
   --rounds N        measured rounds after the warm-up (>= 3)    [${LEAK_CHECK_DEFAULTS.rounds}]
   --requests N      requests of the mix per round               [${LEAK_CHECK_DEFAULTS.requestsPerRound}]
+  --snapshots DIR   also keep three heap snapshots there (the baseline, the middle
+                    round, the last), for npm run diagnose
   --json            print the result as JSON
   -h, --help        this text`;
 
@@ -28,6 +30,7 @@ await runCli('verify', async () => {
       variant: { type: 'string', default: 'fixed' },
       rounds: { type: 'string', default: String(LEAK_CHECK_DEFAULTS.rounds) },
       requests: { type: 'string', default: String(LEAK_CHECK_DEFAULTS.requestsPerRound) },
+      snapshots: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -58,6 +61,7 @@ await runCli('verify', async () => {
       variant: values.variant as Variant,
       rounds: toInt('--rounds', values.rounds),
       requestsPerRound: toInt('--requests', values.requests),
+      snapshotDir: values.snapshots,
       signal: controller.signal,
       onProgress: (line) => process.stderr.write(`${line}\n`),
     });
@@ -80,6 +84,10 @@ function toInt(flag: string, raw: string): number {
   return Number(raw);
 }
 
+function shellWord(file: string): string {
+  return /^[\w./-]+$/.test(file) ? file : `'${file.replaceAll("'", "'\\''")}'`;
+}
+
 function report(r: LeakCheckResult): string {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const lines = [
@@ -89,5 +97,9 @@ function report(r: LeakCheckResult): string {
     '  samples (requests: retained heap):',
     ...r.samples.map((s) => `    ${String(s.requests).padStart(7)}: ${((s.heapUsed + s.arrayBuffers) / 2 ** 20).toFixed(2)} MB`),
   ];
+  if (r.snapshots.length > 0) {
+    lines.push('  heap snapshots:', ...r.snapshots.map((f) => `    ${f}`));
+    if (r.verdict === 'leaking') lines.push(`  what leaks: npm run diagnose -- ${r.snapshots.map(shellWord).join(' ')}`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { isAlive } from '../helpers/process-alive.ts';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lab/repo-root.ts';
@@ -41,11 +44,21 @@ describe('verify CLI', () => {
     expect(result.samples).toHaveLength(4);
   });
 
-  it('exits 1 when the leaky build leaks, and prints the numbers', async () => {
-    const { code, stdout, stderr } = await runTs('lab/verify-cli.ts', [...small, '--variant', 'leaky'], { timeoutMs: 60_000 });
-    expect(code, stderr).toBe(1);
-    expect(stdout).toMatch(/LEAKING/);
-    expect(stdout).toMatch(/KB per 1,000 requests/);
+  it('exits 1 when the leaky build leaks, prints the numbers, and with --snapshots the command that names the leak', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'leak-lab verify '));
+    try {
+      const { code, stdout, stderr } = await runTs('lab/verify-cli.ts', [...small, '--variant', 'leaky', '--snapshots', dir], { timeoutMs: 60_000 });
+      expect(code, stderr).toBe(1);
+      expect(stdout).toMatch(/LEAKING/);
+      expect(stdout).toMatch(/KB per 1,000 requests/);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot')).map((f) => path.join(dir, f));
+      expect(files).toHaveLength(3);
+      // A folder with spaces: the command is one a shell runs as printed.
+      const command = /what leaks: (npm run diagnose -- .*)/.exec(stdout)?.[1];
+      expect(command).toBe(`npm run diagnose -- ${files.sort().map((f) => `'${f}'`).join(' ')}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits 2 with one line naming the valid scenarios for an unknown one', async () => {
