@@ -1,15 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * `npm test` (test/run-lanes.ts) runs the `apps` and `analysis` projects side by side, one file
- * at a time in each, then `solo` alone. `npx vitest run` runs every file one at a time.
+ * `npm test` (test/run-lanes.ts) runs `analysis` throughout, one file at a time, below the
+ * others' CPU priority; beside it `apps`, one file at a time, then `solo`, which gets the cores
+ * whenever it asks (analysis at nice 19 by then). `npx vitest run` runs every file one at a time.
  *
  * apps: tests whose subject is a running app and the lab's processes around it, many judged
  * against the clock (an alert within a window, a load generator holding its rate, a drill a
  * trainee plays); one at a time, none of them ever shares the machine with another app under
  * load. analysis: the diagnosis, the postmortem and the units, which count objects and bytes
  * whatever the CPU leaves them; sharing it makes them slower, not wrong. solo: what a starved
- * CPU breaks, each with the machine to itself: the short outage, whose leaky app (then with a 64 MB heap) went down
+ * CPU breaks (beside the analysis lane at equal priority, or each other): the short outage, whose leaky app (then with a 64 MB heap) went down
  * before its first heap snapshot (a stalled snapshot, then a burst of queued requests); the
  * browser drills, whose app and Chromium missed their metrics scrapes for 30 s; the diagnosis of
  * an Express app under real HTTP, where what the HTTP libraries' timers and sockets hold when a
@@ -57,9 +58,9 @@ export default defineConfig({
     reporters: ['default', ['json', { outputFile: `test-artifacts/vitest-results${process.env.LEAK_LAB_TEST_LANE ? `-${process.env.LEAK_LAB_TEST_LANE}` : ''}.json` }]],
     projects: [
       { test: { ...lane, name: 'apps', include: APPS, exclude: SOLO } },
-      { test: { ...lane, name: 'analysis', include: ['test/**/*.test.ts'], exclude: [...APPS, ...SOLO] } },
-      // Two of the Express diagnosis's apps at a time, one a core: it passed with four (see express-leaks.test.ts).
-      { test: { ...lane, name: 'solo', include: SOLO, maxConcurrency: 2 } },
+      // At the least CPU priority (test/run-lanes.ts) a test may wait long for a core: roomier bounds.
+      { test: { ...lane, testTimeout: 300_000, hookTimeout: 300_000, name: 'analysis', include: ['test/**/*.test.ts'], exclude: [...APPS, ...SOLO] } },
+      { test: { ...lane, name: 'solo', include: SOLO } },
     ],
   },
 });
