@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { lowerPriority } from '../lane-priority.ts';
+import { waitFor } from './wait-for.ts';
+
+/** Nice value of one thread, from its stat line (field 19, counted after the command's ')'). */
+function niceOf(pid: number, tid: number): number {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
+const started: ChildProcess[] = [];
+const grandchildren: number[] = [];
+afterEach(() => {
+  for (const pid of grandchildren.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  for (const child of started.splice(0)) child.kill('SIGKILL');
+});
+
+// The lane runner's scheduling (test/run-lanes.ts) rests on this; /proc is Linux's.
+describe.skipIf(!existsSync('/proc/self/task'))('lowerPriority', () => {
+  it('lowers every thread of a process and of the process it started, and what starts later inherits it', async () => {
+    // A parent that starts a child on demand: one before the call, one after.
+    const script = `
+      const { spawn } = require('node:child_process');
+      const keep = () => spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }).pid;
+      console.log('before ' + keep());
+      process.stdin.on('data', () => console.log('after ' + keep()));
+      setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    started.push(parent);
+    let out = '';
+    parent.stdout!.on('data', (d) => (out += d));
+    const before = await waitFor('the first child', () => Number(/before (\d+)/.exec(out)?.[1]) || null, { timeoutMs: 20_000 });
+    grandchildren.push(before);
+    // Its threads (V8's, libuv's) exist once it runs: wait for more than the main one.
+    await waitFor('the child running', () => readdirSync(`/proc/${before}/task`).length > 1, { timeoutMs: 20_000 });
+
+    const base = os.getPriority(parent.pid!);
+    const lowered = lowerPriority(parent.pid!, base + 5);
+    const threads = [parent.pid!, before].flatMap((pid) => readdirSync(`/proc/${pid}/task`).map((tid) => [pid, Number(tid)] as const));
+    expect(lowered).toBeGreaterThanOrEqual(threads.length);
+    for (const [pid, tid] of threads) expect(niceOf(pid, tid), `thread ${tid} of ${pid}`).toBe(base + 5);
+
+    parent.stdin!.write('\n');
+    const after = await waitFor('the later child', () => Number(/after (\d+)/.exec(out)?.[1]) || null, { timeoutMs: 20_000 });
+    grandchildren.push(after);
+    await waitFor('the later child running', () => readdirSync(`/proc/${after}/task`).length > 1, { timeoutMs: 20_000 });
+    for (const tid of readdirSync(`/proc/${after}/task`)) expect(niceOf(after, Number(tid))).toBe(base + 5);
+  }, 60_000);
+
+  it('skips a process that is gone', () => {
+    expect(lowerPriority(2 ** 22 + 7, 19)).toBe(0);
+  });
+});
