@@ -169,9 +169,10 @@ function scanWrites(text: string, name: string, kind: LeakKind, property: boolea
   // `state = { ...state, [id]: v }`, `list = list.concat(x)`) grows it.
   const plain = ({ line, column, call: c }: Found): TextSite => ({ line, column, call: c });
   const byPosition = (a: TextSite, b: TextSite) => a.line - b.line || a.column - b.column;
+  const initial = property === false && !within ? firstSet(text, name, changed) : undefined;
   const out = {
     adds: [...adds, ...changed.filter((x) => x.grows)].map(plain),
-    removes: changed.filter((x) => !x.grows && (property === false || x.call !== `${name} =`)).map(plain),
+    removes: changed.filter((x) => !x.grows && (property === false || x.call !== `${name} =`) && x !== initial).map(plain),
   };
   // The holder under another name (`const { pending } = this`, `import { sessions as store }`):
   // its calls through that name, from where it is taken to the end of its block. Setting that
@@ -186,6 +187,19 @@ function scanWrites(text: string, name: string, kind: LeakKind, property: boolea
     }
   }
   return { adds: unique(out.adds).sort(byPosition).slice(0, MAX_SITES), removes: unique(out.removes).sort(byPosition).slice(0, MAX_SITES) };
+}
+
+/**
+ * The one assignment of a variable declared without a value (`let cache;` then `cache = new
+ * Map()` in an `init()`): where it is first set, not where it is emptied. Of two or more, which
+ * one runs first cannot be read from the text, so each stays a removal. A holder found growing
+ * is not one set anew on every request, which is what else a single assignment could be.
+ */
+function firstSet(text: string, name: string, changed: Found[]): Found | undefined {
+  const sets = changed.filter((x) => !x.grows && x.call === `${name} =`);
+  if (sets.length !== 1) return undefined;
+  const n = name.replace(/\$/g, '\\$');
+  return new RegExp(`\\b(?:let|var)\\s+${n}\\s*(?=[;,\\r\\n]|$)`, 'm').test(text) ? sets[0] : undefined;
 }
 
 function unique(list: TextSite[]): TextSite[] {

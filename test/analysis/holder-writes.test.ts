@@ -77,6 +77,19 @@ describe('where the holder is added to and taken from (findHolderWrites)', () =>
     expect(findHolderWrites(text, 'subscribers', 'set', false, { line: 8, column: 5 })).toEqual({ adds: [{ line: 9, column: 1, call: 'subscribers.add' }], removes: [{ line: 10, column: 20, call: 'subscribers =' }] });
   });
 
+  it('the one assignment of a variable declared without a value is where it is made, not emptied; of two, each may empty it', () => {
+    const lines = ['let cache;', 'function init() { cache = new Map(); }', 'function put(k, v) { cache.set(k, v); }'];
+    expect(findHolderWrites(lines.join('\n'), 'cache', 'map', false, { line: 1, column: 5 })).toEqual({ adds: [{ line: 3, column: 22, call: 'cache.set' }], removes: [] });
+    const reset = [...lines, 'setInterval(() => { cache = new Map(); }, 60_000);'].join('\n');
+    expect(findHolderWrites(reset, 'cache', 'map', false, { line: 1, column: 5 })?.removes).toEqual([
+      { line: 2, column: 19, call: 'cache =' },
+      { line: 4, column: 21, call: 'cache =' },
+    ]);
+    // Declared with a value, the one assignment replaces it: a removal, as before.
+    const valued = ['let cache = new Map();', 'function flush() { cache = new Map(); }', 'function put(k, v) { cache.set(k, v); }'].join('\n');
+    expect(findHolderWrites(valued, 'cache', 'map', false, { line: 1, column: 5 })?.removes).toEqual([{ line: 2, column: 20, call: 'cache =' }]);
+  });
+
   it('a variable set to a bigger copy of itself is added to, and one set to a smaller one taken from', () => {
     const text = [
       'let queue = [];',
