@@ -54,7 +54,9 @@ export class SourceFiles {
     if (this.cache.has(path)) return this.cache.get(path) ?? null;
     let text: string | null = null;
     try {
-      if (statSync(path).size <= MAX_SOURCE) text = readFileSync(path, 'utf8');
+      // V8 counts a lone CR and U+2028/U+2029 as line ends, as editors do: one '\n' each, in the
+      // same place, so every search here counts lines as V8 does and offsets stay the file's.
+      if (statSync(path).size <= MAX_SOURCE) text = readFileSync(path, 'utf8').replace(/\r(?!\n)|[\u2028\u2029]/g, '\n');
     } catch {
       text = null;
     }

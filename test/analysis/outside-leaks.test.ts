@@ -47,6 +47,7 @@ import { ABORT_TIMEOUT, diagnoseKind, dir, FIXTURE, lineOf, run, KIND_CHILD_TIME
 // it, so running several at once only shortens the suite. The Express app, driven over real
 // HTTP, is in express-leaks.test.ts.
 const PENDING_WARNING = fileURLToPath(new URL('../fixtures/analysis/pending-warning.mjs', import.meta.url));
+const CR_LINE_ENDS = fileURLToPath(new URL('../fixtures/analysis/cr-line-ends.mjs', import.meta.url));
 
 describe.concurrent('diagnose on leaks written outside the lab', () => {
   it.each([
@@ -498,6 +499,16 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.summary).toContain(`"${event}" listeners on \`${emitter}\``);
     expect(top.retainerPath.map((p) => p.edge)).not.toContain('queue');
   });
+
+  it('cr-line-ends: a script saved with a lone CR ending each line is located on its lines, counted as V8 and editors count them', async () => {
+    const r = await diagnoseKind('receipts', CR_LINE_ENDS);
+    const lines = readFileSync(CR_LINE_ENDS, 'utf8').split('\r');
+    expect(lines.length).toBeGreaterThan(10);
+    const line = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
+    const top = r.leaks[0];
+    expect(top).toMatchObject({ name: 'receiptsByOrder', kind: 'map', location: { file: 'test/fixtures/analysis/cr-line-ends.mjs', line: line('const receiptsByOrder ='), column: 7 } });
+    expect(top.writes).toMatchObject({ adds: [{ line: line('receiptsByOrder.set('), column: 3, call: 'receiptsByOrder.set' }], removes: [] });
+  }, KIND_TEST_TIMEOUT_MS);
 
   it('retry-forever: timeouts that pile up in the one list of their delay are that list\'s, not "each with a delay of its own"', async () => {
     const r = await diagnoseKind('retry-forever');
