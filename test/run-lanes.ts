@@ -29,6 +29,8 @@ function vitest(args: string[], lane?: string, nice?: number): Lane {
     cwd: REPO_ROOT,
     env: { ...process.env, ...(lane ? { LEAK_LAB_TEST_LANE: lane } : {}) },
     stdio: lane ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    // A lane in a process group of its own, so a signal reaches all it started (see below).
+    detached: Boolean(lane) && process.platform !== 'win32',
   });
   // Before vitest starts its workers: they inherit it.
   if (nice !== undefined && child.pid) lowerPriority(child.pid, nice);
@@ -53,9 +55,17 @@ function vitest(args: string[], lane?: string, nice?: number): Lane {
   return run;
 }
 
+// To each lane's whole process group: vitest exits on a signal without ending its workers,
+// which went on running a drill, its app and Chromium after a SIGTERM to this runner.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    for (const child of running) child.kill(signal);
+    for (const child of running) {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        child.kill(signal);
+      }
+    }
     process.exitCode = signal === 'SIGINT' ? 130 : 143;
   });
 }
