@@ -39,6 +39,8 @@ const APPS = [
   'test/monitor/sampler.test.ts',
   'test/monitor/watchdog.test.ts',
   'test/app/server-entry.test.ts',
+  // It lowers a process's priority below its own: the analysis lane is at the lowest already.
+  'test/helpers/lane-priority.test.ts',
   'test/scenarios/leak-check.test.ts',
   'test/scenarios/runtime-switch.test.ts',
   'test/scenarios/cli.test.ts',

@@ -43,7 +43,9 @@ describe.skipIf(!existsSync('/proc/self/task'))('lowerPriority', () => {
     // Its threads (V8's, libuv's) exist once it runs: wait for more than the main one.
     await waitFor('the child running', () => readdirSync(`/proc/${before}/task`).length > 1, { timeoutMs: 20_000 });
 
+    // Run in the apps lane (vitest.config.ts), at normal priority: there is room below it.
     const base = os.getPriority(parent.pid!);
+    expect(base, 'a nice value with room to lower it').toBeLessThanOrEqual(14);
     const lowered = lowerPriority(parent.pid!, base + 5);
     const threads = [parent.pid!, before].flatMap((pid) => readdirSync(`/proc/${pid}/task`).map((tid) => [pid, Number(tid)] as const));
     expect(lowered).toBeGreaterThanOrEqual(threads.length);
