@@ -83,7 +83,7 @@ export async function checkForLeak(options: LeakCheckOptions): Promise<LeakCheck
   const progress = options.onProgress ?? (() => {});
   const signal = options.signal;
   const snapshotDir = options.snapshotDir === undefined ? null : usableFolder(options.snapshotDir);
-  // The baseline, the middle round and the last: two equal intervals for the diagnosis.
+  // The baseline, the middle round and the last: two intervals for the diagnosis, equal when the rounds are even.
   const snapshotRounds = snapshotDir ? [0, Math.ceil(opts.rounds / 2), opts.rounds] : [];
   const snapshots: string[] = [];
   throwIfAborted(signal);
