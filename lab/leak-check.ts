@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -9,6 +9,7 @@ import { createTrafficMix } from '../load/traffic-mix.ts';
 import { startApp, type AppProcess, type ExitInfo } from './app-process.ts';
 import { LOAD_DEFAULTS } from './defaults.ts';
 import { labError } from './errors.ts';
+import { makeDirs } from './make-dirs.ts';
 
 export interface LeakCheckOptions {
   scenario: string;
@@ -218,7 +219,7 @@ function usableFolder(dir: string): string {
   if (typeof dir !== 'string' || dir.trim() === '') throw labError('LAB_ERR_BAD_OPTION', 'the snapshot folder must be a path, got an empty one');
   const resolved = path.resolve(dir);
   try {
-    mkdirSync(resolved, { recursive: true, mode: 0o700 });
+    makeDirs(resolved, 0o700);
     accessSync(resolved, constants.W_OK);
   } catch (err) {
     throw labError('LAB_ERR_OUTPUT_DIR', `cannot write heap snapshots to ${resolved}: ${(err as Error).message}`);

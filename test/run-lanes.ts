@@ -21,8 +21,10 @@ const running = new Set<ChildProcess>();
 interface Lane {
   child: ChildProcess;
   exit: Promise<number>;
-  done: boolean;
 }
+
+/** The analysis lane's nice value: the least CPU priority there is. */
+const ANALYSIS_NICE = 19;
 
 function vitest(args: string[], lane?: string, nice?: number): Lane {
   const child = spawn(process.execPath, [VITEST, 'run', ...args], {
@@ -41,18 +43,15 @@ function vitest(args: string[], lane?: string, nice?: number): Lane {
       createInterface({ input: from }).on('line', (line) => to.write(`[${lane}] ${line}\n`));
     }
   }
-  const run: Lane = {
+  return {
     child,
-    done: false,
     exit: new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         running.delete(child);
-        run.done = true;
         resolve(code ?? (signal ? 1 : 0));
       });
     }),
   };
-  return run;
 }
 
 // To each lane's whole process group: vitest exits on a signal without ending its workers,
@@ -79,10 +78,10 @@ if (args.length > 0) {
   // A lane's report left from an earlier run must not be counted with this run's.
   for (const f of readdirSync(artifacts, { withFileTypes: true }).filter((d) => /^vitest-results.*\.json$/.test(d.name))) rmSync(path.join(artifacts, f.name));
   const started = Date.now();
-  const analysis = vitest(['--project', 'analysis'], 'analysis', 19);
+  const analysis = vitest(['--project', 'analysis'], 'analysis', ANALYSIS_NICE);
   const apps = await vitest(['--project', 'apps'], 'apps').exit;
   // Again: a thread started while the first call walked the tree is lowered now.
-  if (!analysis.done && analysis.child.pid) lowerPriority(analysis.child.pid, 19);
+  if (running.has(analysis.child) && analysis.child.pid) lowerPriority(analysis.child.pid, ANALYSIS_NICE);
   const solo = process.exitCode ? 1 : await vitest(['--project', 'solo'], 'solo').exit;
   const failed = [apps, await analysis.exit, solo].some((c) => c !== 0);
   process.stdout.write(`\nlanes: ${failed ? 'FAILED' : 'passed'} in ${Math.round((Date.now() - started) / 1000)} s (apps then solo, analysis beside them)\n`);
