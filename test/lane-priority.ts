@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 /**
@@ -7,8 +7,15 @@ import os from 'node:os';
  * each thread (setpriority on a pid reaches only the thread of that id), so every thread of
  * every process in the tree is set; what they start later inherits it. Elsewhere, the processes
  * alone. Best effort: a process that ends meanwhile is skipped. Returns how many were lowered.
+ *
+ * With the kernel's autogroup on (most distributions), each session is first given an equal
+ * share of the CPU as one unit, and a thread's nice value only ranks it within its own session:
+ * a lane in a session of its own (a detached child) at nice 19 still took half the cores from
+ * the apps lane beside it. So when the root leads its own session, that session's autogroup is
+ * lowered too. Never the caller's: that would lower the runner and every lane with it.
  */
 export function lowerPriority(rootPid: number, nice: number): number {
+  if (sessionOf(rootPid) === rootPid) lowerAutogroup(rootPid, nice);
   let lowered = 0;
   for (const pid of processTree(rootPid)) {
     for (const id of threadsOf(pid)) {
@@ -45,13 +52,28 @@ function processTree(rootPid: number): number[] {
   return tree;
 }
 
-function parentOf(pid: number): number | null {
+/** A field of /proc/PID/stat, counted from the state (0) after the command's ')'. */
+function statField(pid: number, index: number): number | null {
   try {
     // The command name (in parentheses) may hold spaces and parentheses: the fields after its last ')'.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[index]);
   } catch {
     return null;
+  }
+}
+
+const parentOf = (pid: number) => statField(pid, 1);
+const sessionOf = (pid: number) => statField(pid, 3);
+
+/** Sets the nice value of the autogroup of `pid`'s session; false where there is none to set. */
+function lowerAutogroup(pid: number, nice: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+    return true;
+  } catch {
+    // No autogroup support in this kernel, or not ours to change.
+    return false;
   }
 }
 

@@ -11,6 +11,8 @@ function niceOf(pid: number, tid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
 }
 
+const autogroupOn = () => existsSync('/proc/sys/kernel/sched_autogroup_enabled') && readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+
 const started: ChildProcess[] = [];
 const grandchildren: number[] = [];
 afterEach(() => {
@@ -57,6 +59,21 @@ describe.skipIf(!existsSync('/proc/self/task'))('lowerPriority', () => {
     await waitFor('the later child running', () => readdirSync(`/proc/${after}/task`).length > 1, { timeoutMs: 20_000 });
     for (const tid of readdirSync(`/proc/${after}/task`)) expect(niceOf(after, Number(tid))).toBe(base + 5);
   }, 60_000);
+
+  // Without it a lane at nice 19 in a session of its own still had half the cores (see lowerPriority).
+  it.skipIf(!autogroupOn())('lowers the autogroup of a process that leads its own session, never the caller\'s', async () => {
+    const own = readFileSync('/proc/self/autogroup', 'utf8');
+    const attached = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const detached = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore', detached: true });
+    started.push(attached, detached);
+    await waitFor('both running', () => [attached, detached].every((c) => existsSync(`/proc/${c.pid}/autogroup`)), { timeoutMs: 20_000 });
+    lowerPriority(attached.pid!, 17);
+    lowerPriority(detached.pid!, 17);
+    expect(readFileSync(`/proc/${detached.pid}/autogroup`, 'utf8')).toMatch(/ nice 17\n$/);
+    // The attached child shares this process's session: its autogroup, this one's, is left alone.
+    expect(readFileSync(`/proc/${attached.pid}/autogroup`, 'utf8')).toBe(own);
+    expect(readFileSync('/proc/self/autogroup', 'utf8')).toBe(own);
+  }, 30_000);
 
   it('skips a process that is gone', () => {
     expect(lowerPriority(2 ** 22 + 7, 19)).toBe(0);
