@@ -8,7 +8,7 @@ import type { SourceLocation } from './report-types.ts';
 import type { HandleOpeners } from './handle-words.ts';
 import type { PathKeeper } from './path-keeper.ts';
 import type { ClosureSite } from './script-locations.ts';
-import { displayPath, findAfter, findConstruction, findDeclaration, findFieldDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findOpener, findPropertyAssignment, findTimerCall } from './source-files.ts';
+import { displayPath, findAfter, findConstruction, findDeclaration, findFieldDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findOpener, findPropertyAssignment, findPropertyPathAssignment, findTimerCall } from './source-files.ts';
 
 /**
  * Points at source: for a chain of values, the variable through which each keeps the one
@@ -140,11 +140,17 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   if (inEntry && !isInternal(inEntry.script)) yield resolve(g, inEntry, nodeNameOf(s, entryFunction), true);
   // Named after a variable beside the path (a library's registry reached the holder first,
   // the developer's code keeps it in `httpRequests`): that variable's scope.
-  // `app.locals.recentSearches` is kept in `app`.
-  const name = /^[\w$]+/.exec(naming.holderName || naming.name)?.[0] ?? '';
+  // `app.locals.recentSearches` is kept in `app`, and made where that scope's script assigns
+  // `locals.recentSearches` (a field Express's object does not have), if it does.
+  const holderName = naming.holderName || naming.name;
+  const name = /^[\w$]+/.exec(holderName)?.[0] ?? '';
+  const steps = holderName.split('.');
+  const lastStep = fieldOwner >= 0 && steps.length >= 2 && steps.at(-1) === field ? steps.slice(-2).join('.') : '';
   for (let i = last; i >= 1 && name; i--) {
     const context = contextHolding(g, path.nodes[i], name);
     if (context >= 0 && WRAPPER_PARAMETERS.has(name) && fieldOwner >= 0) yield declaredInScope(g, context, field);
+    const site = context >= 0 && lastStep ? contextSite(g, context) : null;
+    if (site) yield declaredInScript(g, site.script, lastStep, findPropertyPathAssignment, field);
     if (context >= 0) yield fromContext(g, context, name);
   }
   // A property of the global object (`globalThis.sessionsById = {}`) has no scope to say where
@@ -305,10 +311,11 @@ function declaredIn(g: FinalGraph, site: ClosureSite, name: string, onLine = 0):
   });
 }
 
-function declaredInScript(g: FinalGraph, script: string, name: string, find = findDeclaration): SourceLocation | null {
+/** `declared`: the name a source map may give back, when `name` is more than that (`locals.seen`). */
+function declaredInScript(g: FinalGraph, script: string, name: string, find = findDeclaration, declared = name): SourceLocation | null {
   const text = g.sources.read(script);
   const decl = text && name ? find(text, name) : null;
-  return decl ? mapped(g, script, { file: displayPath(script), line: decl.line, column: decl.column }, name) : null;
+  return decl ? mapped(g, script, { file: displayPath(script), line: decl.line, column: decl.column }, declared) : null;
 }
 
 /** Node's global object, or a browser window's (`Window / https://shop.example`). */

@@ -329,6 +329,20 @@ export function findPropertyAssignment(text: string, name: string): { line: numb
 }
 
 /**
+ * 1-based line and column (at the field) of the first assignment to `owner.field` (`owner` the
+ * last step before it: `app.locals.seen = []` and `(app.locals.seen ??= []).push(x)` for
+ * `locals.seen`), or null. Stricter than a field's name alone, which a common word (`stack`,
+ * `items`) would find anywhere.
+ */
+export function findPropertyPathAssignment(text: string, path: string): { line: number; column: number } | null {
+  const [owner, field, ...more] = path.split('.');
+  if (more.length > 0 || !owner || !field || !isIdentifier(owner) || !isIdentifier(field)) return null;
+  const m = new RegExp(`(?<![\\w$])${owner.replace(/\$/g, '\\$')}\\s*\\??${propertyAccess(field)}\\s*(?:\\?\\?|\\|\\|)?=(?![=>])`, 'd').exec(text);
+  const at = m?.indices?.[1]?.[0] ?? m?.indices?.[3]?.[0];
+  return at === undefined ? null : positionOf(text, at);
+}
+
+/**
  * A regular expression's source for `.name` or `['name']` (any quote); the name is its groups 1
  * and 3, the quote group 2.
  */

@@ -37,7 +37,8 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
 
   it.each([
     ['middleware-per-request', 'app.router.stack', 'array', 'Layer', 'app.use((later'],
-    ['app-locals', 'app.locals.recentSearches', 'array', 'string', 'const app = express()'],
+    // Made on the app's own object by the handler (`??=`): that line, not the app's.
+    ['app-locals', 'app.locals.recentSearches', 'array', 'string', '(app.locals.recentSearches ??= [])'],
     // Node's Module reaches a required module's exports first; the requiring module's variable
     // names them, and the module that sets the field on its exports is where it is made.
     ['exports-map', 'orderStore.seenOrders', 'map', 'Object', 'exports.seenOrders = new Map()', ORDER_STORE],

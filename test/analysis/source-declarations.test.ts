@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findAfter, findApiCall, findConstruction, findDeclaration, findFieldDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findOpener, findPropertyAssignment, findTimerCall } from '../../analysis/source-files.ts';
+import { findAfter, findApiCall, findConstruction, findDeclaration, findFieldDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findOpener, findPropertyAssignment, findPropertyPathAssignment, findTimerCall } from '../../analysis/source-files.ts';
 
 describe('finding where a name is declared in source', () => {
   const at = (text: string, name: string) => findDeclaration(text, name);
@@ -82,6 +82,18 @@ describe('finding where a name is declared in source', () => {
     expect(findPropertyAssignment('if (ctx.seenPaths === undefined) ctx.seenPaths.push(1);', 'seenPaths')).toBeNull();
     expect(findPropertyAssignment('app.context.seenPathsByUser = {};', 'seenPaths')).toBeNull();
     expect(findPropertyAssignment('const seenPaths = [];', 'seenPaths')).toBeNull();
+  });
+
+  it('finds an assignment to a field under the object of its last step only (`locals.seen`, not any `.seen`)', () => {
+    const text = "err.stack = trimmed;\nconst app = express();\napp.locals.recentUsers = [];\n(app.locals?.seen ??= []).push(1);\nlocals['hits'] = {};";
+    expect(findPropertyPathAssignment(text, 'locals.recentUsers')).toEqual({ line: 3, column: 12 });
+    expect(findPropertyPathAssignment(text, 'locals.seen')).toEqual({ line: 4, column: 14 });
+    expect(findPropertyPathAssignment(text, 'locals.hits')).toEqual({ line: 5, column: 9 });
+    // Another object's `stack`, and a read: not it.
+    expect(findPropertyPathAssignment(text, 'router.stack')).toBeNull();
+    expect(findPropertyPathAssignment('if (app.locals.recentUsers == null) use(app.locals.recentUsers);', 'locals.recentUsers')).toBeNull();
+    expect(findPropertyPathAssignment('mylocals.recentUsers = [];', 'locals.recentUsers')).toBeNull();
+    expect(findPropertyPathAssignment(text, 'app.locals.recentUsers')).toBeNull();
   });
 
   it('finds where a listener for an event is added, on its emitter first', () => {
