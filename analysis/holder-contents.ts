@@ -217,15 +217,44 @@ const REPRESENTATIVE_TRIES = 50;
 /**
  * A function the first new entries keep as a property: a library's wrapper around the
  * developer's callback (Express's Layer keeps the middleware as `handle`). -1 when none does.
+ * A library's function there may wrap the developer's a level or more down, in what the entry
+ * alone keeps (a route Layer's `handle` is the router's; the handler given to `app.get()` is in
+ * its `route.stack`): the developer's function among those wins.
  */
 export function entryFunction(g: FinalGraph, nodes: number[], max = 20): number {
   const { s, k } = g;
+  let first = -1;
   for (const v of nodes.slice(0, max)) {
     if (s.nodeType[v] !== s.types.object) continue;
     for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
       if (s.edgeType[e] !== s.types.edgeProperty || s.edgeName[e] === k.proto || s.edgeName[e] === k.constructorName) continue;
-      if (s.nodeType[s.edgeTo[e]] === s.types.closure) return boundTarget(g, s.edgeTo[e]);
+      if (s.nodeType[s.edgeTo[e]] !== s.types.closure) continue;
+      const fn = boundTarget(g, s.edgeTo[e]);
+      if (!isLibraryScript(g.scripts.scriptName(fn) ?? '')) return fn;
+      if (first < 0) first = fn;
     }
+    if (first >= 0) {
+      const own = developerFunctionKeptBy(g, v);
+      if (own >= 0) return own;
+    }
+  }
+  return first;
+}
+
+/** How many of what an entry alone keeps are looked through for the developer's function. */
+const KEPT_BY_ENTRY_LIMIT = 400;
+
+/** A function of the developer's that only `entry` keeps (in its dominator subtree), or -1. */
+function developerFunctionKeptBy(g: FinalGraph, entry: number): number {
+  const { order, s } = g;
+  const start = order.pre[entry] + 1;
+  const end = Math.min(order.pre[entry] + order.size[entry], start + KEPT_BY_ENTRY_LIMIT);
+  for (let i = start; i < end; i++) {
+    const v = order.order[i];
+    if (s.nodeType[v] !== s.types.closure) continue;
+    const fn = boundTarget(g, v);
+    const script = g.scripts.scriptName(fn) ?? '';
+    if (script && !isLibraryScript(script)) return fn;
   }
   return -1;
 }

@@ -37,6 +37,8 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
 
   it.each([
     ['middleware-per-request', 'app.router.stack', 'array', 'Layer', 'app.use((later'],
+    // The Layer keeps the router's function; the developer's handler is in the route it keeps.
+    ['route-per-request', 'app.router.stack', 'array', 'Layer', 'app.get(`/callback/'],
     // Made on the app's own object by the handler (`??=`): that line, not the app's.
     ['app-locals', 'app.locals.recentSearches', 'array', 'string', '(app.locals.recentSearches ??= [])'],
     // Node's Module reaches a required module's exports first; the requiring module's variable
