@@ -24,6 +24,7 @@ import { ANONYMOUS_DOM_LISTENERS, AWAITED_BY, eventTable, summarizeLeak, TIMERS_
 import { awaitedChain, awaitingFunction } from './promise-chain.ts';
 import { nodeStateApi, stateApiCall } from './node-api-state.ts';
 import { isIdentifier } from './source-files.ts';
+import { isDictionary } from './holder-metrics.ts';
 import { writesAt } from './holder-writes.ts';
 import { stackLocal } from './stack-local.ts';
 
@@ -45,7 +46,7 @@ export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: n
     const path = pathNodes(g.paths, c.node);
     if (path.nodes.length === 0) continue;
     const steps = pathSteps(g, path);
-    const key = signature(steps);
+    const key = signature(g, path, steps);
     const prev = groups.get(key);
     if (prev) {
       mergeInto(prev.leak, c);
@@ -402,11 +403,17 @@ function timerDelay(g: FinalGraph, list: number): number | null {
 
 /**
  * What holders on "the same path" share: indices, data keys and Map keys (`perRoute['/r5']`,
- * `perRoute['/r1']`) are left out, so one dictionary's growing entries are one suspect.
+ * `perRoute['/r1']`) are left out, so one dictionary's growing entries are one suspect. So are
+ * the keys of an object V8 keeps as a dictionary on the way to the holder (a trie's nodes,
+ * `root.children.api.children.v3.children`): the holders a level below are alike, one piece of
+ * code grows them all. Not the holder's own key: `state.users` and `state.sessions` stay two.
  */
-function signature(steps: PathStep[]): string {
-  const edge = (p: PathStep) => (/^\[?\d+\]?$/.test(p.edge) || (p.edgeType === 'property' && isDataKey(p.edge)) || p.edgeType === 'map value' ? '#' : p.edge);
-  return steps.map((p) => `${p.edgeType}:${edge(p)}>${p.nodeType}:${p.nodeType === 'string' ? '' : p.node}`).join('/');
+function signature(g: FinalGraph, path: { nodes: number[] }, steps: PathStep[]): string {
+  const last = steps.length - 1;
+  const inDictionary = (i: number) => i >= 1 && i < last && isDictionary(g.s, g.k, path.nodes[i - 1]);
+  const edge = (p: PathStep, i: number) =>
+    /^\[?\d+\]?$/.test(p.edge) || (p.edgeType === 'property' && (isDataKey(p.edge) || inDictionary(i))) || p.edgeType === 'map value' ? '#' : p.edge;
+  return steps.map((p, i) => `${p.edgeType}:${edge(p, i)}>${p.nodeType}:${p.nodeType === 'string' ? '' : p.node}`).join('/');
 }
 
 function mergeInto(leak: Leak, c: Candidate): void {

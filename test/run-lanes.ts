@@ -1,7 +1,7 @@
 /**
  * `npm test`: the suite in lanes (see vitest.config.ts). On 2 cores one file at a time leaves a
  * core idle while a test waits on its app. The analysis lane (CPU-bound, judged by counts) runs
- * throughout at the least CPU priority (nice 19); beside it the apps lane, then the solo files,
+ * throughout at the least CPU priority (nice 19, its session's autogroup too: lane-priority.ts); beside it the apps lane, then the solo files,
  * those a starved CPU breaks. They get the cores whenever they ask, and mostly they wait on
  * their apps, which leaves the analysis lane about a core. (At nice 10 the analysis lane's many
  * threads still took the apps lane's leak check from 151 s alone to 208 s.) With arguments

@@ -591,6 +591,15 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(r.leaks[0]).toMatchObject({ name: 'remindOrder', kind: 'timers', holder: { nodeName: 'TimersList' }, countsOf: 'entries', counts: [3001, 6001, 9001], location: { line: lineOf('setInterval(function remindOrder()') } });
   }, KIND_TEST_TIMEOUT_MS);
 
+  it('path-trie: alike dictionaries a level below dictionaries V8 keeps as such (a trie\'s nodes) are one suspect, at the trie\'s variable', async () => {
+    const r = await diagnoseKind('path-trie');
+    expect(r.leaks.map((l) => [l.name, l.instances, l.counts]), r.leaks.map((l) => l.summary).join('\n')).toEqual([['children', 28, [3000, 6000, 9000]]]);
+    const top = r.leaks[0];
+    expect(top.summary).toContain('(28 holders on the same path)');
+    expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf('const routeStats = new PathTrie()') });
+    expect(top.writes?.adds.map((w) => w.line)).toEqual([lineOf('node = node.children[part] ??=')]);
+  }, KIND_TEST_TIMEOUT_MS);
+
   it('per-route-sets: Sets under data keys of one dictionary are one suspect, named with the dictionary', async () => {
     const r = await diagnoseKind('per-route-sets');
     expect(r.leaks).toHaveLength(1);
