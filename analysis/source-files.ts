@@ -113,7 +113,20 @@ export function findFieldDeclaration(text: string, name: string): { line: number
     // Babel's class fields (`_defineProperty(this, "events", [])`, `(0, _defineProperty2.default)(this, ...)`) and a field defined by hand.
     `[dD]efineProperty\\d*(?:\\.default)?\\)?\\s*\\(\\s*this\\s*,\\s*["'\`]${n}["'\`]`,
   ];
-  return firstMatch(text, field) ?? findDeclaration(text, name);
+  return firstMatch(text, field) ?? findComputedField(text, name) ?? findDeclaration(text, name);
+}
+
+/**
+ * A field set under a constant key, `this[PENDING] = new Map()` with `const PENDING =
+ * 'pendingRequests'` in the file: the position of the key in that assignment, or null.
+ */
+function findComputedField(text: string, name: string): { line: number; column: number } | null {
+  const keys = text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*(['"\`])${name.replace(/\$/g, '\\$')}\\2`, 'g'));
+  for (const [, key] of keys) {
+    const at = firstMatch(text, [`\\bthis\\s*\\[\\s*(${key!.replace(/\$/g, '\\$')})\\s*\\]\\s*(?:\\?\\?|\\|\\|)?=(?![=>])`]);
+    if (at) return at;
+  }
+  return null;
 }
 
 /**

@@ -19,6 +19,14 @@ describe('finding where a name is declared in source', () => {
     expect(at('// was: const cache = new Map();\nexports.cache = void 0;\nexports.cache = new Map();', 'cache')).toEqual({ line: 3, column: 9 });
   });
 
+  it('finds a field set under a constant key (`this[PENDING] = new Map()`), at the key', () => {
+    const text = "const PENDING = 'pendingRequests';\nclass Gateway {\n  constructor() {\n    if (this[PENDING] == null) this[PENDING] = new Map();\n  }\n}";
+    expect(findFieldDeclaration(text, 'pendingRequests')).toEqual({ line: 4, column: 37 });
+    // A constant of another value, or none: not found.
+    expect(findFieldDeclaration(text.replace("'pendingRequests'", "'pending'"), 'pendingRequests')).toBeNull();
+    expect(findFieldDeclaration('class G {\n  constructor() { this[key] = new Map(); }\n}', 'pendingRequests')).toBeNull();
+  });
+
   it('finds a TypeScript class field by its type annotation and initializer', () => {
     expect(at('class S {\n  private readonly bySession: Map<string, E> = new Map();\n}', 'bySession')).toEqual({ line: 2, column: 20 });
     expect(at('class S {\n  static cache!: Record<string, number> = {};\n}', 'cache')).toEqual({ line: 2, column: 10 });
