@@ -149,9 +149,9 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
   for (let i = last; i >= 1 && name; i--) {
     const context = contextHolding(g, path.nodes[i], name);
     if (context >= 0 && WRAPPER_PARAMETERS.has(name) && fieldOwner >= 0) yield declaredInScope(g, context, field);
-    const site = context >= 0 && lastStep ? contextSite(g, context) : null;
-    if (site) yield declaredInScript(g, site.script, lastStep, findPropertyPathAssignment, field);
-    if (context >= 0) yield fromContext(g, context, name);
+    const site = context >= 0 ? contextSite(g, context) : null;
+    if (site && lastStep) yield declaredInScript(g, site.script, lastStep, findPropertyPathAssignment, field);
+    if (site) yield resolve(g, site, name);
   }
   // A property of the global object (`globalThis.sessionsById = {}`) has no scope to say where
   // it is made: one of the application's scripts assigns it.

@@ -336,9 +336,7 @@ export function callArguments(text: string, from: number): string {
  */
 export function findPropertyAssignment(text: string, name: string): { line: number; column: number } | null {
   if (!isIdentifier(name) || name.length < 3) return null;
-  const m = new RegExp(`${propertyAccess(name)}\\s*(?:\\?\\?|\\|\\|)?=(?![=>])`, 'd').exec(text);
-  const at = m?.indices?.[1]?.[0] ?? m?.indices?.[3]?.[0];
-  return at === undefined ? null : positionOf(text, at);
+  return propertyAssignment(text, '', name);
 }
 
 /**
@@ -350,7 +348,12 @@ export function findPropertyAssignment(text: string, name: string): { line: numb
 export function findPropertyPathAssignment(text: string, path: string): { line: number; column: number } | null {
   const [owner, field, ...more] = path.split('.');
   if (more.length > 0 || !owner || !field || !isIdentifier(owner) || !isIdentifier(field)) return null;
-  const m = new RegExp(`(?<![\\w$])${owner.replace(/\$/g, '\\$')}\\s*\\??${propertyAccess(field)}\\s*(?:\\?\\?|\\|\\|)?=(?![=>])`, 'd').exec(text);
+  return propertyAssignment(text, `(?<![\\w$])${owner.replace(/\$/g, '\\$')}\\s*\\??`, field);
+}
+
+/** The first assignment (`=`, `??=`, `||=`) to `.field` or `['field']` after `before` (a regular expression's source), at the field. */
+function propertyAssignment(text: string, before: string, field: string): { line: number; column: number } | null {
+  const m = new RegExp(`${before}${propertyAccess(field)}\\s*(?:\\?\\?|\\|\\|)?=(?![=>])`, 'd').exec(text);
   const at = m?.indices?.[1]?.[0] ?? m?.indices?.[3]?.[0];
   return at === undefined ? null : positionOf(text, at);
 }

@@ -66,14 +66,12 @@ function statField(pid: number, index: number): number | null {
 const parentOf = (pid: number) => statField(pid, 1);
 const sessionOf = (pid: number) => statField(pid, 3);
 
-/** Sets the nice value of the autogroup of `pid`'s session; false where there is none to set. */
-function lowerAutogroup(pid: number, nice: number): boolean {
+/** Sets the nice value of the autogroup of `pid`'s session, where there is one to set. */
+function lowerAutogroup(pid: number, nice: number): void {
   try {
     writeFileSync(`/proc/${pid}/autogroup`, String(nice));
-    return true;
   } catch {
     // No autogroup support in this kernel, or not ours to change.
-    return false;
   }
 }
 

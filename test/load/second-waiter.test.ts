@@ -6,6 +6,15 @@ import { startTinyServer } from './tiny-server.ts';
 
 const h = useLoadHarness();
 
+/** Load at 100 a second against a tiny server, its seconds collected; ask for calm ones at once. */
+async function loadAt100(): Promise<ReturnType<typeof secondWaiter>> {
+  const server = await startTinyServer();
+  h.servers.push(server);
+  const waiter = secondWaiter();
+  h.load = startLoad({ url: server.url, overallRate: 100, onSecond: waiter.onSecond });
+  return waiter;
+}
+
 /** Blocks this process, as a busy machine would. */
 function stall(ms: number): { from: number; to: number } {
   const from = Date.now();
@@ -15,10 +24,7 @@ function stall(ms: number): { from: number; to: number } {
 
 describe('secondWaiter.waitForCalm', () => {
   it('passes over the seconds a stall of this process touched, and the ones it gives hold the rate', async () => {
-    const server = await startTinyServer();
-    h.servers.push(server);
-    const waiter = secondWaiter();
-    h.load = startLoad({ url: server.url, overallRate: 100, onSecond: waiter.onSecond });
+    const waiter = await loadAt100();
     const calm = waiter.waitForCalm(2, 15_000);
     await waiter.waitFor(2, 8_000);
     const blocked = stall(400);
@@ -31,10 +37,7 @@ describe('secondWaiter.waitForCalm', () => {
   });
 
   it('gives up at its bound, naming the stalls, when the process never stays calm', async () => {
-    const server = await startTinyServer();
-    h.servers.push(server);
-    const waiter = secondWaiter();
-    h.load = startLoad({ url: server.url, overallRate: 100, onSecond: waiter.onSecond });
+    const waiter = await loadAt100();
     const calm = waiter.waitForCalm(2, 3_000);
     const stalling = setInterval(() => stall(150), 400);
     try {

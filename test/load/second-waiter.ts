@@ -44,11 +44,6 @@ export function secondWaiter() {
       const watchFrom = Date.now();
       const stalls: { from: number; to: number }[] = [];
       let watchedTo = watchFrom;
-      const watch = setInterval(() => {
-        const now = Date.now();
-        if (now - watchedTo > STALL_MS) stalls.push({ from: watchedTo, to: now });
-        watchedTo = now;
-      }, 20);
       const calmRun = (): LoadSecond[] | null => {
         for (let i = 1; i + n <= seconds.length; i += 1) {
           const run = seconds.slice(i, i + n);
@@ -64,16 +59,19 @@ export function secondWaiter() {
       return new Promise((resolve, reject) => {
         const done = () => {
           clearInterval(watch);
-          clearInterval(poll);
           clearTimeout(timer);
         };
-        const poll = setInterval(() => {
+        // One timer both watches for stalls (a late tick is one) and looks for a calm run.
+        const watch = setInterval(() => {
+          const now = Date.now();
+          if (now - watchedTo > STALL_MS) stalls.push({ from: watchedTo, to: now });
+          watchedTo = now;
           const run = calmRun();
           if (run) {
             done();
             resolve(run);
           }
-        }, 50);
+        }, 20);
         const timer = setTimeout(() => {
           done();
           const gaps = stalls.map((st) => `${st.to - st.from} ms`).join(', ');
