@@ -25,7 +25,7 @@ import { awaitedChain, awaitingFunction } from './promise-chain.ts';
 import { nodeStateApi, stateApiCall } from './node-api-state.ts';
 import { isIdentifier } from './source-files.ts';
 import { isDictionary } from './holder-metrics.ts';
-import { writesAt } from './holder-writes.ts';
+import { namedHolderWrites, writesAt } from './holder-writes.ts';
 import { stackLocal } from './stack-local.ts';
 
 /** Holders whose entries are keyed values a developer put there, not links or listeners. */
@@ -247,7 +247,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
       ? writesAt(g, location, insideName, inside.collection.toLowerCase() as LeakKind, true)
       : null
     : !link && !pkg && (COLLECTIONS.has(naming.kind) || naming.kind === 'string')
-      ? writesAt(g, location, naming.name, naming.kind, naming.edgeType === 'property', exportedNames(g, path))
+      ? namedHolderWrites(g, location, naming, exportedNames(g, path))
       : null;
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;

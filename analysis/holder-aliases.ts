@@ -56,6 +56,23 @@ export function holderAliases(text: string, name: string, property: boolean | 'e
   return [...out, ...helperParameters(text, name, property)];
 }
 
+/**
+ * A member of a group kept in a holder, read into a local (`let inner = byTenant.get(tenant)`,
+ * `const shard = shards[n % 16] ??= []`): that local, to the end of its block.
+ */
+export function memberAliases(text: string, name: string, member: 'index' | 'key'): HolderAlias[] {
+  const n = name.replace(/\$/g, '\\$');
+  const through = member === 'index' ? '\\[[^\\]\\n]+\\]' : '\\s*\\??\\.\\s*get\\s*\\([^()\\n]*\\)';
+  const out: HolderAlias[] = [];
+  for (const m of text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+([\\w$]+)\\s*(?::[^=;\\n]+)?=\\s*(?:[\\w$]+\\s*\\??\\.\\s*)*(?<![\\w$])${n}${through}`, 'g'))) {
+    const alias = m[1];
+    if (!isIdentifier(alias) || alias.length < 2 || inComment(text, m.index) || out.some((a) => a.name === alias)) continue;
+    const from = m.index + m[0].length;
+    out.push({ name: alias, span: { from, to: blockEnd(text, from) } });
+  }
+  return out;
+}
+
 /** Getters of the text that return the holder property, made lazily or not: the getter's name, as a property, in the whole text. */
 function getters(text: string, name: string): HolderAlias[] {
   const n = name.replace(/\$/g, '\\$');

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { FinalGraph } from './final-graph.ts';
 import { mapped } from './leak-location.ts';
 import type { LeakKind, SourceLocation } from './report-types.ts';
-import { holderAliases, type Span } from './holder-aliases.ts';
+import { holderAliases, memberAliases, type Span } from './holder-aliases.ts';
 import { displayPath, inComment, isIdentifier, positionOf } from './source-files.ts';
 
 /** A place in a source text that adds to a holder or takes from it, as written (`windows.set`). */
@@ -42,6 +42,45 @@ const METHODS: Partial<Record<LeakKind, { adds: string[]; removes: string[] }>> 
   string: { adds: [], removes: [] },
 };
 
+/**
+ * A holder that is one of a group kept in another one: an element (`shards[n % 16]`) or a Map's
+ * value (`byTenant.get(tenant)`). Its writes go through the outer holder's name.
+ */
+export type Member = 'index' | 'key';
+
+/** Where a search is bounded: the holder's declaration, the span an alias means it in, a group's member. */
+interface Scope {
+  declared?: { line: number; column: number };
+  within?: Span;
+  member?: Member;
+}
+
+/**
+ * The name to search for and whether the holder is a member of a group, from how the report
+ * names it: `byTenant.get('t-1')` is one of byTenant's values; an element holder (`historyShards`
+ * with an element edge, one of its arrays) is one of its elements.
+ */
+function writeTarget(name: string, edgeType: string): { name: string; member?: Member } {
+  const keyed = /^((?:#?[\w$]+\.)*#?[\w$]+)\.get\(.*\)$/.exec(name);
+  if (keyed) return { name: keyed[1], member: 'key' };
+  const indexed = /^((?:#?[\w$]+\.)*#?[\w$]+)\[.*\]$/.exec(name);
+  if (indexed) return { name: indexed[1], member: 'index' };
+  return edgeType === 'element' ? { name, member: 'index' } : { name };
+}
+
+// How a group's member is reached through its outer holder: `shards[i]`, made on first use as
+// it is added to (`(byRoute[route] ??= new Set()).add(id)`), or `byTenant.get(tenant)`.
+const MADE_FIRST = `(?:\\s*(?:\\?\\?|\\|\\|)=\\s*(?:new\\s+[\\w$.]+\\s*\\([^()\\n]*\\)|\\[\\s*\\]|\\{\\s*\\})\\s*\\))?`;
+const BY_INDEX = `\\[[^\\]\\n]+\\]${MADE_FIRST}`;
+const BY_KEY = `(?:\\?\\.|\\.)\\s*get\\s*\\([^()\\n]*\\)`;
+const MEMBER_ACCESS = new RegExp(`(?:${BY_INDEX}|${BY_KEY})\\s*!?`);
+
+/** writesAt for a holder as the report names it: a group's member is searched through its outer holder. */
+export function namedHolderWrites(g: FinalGraph, at: SourceLocation | null, naming: { name: string; kind: LeakKind; edgeType: string }, exportedAs: readonly string[]): ProgramWrites | null {
+  const target = writeTarget(naming.name, naming.edgeType);
+  return writesAt(g, at, target.name, naming.kind, naming.edgeType === 'property', exportedAs, target.member);
+}
+
 /** At most this many sites of each sort: a hint where to read, not a cross-reference. */
 const MAX_SITES = 10;
 
@@ -55,7 +94,7 @@ const MAX_ADDING_FILES = 2;
  * import it and add), the program's other scripts, through their source maps. The holder needs a
  * plain name: `windows`, or `cache` of `priceFor.cache`, a property.
  */
-export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string, kind: LeakKind, property: boolean, exportedAs: readonly string[] = []): ProgramWrites | null {
+export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string, kind: LeakKind, property: boolean, exportedAs: readonly string[] = [], member?: Member): ProgramWrites | null {
   const own = /(?:^|\.)(#?[\w$]+)$/.exec(name);
   if (!own || !METHODS[kind]) return null;
   const holder = own[1];
@@ -65,8 +104,10 @@ export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string,
   const declared = at?.approximate ? undefined : (at ?? undefined);
   // A property may be named bare where it is imported (`import { pendingJobs }`, the location of
   // what tsc compiles to `job_state_1.pendingJobs`).
-  const inHere = here ? scanWrites(here, holder, kind, asProperty, declared) : null;
-  const found = here && inHere ? (inHere.adds.length > 0 ? inHere : asProperty ? findHolderWrites(here, holder, kind, 'either', declared) : null) : null;
+  // Whether a group's outer holder is a variable or a property, the report's name does not say.
+  const inHere = here ? scanWrites(here, holder, kind, member ? 'either' : asProperty, { declared, member }) : null;
+  const either = () => (here && asProperty ? scanWrites(here, holder, kind, 'either', { declared, member }) : null);
+  const found = inHere && inHere.adds.length > 0 ? inHere : inHere ? nonEmpty(either()) : null;
   if (found && at) {
     const inFile = (x: TextSite) => ({ file: at.file, ...x });
     return { adds: found.adds.map(inFile), removes: found.removes.map(inFile), searched: [at.file] };
@@ -84,7 +125,7 @@ export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string,
     if (!text) continue;
     // Another module names it as it imports it: bare (`import { jobs }`), or as its object's
     // property (`state.jobs`, and `state_1.jobs` in what tsc compiles to CommonJS).
-    const each = names.map((x) => scanWrites(text, x, kind, asProperty || 'either'));
+    const each = names.map((x) => scanWrites(text, x, kind, asProperty || 'either', { member }));
     const w = { adds: each.flatMap((x) => x.adds), removes: each.flatMap((x) => x.removes) };
     const inScript = (x: TextSite): WriteSite => {
       const m = mapped(g, script, { file, line: x.line, column: x.column });
@@ -131,13 +172,16 @@ export function searchedWords(searched: readonly string[]): string {
  * variable `name =` anywhere but at `declared` (the holder replaced by an empty one). Null for a
  * kind with no such calls or a name that is not an identifier, or when nothing adds to it.
  */
-export function findHolderWrites(text: string, name: string, kind: LeakKind, property: boolean | 'either', declared?: { line: number; column: number }): HolderWrites | null {
-  const found = scanWrites(text, name, kind, property, declared);
-  return found.adds.length > 0 ? found : null;
+export function findHolderWrites(text: string, name: string, kind: LeakKind, property: boolean | 'either', declared?: { line: number; column: number }, member?: Member): HolderWrites | null {
+  return nonEmpty(scanWrites(text, name, kind, property, { declared, member }));
+}
+
+function nonEmpty(w: HolderWrites | null): HolderWrites | null {
+  return w && w.adds.length > 0 ? w : null;
 }
 
 /** findHolderWrites' search, its answer given even when nothing adds (a file that only takes out). */
-function scanWrites(text: string, name: string, kind: LeakKind, property: boolean | 'either', declared?: { line: number; column: number }, within?: Span): HolderWrites {
+function scanWrites(text: string, name: string, kind: LeakKind, property: boolean | 'either', { declared, within, member }: Scope = {}): HolderWrites {
   const methods = METHODS[kind];
   const bare = name.startsWith('#') ? name.slice(1) : name;
   // One letter is too common a name to search a whole file for; a helper's parameter is searched in its body only.
@@ -152,24 +196,28 @@ function scanWrites(text: string, name: string, kind: LeakKind, property: boolea
       : property
         ? `(?:(?<=[\\w$)\\]]\\s*(?:\\?\\.|\\.)\\s*)${n}|${bracket})`
         : `(?<![\\w$.#])${n}`;
-  const after = `(?![\\w$])\\s*(?:!(?!=)\\s*)?`;
+  // A group's member is reached through the outer holder: `shards[i].push`, `byTenant.get(t)?.set`.
+  const through = member ? `${member === 'index' ? BY_INDEX : BY_KEY}\\s*(?:!(?!=)\\s*)?` : '';
+  const after = `(?![\\w$])\\s*(?:!(?!=)\\s*)?${through}`;
   const call = (verbs: string[]) => (verbs.length ? `(?:\\?\\.|\\.)\\s*(${verbs.join('|')})\\s*(?:\\(|=(?!=))` : '(?!)');
   // A method borrowed for the holder (`Array.prototype.push.apply(rows, more)`, `Object.assign(hits, counts)`).
-  const borrowed = kind === 'object' ? `\\bObject\\s*\\.\\s*assign\\s*\\(\\s*` : methods.adds.length ? `\\.\\s*(?:${methods.adds.join('|')})\\s*\\.\\s*(?:apply|call)\\s*\\(\\s*` : '(?!)';
-  const adds = sites(text, new RegExp(`${ref}${after}${addPattern(kind, call(methods.adds))}|${borrowed}(?:[\\w$]+\\s*\\??\\.\\s*)*${ref}${after}[,)]`, 'g'), name, declared, within);
+  const borrowed = member ? '(?!)' : kind === 'object' ? `\\bObject\\s*\\.\\s*assign\\s*\\(\\s*` : methods.adds.length ? `\\.\\s*(?:${methods.adds.join('|')})\\s*\\.\\s*(?:apply|call)\\s*\\(\\s*` : '(?!)';
+  const shown = member === 'index' ? `${name}[…]` : member === 'key' ? `${name}.get(…)` : name;
+  const adds = sites(text, new RegExp(`${ref}${after}${addPattern(kind, call(methods.adds))}|${borrowed}(?:[\\w$]+\\s*\\??\\.\\s*)*${ref}${after}[,)]`, 'g'), name, shown, declared, within);
   // `name = []` empties a variable, but `const name = ...` declares it (at a position that may be
   // only approximate). A property set to a new value is mostly an object's constructor making it,
   // and in one file several classes may have a field of that name: not a removal, but set to a
   // bigger copy of itself it grows. An alias set anew is neither.
   // A property is set the same way as an object literal's key (`{ ...state, history: [...state.history, a] }`).
   const keyed = property === false ? '' : `|(?<![\\w$.?])${n}\\s*:(?!:)`;
-  const reassigned = within ? '(?!)' : `(?<!\\b(?:const|let|var)\\s+)${ref}${after}=(?![=>])${keyed}`;
-  const changed = sites(text, new RegExp(`(?:\\bdelete[ \\t]+${ref}${after}[[.]|${ref}${after}${call(methods.removes)}|${reassigned})`, 'g'), name, declared, within);
+  // A member set anew (`shards[i] = []`, `byTenant.set(t, new Map())`) is mostly its making.
+  const reassigned = within || member ? '(?!)' : `(?<!\\b(?:const|let|var)\\s+)${ref}${after}=(?![=>])${keyed}`;
+  const changed = sites(text, new RegExp(`(?:\\bdelete[ \\t]+${ref}${after}[[.]|${ref}${after}${call(methods.removes)}|${reassigned})`, 'g'), name, shown, declared, within);
   // A variable set to a copy of itself with more in it (`queue = [...inFlight, ...queue]`,
   // `state = { ...state, [id]: v }`, `list = list.concat(x)`) grows it.
   const plain = ({ line, column, call: c }: Found): TextSite => ({ line, column, call: c });
   const byPosition = (a: TextSite, b: TextSite) => a.line - b.line || a.column - b.column;
-  const initial = property === false && !within ? firstSet(text, name, changed) : undefined;
+  const initial = property === false && !within && !member ? firstSet(text, name, changed) : undefined;
   const out = {
     adds: [...adds, ...changed.filter((x) => x.grows)].map(plain),
     removes: changed.filter((x) => !x.grows && (property === false || x.call !== `${name} =`) && x !== initial).map(plain),
@@ -178,8 +226,10 @@ function scanWrites(text: string, name: string, kind: LeakKind, property: boolea
   // its calls through that name, from where it is taken to the end of its block. Setting that
   // name anew replaces the alias only, not the holder's entries.
   if (!within) {
-    for (const alias of holderAliases(text, name, property)) {
-      const w = scanWrites(text, alias.name, kind, alias.property ?? false, undefined, alias.span);
+    // A member taken into a local (`let inner = byTenant.get(t)`) is added to through it.
+    const aliases = member ? memberAliases(text, name, member) : holderAliases(text, name, property);
+    for (const alias of aliases) {
+      const w = scanWrites(text, alias.name, kind, alias.property ?? false, { within: alias.span });
       // In a helper, its parameter's call says little without the helper's name.
       const via = (x: TextSite) => (alias.via ? { ...x, call: `${alias.via}(): ${x.call}` } : x);
       out.adds.push(...w.adds.map(via));
@@ -221,13 +271,14 @@ function addPattern(kind: LeakKind, methodCall: string): string {
   return methodCall;
 }
 
-function sites(text: string, pattern: RegExp, name: string, declared?: { line: number; column: number }, within?: Span): Found[] {
+function sites(text: string, pattern: RegExp, name: string, shown: string, declared?: { line: number; column: number }, within?: Span): Found[] {
   const out: Found[] = [];
   for (const m of text.matchAll(pattern)) {
     const at = m.index + m[0].indexOf(name);
     if ((within && (m.index < within.from || m.index >= within.to)) || inComment(text, m.index)) continue;
     const pos = positionOf(text, at);
-    const call = callText(m[0], name);
+    // A member's accessor is shown as `[…]` or `.get(…)` whatever its argument.
+    const call = shown === name ? callText(m[0], name) : callText(m[0].replace(MEMBER_ACCESS, ''), name).replace(name, shown);
     const copy = call === `${name} =` ? grownCopy(text.slice(m.index + m[0].length, m.index + m[0].length + 300), name) : null;
     // The declaration's `name = new Map()` (its column is not always the name's) makes it, not empties it.
     if (declared && pos.line === declared.line && call === `${name} =`) continue;

@@ -194,6 +194,37 @@ describe('where the holder is added to and taken from (findHolderWrites)', () =>
     const text = 'class Pool {\n  #waiting = [];\n  wait(cb) { this.#waiting.push(cb); }\n  wake() { this.#waiting.shift()?.(); }\n}';
     expect(findHolderWrites(text, '#waiting', 'array', true)).toEqual({ adds: [{ line: 3, column: 19, call: '#waiting.push' }], removes: [{ line: 4, column: 17, call: '#waiting.shift' }] });
   });
+
+  it("a group's member is added to through its outer holder, by index, by Map key, or through a local it is read into", () => {
+    const text = [
+      'const shards = Array.from({ length: 16 }, () => []);',
+      'const byTenant = new Map();',
+      'const byRoute = {};',
+      'function track(n, tenant, route) {',
+      '  shards[n % 16].push(n);',
+      '  shards.push([]);',
+      '  let inner = byTenant.get(tenant);',
+      '  if (!inner) byTenant.set(tenant, (inner = new Map()));',
+      '  inner.set(n, { n });',
+      '  this.byTenant.get(tenant)?.delete(n - 100);',
+      '  (byRoute[route] ??= new Set()).add(n);',
+      '  shards[0].splice(0, 1);',
+      '}',
+    ].join('\n');
+    const col = (line: number, text2: string) => text.split('\n')[line - 1].indexOf(text2) + 1;
+    // shards.push([]) adds a member, not to one; byTenant.set(tenant, ...) makes one.
+    expect(findHolderWrites(text, 'shards', 'array', 'either', undefined, 'index')).toEqual({
+      adds: [{ line: 5, column: col(5, 'shards['), call: 'shards[…].push' }],
+      removes: [{ line: 12, column: col(12, 'shards['), call: 'shards[…].splice' }],
+    });
+    expect(findHolderWrites(text, 'byTenant', 'map', 'either', undefined, 'key')).toEqual({
+      adds: [{ line: 9, column: col(9, 'inner.set'), call: 'inner.set' }],
+      removes: [{ line: 10, column: col(10, 'byTenant.get'), call: 'byTenant.get(…).delete' }],
+    });
+    expect(findHolderWrites(text, 'byRoute', 'set', 'either', undefined, 'index')).toEqual({ adds: [{ line: 11, column: col(11, 'byRoute['), call: 'byRoute[…].add' }], removes: [] });
+    // Without the member, the outer holder's own calls are what is found.
+    expect(findHolderWrites(text, 'shards', 'array', false)?.adds).toEqual([{ line: 6, column: 3, call: 'shards.push' }]);
+  });
 });
 
 describe.concurrent('where the leaking program adds and removes, in the report', () => {

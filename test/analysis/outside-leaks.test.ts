@@ -607,6 +607,8 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.name).toMatch(/^requestIdsByRoute\['\/api\/v1\/r\d'\]$/);
     expect(top).toMatchObject({ kind: 'set', instances: 7, counts: [3000, 6000, 9000] });
     expect(top.summary).toContain('(7 holders on the same path)');
+    // Each Set is made as it is first added to, through the dictionary.
+    expect(top.writes?.adds).toMatchObject([{ line: lineOf("kind === 'per-route-sets'"), call: 'requestIdsByRoute[…].add' }]);
   }, KIND_TEST_TIMEOUT_MS);
 
   it.each([
@@ -641,15 +643,16 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
   }, KIND_TEST_TIMEOUT_MS);
 
   it.each([
-    ['map-value-array', "auditByLevel.get('info')", 'array', 1],
-    ['map-of-maps', "sessionsByTenant.get('", 'map', 3],
-  ])("%s: a holder that is a Map's value is named by its key, %s...", async (kind, name, leakKind, instances) => {
+    ['map-value-array', "auditByLevel.get('info')", 'array', 1, 'auditByLevel.get(…).push'],
+    ['map-of-maps', "sessionsByTenant.get('", 'map', 3, 'sessionsByTenant.get(…).set'],
+  ])("%s: a holder that is a Map's value is named by its key, %s..., and added to through the Map", async (kind, name, leakKind, instances, call) => {
     const r = await diagnoseKind(kind);
     expect(r.leaks).toHaveLength(1);
     const top = r.leaks[0];
     // One suspect however many of the Map's values grow, as for a dictionary's data keys.
     expect(top).toMatchObject({ kind: leakKind, instances, counts: [3000, 6000, 9000] });
     expect(top.name.startsWith(name)).toBe(true);
+    expect(top.writes?.adds).toMatchObject([{ line: lineOf(`kind === '${kind}'`), call }]);
     // The Map's hash table is V8's: the step reads as the code does.
     expect(top.retainerPath.map((p) => [p.edge, p.edgeType])).toEqual([
       ['', ''],
