@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { FinalGraph } from './final-graph.ts';
-import { mapped } from './leak-location.ts';
 import type { LeakKind, SourceLocation } from './report-types.ts';
 import { holderAliases, memberAliases, type Span } from './holder-aliases.ts';
 import { displayPath, inComment, isIdentifier, positionOf } from './source-files.ts';
@@ -119,22 +118,31 @@ export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string,
   // Re-exported under another name (`export { sessions as activeSessions } from`), it is added to under that name.
   const names = [...new Set([holder, ...exportedAs.filter((x) => isIdentifier(x))])];
   let adding = 0;
-  for (const script of g.scripts.appScripts()) {
-    const file = displayPath(script);
-    const text = file === compiledHere ? null : g.sources.read(script);
-    if (!text) continue;
+  const scan = (text: string, file: string, original: boolean) => {
     // Another module names it as it imports it: bare (`import { jobs }`), or as its object's
-    // property (`state.jobs`, and `state_1.jobs` in what tsc compiles to CommonJS).
-    const each = names.map((x) => scanWrites(text, x, kind, asProperty || 'either', { member }));
-    const w = { adds: each.flatMap((x) => x.adds), removes: each.flatMap((x) => x.removes) };
-    const inScript = (x: TextSite): WriteSite => {
-      const m = mapped(g, script, { file, line: x.line, column: x.column });
-      return { file: m.file, line: m.line, column: m.column, call: x.call };
-    };
+    // property (`state.jobs`, and `state_1.jobs` in what tsc compiles to CommonJS); in the
+    // source that was compiled, bare even when the compiled code reads a property.
+    const each = names.map((x) => scanWrites(text, x, kind, original ? 'either' : asProperty || 'either', { member }));
+    const inFile = (x: TextSite): WriteSite => ({ file, ...x });
     out.searched.push(file);
-    if (w.adds.length > 0) adding++;
-    out.adds.push(...w.adds.map(inScript));
-    out.removes.push(...w.removes.map(inScript));
+    if (each.some((x) => x.adds.length > 0)) adding++;
+    out.adds.push(...each.flatMap((x) => x.adds).map(inFile));
+    out.removes.push(...each.flatMap((x) => x.removes).map(inFile));
+  };
+  const read = new Set(here && at ? [resolve(at.file)] : []);
+  for (const script of g.scripts.appScripts()) {
+    // Compiled code is read in the developer's files its source map says it was made from: a
+    // bundle's modules each under its own name (minified, the bundle has other names), and
+    // not the holder's own file again.
+    const originals = g.sources.originals(script);
+    for (const path of originals) {
+      const text = read.has(path) ? null : g.sources.read(path);
+      read.add(path);
+      if (text) scan(text, displayPath(path), true);
+    }
+    const file = displayPath(script);
+    const text = originals.length > 0 || file === compiledHere ? null : g.sources.read(script);
+    if (text) scan(text, file, false);
   }
   return adding > 0 && adding <= MAX_ADDING_FILES ? { ...out, adds: out.adds.slice(0, MAX_SITES), removes: out.removes.slice(0, MAX_SITES) } : null;
 }

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { relative, isAbsolute, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TraceMap } from '@jridgewell/trace-mapping';
-import { loadSourceMap, originalPosition, type OriginalPosition } from './source-maps.ts';
+import { loadSourceMap, originalFiles, originalPosition, type OriginalPosition } from './source-maps.ts';
 
 /**
  * Script names in a snapshot are paths or file:// URLs of the code the process ran. When that
@@ -40,12 +40,22 @@ export class SourceFiles {
    * map the script names (path in the original's terms), or null without one.
    */
   original(scriptName: string, line: number, column: number): OriginalPosition | null {
+    const map = this.mapOf(scriptName);
+    return map ? originalPosition(map, line, column) : null;
+  }
+
+  /** The developer's files on disk a compiled script was made from, through its source map; empty without one. */
+  originals(scriptName: string): string[] {
+    const map = this.mapOf(scriptName);
+    return map ? originalFiles(map) : [];
+  }
+
+  private mapOf(scriptName: string): TraceMap | null {
     const path = scriptPath(scriptName);
     const text = path ? this.read(scriptName) : null;
     if (!path || !text) return null;
     if (!this.maps.has(path)) this.maps.set(path, loadSourceMap(path, text));
-    const map = this.maps.get(path);
-    return map ? originalPosition(map, line, column) : null;
+    return this.maps.get(path) ?? null;
   }
 
   read(scriptName: string): string | null {
@@ -109,7 +119,8 @@ export function findFieldDeclaration(text: string, name: string): { line: number
   const n = `(${name.replace(/\$/g, '\\$')})`;
   const field = [
     `\\bthis\\s*\\.\\s*${n}\\s*=(?![=>])`,
-    `(?:^|[\\s;{])${FIELD_MODIFIERS}${n}\\s*[!?]?\\s*(?::[^;=\\n]+)?=(?![=>])\\s*(?:new\\b|\\[|\\{)`,
+    // A bundler may mark the value pure (esbuild's `pending = /* @__PURE__ */ new Map()`).
+    `(?:^|[\\s;{])${FIELD_MODIFIERS}${n}\\s*[!?]?\\s*(?::[^;=\\n]+)?=(?![=>])\\s*(?:/\\*[^*\\n]*\\*/\\s*)?(?:new\\b|\\[|\\{)`,
     // Babel's class fields (`_defineProperty(this, "events", [])`, `(0, _defineProperty2.default)(this, ...)`) and a field defined by hand.
     `[dD]efineProperty\\d*(?:\\.default)?\\)?\\s*\\(\\s*this\\s*,\\s*["'\`]${n}["'\`]`,
   ];

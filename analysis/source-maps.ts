@@ -39,6 +39,19 @@ export interface OriginalPosition {
   name: string | null;
 }
 
+/**
+ * The files a map says the compiled file was made from that are on disk and not a package's
+ * (`node_modules`): the developer's own modules of a bundle, or the one source of a file tsc compiled.
+ */
+export function originalFiles(map: TraceMap): string[] {
+  const out = new Set<string>();
+  for (const source of map.resolvedSources) {
+    const path = source.startsWith('file://') ? fileURLToPath(source) : source;
+    if (!/(?:^|[/\\])node_modules[/\\]/.test(path) && existsSync(path)) out.add(path);
+  }
+  return [...out];
+}
+
 /** The original position of a 1-based (line, column) of the compiled file, or null when unmapped. */
 export function originalPosition(map: TraceMap, line: number, column: number): OriginalPosition | null {
   const pos = originalPositionFor(map, { line, column: column - 1 });

@@ -19,6 +19,11 @@ describe('finding where a name is declared in source', () => {
     expect(at('// was: const cache = new Map();\nexports.cache = void 0;\nexports.cache = new Map();', 'cache')).toEqual({ line: 3, column: 9 });
   });
 
+  it('finds a class field whose value a bundler marks pure (esbuild)', () => {
+    const bundled = 'var JobStore = class {\n  pending = /* @__PURE__ */ new Map();\n  add(job) {\n    this.pending.set(job.id, job);\n  }\n};\nvar store = new JobStore();';
+    expect(findFieldDeclaration(bundled, 'pending')).toEqual({ line: 2, column: 3 });
+  });
+
   it('finds a field set under a constant key (`this[PENDING] = new Map()`), at the key', () => {
     const text = "const PENDING = 'pendingRequests';\nclass Gateway {\n  constructor() {\n    if (this[PENDING] == null) this[PENDING] = new Map();\n  }\n}";
     expect(findFieldDeclaration(text, 'pendingRequests')).toEqual({ line: 4, column: 37 });

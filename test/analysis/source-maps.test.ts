@@ -37,6 +37,7 @@ beforeAll(async () => {
     tsc('dist-jobs', '--sourceMap', join(dir, 'src', 'job-runner.ts')),
     tsc('dist-inline', '--inlineSourceMap'),
     build({ entryPoints: [src], bundle: true, platform: 'node', minify: true, sourcemap: true, outfile: join(dir, 'dist-min', 'quote-cache.js'), logLevel: 'silent' }),
+    build({ entryPoints: [join(dir, 'src', 'job-runner.ts')], bundle: true, platform: 'node', minify: true, sourcemap: true, outfile: join(dir, 'dist-jobs-min', 'job-runner.js'), logLevel: 'silent' }),
   ]);
   // A package that ships its compiled code and maps but not the sources they name.
   cpSync(join(dir, 'dist-map'), join(dir, 'shipped', 'dist'), { recursive: true });
@@ -84,6 +85,16 @@ describe('locations in compiled code, through source maps', () => {
     expect(top.library).toBeUndefined();
     expect(top.retainerPath.map((p) => p.edge)).toEqual(['', 'job_state_js_1', 'pendingJobs']);
     // The compiled runner says `job_state_1.pendingJobs.set(...)`; its map gives back the TypeScript line.
+    expect(top.writes?.adds).toEqual([{ file: runner, line: lineIn('job-runner.ts', 'pendingJobs.set('), column: expect.any(Number), call: 'pendingJobs.set' }]);
+    expect(top.writes?.removes).toEqual([{ file: runner, line: lineIn('job-runner.ts', 'pendingJobs.delete('), column: expect.any(Number), call: 'pendingJobs.delete' }]);
+  }, 60_000);
+
+  it("a minified bundle of two modules: the state one declares is added to in the other, read in that module's own file through the map", async () => {
+    const top = (await diagnoseBuild('dist-jobs-min', 'job-runner.js')).leaks[0];
+    const lineIn = (file: string, text: string) => readFileSync(join(APP, file), 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+    const runner = join(dir, 'src', 'job-runner.ts');
+    expect(top).toMatchObject({ name: 'pendingJobs', kind: 'map', location: { file: join(dir, 'src', 'job-state.ts'), line: lineIn('job-state.ts', 'export const pendingJobs') } });
+    // The bundle calls it by a minifier's letter; job-runner.ts, which the map names, by its own name.
     expect(top.writes?.adds).toEqual([{ file: runner, line: lineIn('job-runner.ts', 'pendingJobs.set('), column: expect.any(Number), call: 'pendingJobs.set' }]);
     expect(top.writes?.removes).toEqual([{ file: runner, line: lineIn('job-runner.ts', 'pendingJobs.delete('), column: expect.any(Number), call: 'pendingJobs.delete' }]);
   }, 60_000);
