@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { FinalGraph } from './final-graph.ts';
 import type { LeakKind, SourceLocation } from './report-types.ts';
 import { holderAliases, memberAliases, type Span } from './holder-aliases.ts';
-import { displayPath, inComment, isIdentifier, positionOf } from './source-files.ts';
+import { constantKeys, displayPath, inComment, isIdentifier, positionOf } from './source-files.ts';
 
 /** A place in a source text that adds to a holder or takes from it, as written (`windows.set`). */
 export interface TextSite {
@@ -197,7 +197,9 @@ function scanWrites(text: string, name: string, kind: LeakKind, property: boolea
   const n = name.replace(/\$/g, '\\$');
   // A variable is not some other object's property of the same name; a property is reached
   // through its object (`this.recent`, `user.events`, `state['events']`); 'either': both.
-  const bracket = `\\[\\s*['"\`]${n}['"\`]\\s*\\]`;
+  // Also under a constant of its name (`this[PENDING]` with `const PENDING = 'pendingRequests'`).
+  const keys = constantKeys(text, bare).map((k) => `|${k.replace(/\$/g, '\\$')}`).join('');
+  const bracket = `\\[\\s*(?:['"\`]${n}['"\`]${keys})\\s*\\]`;
   const ref =
     property === 'either'
       ? `(?:(?<![\\w$#])${n}|${bracket})`
@@ -282,7 +284,9 @@ function addPattern(kind: LeakKind, methodCall: string): string {
 function sites(text: string, pattern: RegExp, name: string, shown: string, declared?: { line: number; column: number }, within?: Span): Found[] {
   const out: Found[] = [];
   for (const m of text.matchAll(pattern)) {
-    const at = m.index + m[0].indexOf(name);
+    // Under a constant key the name itself is not in the text: the constant's.
+    const named = m[0].indexOf(name);
+    const at = m.index + (named >= 0 ? named : Math.max(0, m[0].search(/[\w$]/)));
     if ((within && (m.index < within.from || m.index >= within.to)) || inComment(text, m.index)) continue;
     const pos = positionOf(text, at);
     // A member's accessor is shown as `[…]` or `.get(…)` whatever its argument.

@@ -132,12 +132,17 @@ export function findFieldDeclaration(text: string, name: string): { line: number
  * 'pendingRequests'` in the file: the position of the key in that assignment, or null.
  */
 function findComputedField(text: string, name: string): { line: number; column: number } | null {
-  const keys = text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*(['"\`])${name.replace(/\$/g, '\\$')}\\2`, 'g'));
-  for (const [, key] of keys) {
-    const at = firstMatch(text, [`\\bthis\\s*\\[\\s*(${key!.replace(/\$/g, '\\$')})\\s*\\]\\s*(?:\\?\\?|\\|\\|)?=(?![=>])`]);
+  for (const key of constantKeys(text, name)) {
+    const at = firstMatch(text, [`\\bthis\\s*\\[\\s*(${key.replace(/\$/g, '\\$')})\\s*\\]\\s*(?:\\?\\?|\\|\\|)?=(?![=>])`]);
     if (at) return at;
   }
   return null;
+}
+
+/** The constants a text declares with `name` as their value (`PENDING` of `const PENDING = 'pendingRequests'`): keys the property is set and read under. */
+export function constantKeys(text: string, name: string): string[] {
+  const keys = text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*(['"\`])${name.replace(/\$/g, '\\$')}\\2`, 'g'));
+  return [...new Set([...keys].map((m) => m[1]!))];
 }
 
 /**

@@ -190,6 +190,16 @@ describe('where the holder is added to and taken from (findHolderWrites)', () =>
     expect(findHolderWrites(text, 'pending', 'map', true)).toEqual({ adds: [{ line: 3, column: 23, call: 'pending.set' }], removes: [] });
   });
 
+  it('a property read under a constant of its name is found through the constant: this[PENDING].set', () => {
+    const text = "const PENDING = 'pendingRequests';\nclass Gateway {\n  constructor() { this[PENDING] = new Map(); }\n  send(id, r) { this[PENDING].set(id, r); }\n  done(id) { this[PENDING].delete(id); }\n}";
+    expect(findHolderWrites(text, 'pendingRequests', 'map', true, { line: 3, column: 24 })).toEqual({
+      adds: [{ line: 4, column: 22, call: 'pendingRequests.set' }],
+      removes: [{ line: 5, column: 19, call: 'pendingRequests.delete' }],
+    });
+    // A constant of another value is another property.
+    expect(findHolderWrites(text.replace("'pendingRequests'", "'pending'"), 'pendingRequests', 'map', true)).toBeNull();
+  });
+
   it('a private field is found through this.#name', () => {
     const text = 'class Pool {\n  #waiting = [];\n  wait(cb) { this.#waiting.push(cb); }\n  wake() { this.#waiting.shift()?.(); }\n}';
     expect(findHolderWrites(text, '#waiting', 'array', true)).toEqual({ adds: [{ line: 3, column: 19, call: '#waiting.push' }], removes: [{ line: 4, column: 17, call: '#waiting.shift' }] });
