@@ -3,6 +3,7 @@ import type { FinalGraph } from './final-graph.ts';
 import type { LeakKind, SourceLocation } from './report-types.ts';
 import { holderAliases, memberAliases, type Span } from './holder-aliases.ts';
 import { constantKeys, displayPath, inComment, isIdentifier, positionOf } from './source-files.ts';
+import { inPackage } from './source-maps.ts';
 
 /** A place in a source text that adds to a holder or takes from it, as written (`windows.set`). */
 export interface TextSite {
@@ -98,13 +99,13 @@ export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string,
   if (!own || !METHODS[kind]) return null;
   const holder = own[1];
   const asProperty = property || own.index > 0;
-  const mine = at && !at.file.startsWith('node:') && !/^[a-z][\w+.-]*:\/\//i.test(at.file) && !/(?:^|[/\\])node_modules[/\\]/.test(at.file);
+  const mine = at && !at.file.startsWith('node:') && !/^[a-z][\w+.-]*:\/\//i.test(at.file) && !inPackage(at.file);
   const here = mine ? g.sources.read(resolve(at.file)) : null;
   const declared = at?.approximate ? undefined : (at ?? undefined);
-  // A property may be named bare where it is imported (`import { pendingJobs }`, the location of
-  // what tsc compiles to `job_state_1.pendingJobs`).
   // Whether a group's outer holder is a variable or a property, the report's name does not say.
   const inHere = here ? scanWrites(here, holder, kind, member ? 'either' : asProperty, { declared, member }) : null;
+  // A property may be named bare where it is imported (`import { pendingJobs }`, the location of
+  // what tsc compiles to `job_state_1.pendingJobs`).
   const either = () => (here && asProperty ? scanWrites(here, holder, kind, 'either', { declared, member }) : null);
   const found = inHere && inHere.adds.length > 0 ? inHere : inHere ? nonEmpty(either()) : null;
   if (found && at) {

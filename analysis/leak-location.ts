@@ -9,6 +9,7 @@ import type { HandleOpeners } from './handle-words.ts';
 import type { PathKeeper } from './path-keeper.ts';
 import type { ClosureSite } from './script-locations.ts';
 import { displayPath, findAfter, findConstruction, findDeclaration, findFieldDeclaration, findGlobalAssignment, findKeyArgument, findListenerCall, findOpener, findPropertyAssignment, findPropertyPathAssignment, findTimerCall } from './source-files.ts';
+import { inPackage } from './source-maps.ts';
 
 /**
  * Points at source: for a chain of values, the variable through which each keeps the one
@@ -28,7 +29,7 @@ export function locateLeak(g: FinalGraph, path: { nodes: number[]; edges: number
   for (const loc of places(g, path, naming, made)) {
     if (!loc) continue;
     if (loc.file.startsWith('node:')) node ??= loc;
-    else if (/(?:^|[/\\])node_modules[/\\]/.test(loc.file)) library ??= loc;
+    else if (inPackage(loc.file)) library ??= loc;
     else if (loc.approximate) approximate ??= loc;
     else return loc;
   }

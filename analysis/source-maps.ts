@@ -39,6 +39,11 @@ export interface OriginalPosition {
   name: string | null;
 }
 
+/** A path inside an installed package: code that is not the developer's to change. */
+export function inPackage(path: string): boolean {
+  return /(?:^|[/\\])node_modules[/\\]/.test(path);
+}
+
 /**
  * The files a map says the compiled file was made from that are on disk and not a package's
  * (`node_modules`): the developer's own modules of a bundle, or the one source of a file tsc compiled.
@@ -47,7 +52,7 @@ export function originalFiles(map: TraceMap): string[] {
   const out = new Set<string>();
   for (const source of map.resolvedSources) {
     const path = source.startsWith('file://') ? fileURLToPath(source) : source;
-    if (!/(?:^|[/\\])node_modules[/\\]/.test(path) && existsSync(path)) out.add(path);
+    if (!inPackage(path) && existsSync(path)) out.add(path);
   }
   return [...out];
 }
