@@ -26,7 +26,7 @@ import { nodeStateApi, stateApiCall } from './node-api-state.ts';
 import { isIdentifier } from './source-files.ts';
 import { isDictionary } from './holder-metrics.ts';
 import { namedHolderWrites, writesAt } from './holder-writes.ts';
-import { stackLocal } from './stack-local.ts';
+import { frameLocal, stackLocal } from './stack-local.ts';
 
 /** Holders whose entries are keyed values a developer put there, not links or listeners. */
 const COLLECTIONS: ReadonlySet<LeakKind> = new Set(['map', 'set', 'array', 'object']);
@@ -151,7 +151,8 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   const { s, k } = g;
   const naming = nameHolder(g, path, c.slot !== undefined);
   // A collection only the running frame keeps has no name in the snapshot: its script's declaration gives it one.
-  const local = c.slot ? null : stackLocal(g, path, naming.kind);
+  // So has one a suspended async function or generator keeps: the function's body names it.
+  const local = c.slot ? null : (stackLocal(g, path, naming.kind) ?? (naming.frame ? frameLocal(g, naming.frame, naming.kind) : null));
   if (local) Object.assign(naming, { name: local.name, holderName: local.name, edgeType: 'context' });
   let holderNode = c.slot ? c.slot.holder : c.node;
   const entries = entryTargets(g, c.node);

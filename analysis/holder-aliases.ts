@@ -116,7 +116,7 @@ function helperParameters(text: string, name: string, property: boolean | 'eithe
 const KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'typeof', 'await', 'new', 'super', 'import', 'require']);
 
 /** A function the text declares by `name`: its parameters' names (empty for a pattern) and its body. */
-function functionDeclaration(text: string, name: string): { params: string[]; body: Span } | null {
+export function functionDeclaration(text: string, name: string): { params: string[]; body: Span } | null {
   const n = name.replace(/\$/g, '\\$');
   const forms = [
     `\\bfunction\\s*\\*?\\s*${n}\\s*\\(`,

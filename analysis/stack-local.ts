@@ -1,5 +1,7 @@
 import { isLibraryScript } from './code-ownership.ts';
 import type { FinalGraph } from './final-graph.ts';
+import type { AsyncFrame } from './async-frame.ts';
+import { functionDeclaration } from './holder-aliases.ts';
 import { findHolderWrites } from './holder-writes.ts';
 import { mapped } from './leak-location.ts';
 import type { LeakKind, SourceLocation } from './report-types.ts';
@@ -32,6 +34,31 @@ export function stackLocal(g: FinalGraph, path: { nodes: number[] }, kind: LeakK
 }
 
 const RUNNING_LOCAL = 'local of the running code';
+
+/**
+ * A collection in a register of a suspended async function or generator (a consumer loop's
+ * `const seen = []`, a generator's own list): V8 keeps it with no name. In that function's body,
+ * the one declaration of a holder of its kind that the body adds to is its name and place; of
+ * none or several, null (the function is then where to look).
+ */
+export function frameLocal(g: FinalGraph, frame: AsyncFrame, kind: LeakKind): { name: string; at: SourceLocation } | null {
+  const initializer = INITIALIZERS[kind];
+  const site = g.scripts.site(frame.fn);
+  if (!initializer || !frame.name || !site || isLibraryScript(site.script)) return null;
+  const text = g.sources.read(site.script);
+  const fn = text ? functionDeclaration(text, frame.name) : null;
+  if (!text || !fn) return null;
+  const body = text.slice(fn.body.from, fn.body.to);
+  const declaration = new RegExp(`(?:^|[;{}\\s])(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*(?::[^=\\n]+)?=\\s*(?:${initializer})`, 'gd');
+  const found: { name: string; at: SourceLocation }[] = [];
+  for (const m of body.matchAll(declaration)) {
+    const start = fn.body.from + (m.indices?.[1]?.[0] ?? m.index);
+    if (inComment(text, start) || !findHolderWrites(body, m[1], kind, false)) continue;
+    found.push({ name: m[1], at: mapped(g, site.script, { file: displayPath(site.script), ...positionOf(text, start) }, m[1]) });
+    if (found.length > 1) return null;
+  }
+  return found.length === 1 ? found[0] : null;
+}
 
 function declaredLocal(g: FinalGraph, stackRoots: number, kind: LeakKind): { name: string; at: SourceLocation } | null {
   const initializer = INITIALIZERS[kind];

@@ -70,7 +70,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     ['replace-thing', 'theThing', 'object'],
     ['anonymous-timeouts', 'timers every 3600000 ms', 'timers'],
     ['scope-behind-plumbing', 'pagesByUrl', 'map'],
-    ['async-consumer', 'local in consumeOrders()', 'array'],
+    ['async-consumer', 'seenOrders', 'array'],
     ['memoized-function', 'priceFor.cache', 'map'],
     ['prototype-cache', 'PriceList.prototype.quotes', 'map'],
     ['require-reload', 'children', 'array'],
@@ -328,8 +328,10 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       for (const key of top.examples ?? []) expect(key).toMatch(/^sku-\d+$/);
     }
     if (kind === 'async-consumer') {
-      // V8 keeps a suspended async function's locals unnamed: the function is what to open.
-      expect(top.location).toMatchObject({ line: lineOf('async function consumeOrders') });
+      // V8 keeps a suspended async function's locals unnamed: the one the function's body
+      // declares and adds to is its name and place.
+      expect(top.location).toMatchObject({ line: lineOf('const seenOrders = []') });
+      expect(top.writes?.adds).toMatchObject([{ line: lineOf('seenOrders.push(order)'), call: 'seenOrders.push' }]);
       expect(top.retainerPath[0]).toMatchObject({ edge: '', node: 'suspended consumeOrders()' });
       expect(top.retainerPath).toHaveLength(3);
     }
