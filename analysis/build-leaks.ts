@@ -10,7 +10,7 @@ import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, objectKeyClass, representativeClosure } from './holder-contents.ts';
 import { callbackLocation, locateLeak } from './leak-location.ts';
 import { constructorOf, exportsOnPath, isInternal, isLibraryScript, libraryObjectOf, libraryOwned, ofUserClass } from './code-ownership.ts';
-import { isDataKey, nameHolder, newestTimerList, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
+import { handedField, isDataKey, nameHolder, newestTimerList, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { packageOfHolder } from './package-state.ts';
 import { modulesExporting } from './module-exports.ts';
 import { apiCallSite, nodeListenerApi } from './node-api-listeners.ts';
@@ -53,9 +53,9 @@ export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: n
       continue;
     }
     // A variable replaced by a bigger value is the developer's, whatever the value's class.
-    groups.set(key, { leak: describe(g, c, path, steps), node: c.slot ? -1 : c.node, emitter: emitterOf(g, path), parent: libraryParent(g, path) });
+    groups.set(key, { leak: describe(g, c, path, steps), node: c.slot ? -1 : c.node, emitter: emitterOf(g, path), parent: libraryParent(g, path), handed: handedField(g, path) !== null });
   }
-  const scored = [...groups.values(), ...others.map((leak) => ({ leak, node: -1, emitter: -1, parent: -1 }))];
+  const scored = [...groups.values(), ...others.map((leak) => ({ leak, node: -1, emitter: -1, parent: -1, handed: false }))];
   for (const { leak } of scored) leak.score = scoreLeak(leak, { minBytes: ctx.minBytes, totalGrowth });
   scored.sort(
     (a, b) =>
@@ -80,18 +80,20 @@ interface Ranked {
   emitter: number;
   /** The object of a library's class that the path reaches the holder from, or -1. */
   parent: number;
+  /** A field the developer's code put on a library's object (`app.decorate('cache', ...)`): theirs, not the object's. */
+  handed: boolean;
 }
 
 function foldSameObject(g: FinalGraph, ranked: Ranked[]): Leak[] {
   const out: Leak[] = [];
   const byObject = new Map<string, Leak>();
   const growing = new Set(ranked.map((r) => r.node));
-  for (const { leak, node, emitter, parent } of ranked) {
+  for (const { leak, node, emitter, parent, handed } of ranked) {
     const collection = COLLECTIONS.has(leak.kind) || leak.kind === 'string';
     // A collection that two of a library's objects share (a base environment's and the one it
     // exports) is dominated by neither: the one the path comes through owns it.
-    const dominated = collection && node >= 0 ? libraryObjectOf(g, node, growing) : -1;
-    const object = dominated >= 0 || !collection || node < 0 ? dominated : parent;
+    const dominated = collection && node >= 0 && !handed ? libraryObjectOf(g, node, growing) : -1;
+    const object = handed ? -1 : dominated >= 0 || !collection || node < 0 ? dominated : parent;
     // Node's table of timer lists by delay and its queue of them grow together: one suspect.
     const byDelay = timersByDelay(leak);
     const key = byDelay ? 'timer lists' : leak.kind === 'listeners' ? (emitter >= 0 ? `emitter ${emitter}` : '') : object >= 0 ? `object ${object}` : '';

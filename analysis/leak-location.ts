@@ -124,6 +124,10 @@ function* places(g: FinalGraph, path: { nodes: number[]; edges: number[] }, nami
     if (s.edgeType[e] === s.types.edgeContext && s.nodeName[from] === k.systemContext && i > above) {
       const variable = edgeNameOf(s, e);
       if (WRAPPER_PARAMETERS.has(variable) && fieldOwner >= 0 && i >= last - 2) yield declaredInScope(g, from, field);
+      // A field the developer's code put on a library's object it keeps (`app.decorate('cache',
+      // new Map())`, `app.cache = ...`): where it does, before where the object is made.
+      const site = i === last - 1 && fieldOwner >= 0 && ownerOf(g, fieldOwner) === 'library' ? contextSite(g, from) : null;
+      if (site) yield declaredInScript(g, site.script, `${variable}.${field}`, findPropertyPathAssignment, field);
       yield fromContext(g, from, variable);
     }
     if (i === last && s.edgeType[e] === s.types.edgeHidden && naming.edgeType === 'context') yield fromContext(g, from, naming.name);

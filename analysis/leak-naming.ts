@@ -10,6 +10,7 @@ import { isUserModuleRecord, ownerOf, runningScopeRetainer, userEdgeName, userRe
 import { exportNameOfCell, keyBefore, nodeBefore } from './module-exports.ts';
 import { packageModuleScope } from './package-state.ts';
 import { hiddenSlotName } from './scope-slot-name.ts';
+import { isIdentifier } from './source-files.ts';
 
 export interface HolderNaming {
   kind: LeakKind;
@@ -78,7 +79,7 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
   const slot = last >= 1 && inEdge >= 0 && s.edgeType[inEdge] === s.types.edgeHidden ? hiddenSlotName(g, path.nodes[last - 1], s.edgeName[inEdge]) : null;
   if (slot) return { kind: kindOf(g, holder), name: slot, edgeType: 'context', slotTarget: -1 };
   const frame = asyncFrame(g, path);
-  const name = frame ? `local in ${frame.name || 'an async function'}()` : (underFunction(g, path) ?? onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? underMapKey(g, path, named) ?? underSymbol(g, path, named) ?? privateOfLibrary(g, path) ?? named(last));
+  const name = frame ? `local in ${frame.name || 'an async function'}()` : (underFunction(g, path) ?? onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? underMapKey(g, path, named) ?? underSymbol(g, path, named) ?? privateOfLibrary(g, path) ?? handedField(g, path) ?? named(last));
   return { kind: kindOf(g, holder), name, edgeType, slotTarget: -1, ...(frame ? { frame } : {}) };
 }
 
@@ -96,6 +97,29 @@ function privateOfLibrary(g: FinalGraph, path: { nodes: number[]; edges: number[
   if (s.nodeType[owner] !== s.types.object || ownerOf(g, owner) !== 'library') return null;
   const name = pathName(g, path, last - 1);
   return name && !privateName(name) ? name : null;
+}
+
+/**
+ * A field of a library's object that the developer's code put there or reads by name
+ * (`app.decorate('sessionCache', new Map())`, a plugin API that sets `this[name] = value`; or
+ * `app.sessionCache.set(...)`): `app.sessionCache`, an expression in their code, rather than
+ * `app` with the Map inside it as the library's business. Only through the developer's variable
+ * for that object, so that a common word (`store`) elsewhere in their code does not count.
+ */
+export function handedField(g: FinalGraph, path: { nodes: number[]; edges: number[] }): string | null {
+  const { s } = g;
+  const last = path.nodes.length - 1;
+  if (last < 2 || s.edgeType[path.edges[last]] !== s.types.edgeProperty || ownerOf(g, path.nodes[last - 1]) !== 'library') return null;
+  const field = edgeNameOf(s, path.edges[last]);
+  const user = userPathNameAt(g, path, last - 1);
+  if (!isIdentifier(field) || privateName(field) || !user.name || user.at !== last - 1 || !isIdentifier(user.name)) return null;
+  const [o, f] = [user.name, field].map((x) => x.replace(/\$/g, '\\$'));
+  const written = new RegExp(`(?<![\\w$.])${o}\\s*\\??\\.\\s*(?:${f}(?![\\w$])|[\\w$]+\\s*\\(\\s*['"\`]${f}['"\`])`);
+  for (const script of g.scripts.appScripts()) {
+    const text = g.sources.read(script);
+    if (text && written.test(text)) return `${user.name}.${field}`;
+  }
+  return null;
 }
 
 /** A library's private field: `_metrics`, `#store`, or a symbol key (`[kState]`), none of them in the developer's code. */

@@ -358,13 +358,16 @@ export function findPropertyAssignment(text: string, name: string): { line: numb
 /**
  * 1-based line and column (at the field) of the first assignment to `owner.field` (`owner` the
  * last step before it: `app.locals.seen = []` and `(app.locals.seen ??= []).push(x)` for
- * `locals.seen`), or null. Stricter than a field's name alone, which a common word (`stack`,
- * `items`) would find anywhere.
+ * `locals.seen`), or else of the field's name handed to a method of the owner (a plugin API's
+ * `app.decorate('seen', [])`), or null. Stricter than a field's name alone, which a common word
+ * (`stack`, `items`) would find anywhere.
  */
 export function findPropertyPathAssignment(text: string, path: string): { line: number; column: number } | null {
   const [owner, field, ...more] = path.split('.');
   if (more.length > 0 || !owner || !field || !isIdentifier(owner) || !isIdentifier(field)) return null;
-  return propertyAssignment(text, `(?<![\\w$])${owner.replace(/\$/g, '\\$')}\\s*\\??`, field);
+  const o = `(?<![\\w$])${owner.replace(/\$/g, '\\$')}\\s*\\??`;
+  const handed = new RegExp(`${o}\\.\\s*[\\w$]+\\s*\\(\\s*(['"\`])(${field.replace(/\$/g, '\\$')})\\1\\s*,`, 'd').exec(text)?.indices?.[2]?.[0];
+  return propertyAssignment(text, o, field) ?? (handed === undefined ? null : positionOf(text, handed));
 }
 
 /** The first assignment (`=`, `??=`, `||=`) to `.field` or `['field']` after `before` (a regular expression's source), at the field. */

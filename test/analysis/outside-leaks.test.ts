@@ -101,6 +101,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     ['global-property', 'sessionsById', 'object'],
     ['block-scoped', 'inFlight', 'map'],
     ['framework-context', 'seenPaths', 'array'],
+    ['decorated-field', 'app.tokensByUser', 'map'],
     ['weakmap-metadata', 'openSessions', 'array'],
     ['unread-stream', 'accessLog', 'array'],
     ['unpulled-feed', 'quoteFeed', 'array'],
@@ -299,6 +300,13 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       // Only the framework's closures reach it: the developer's line that set it is the place.
       expect(top.location?.file).toBe('test/fixtures/analysis/outside-leaks.mjs');
       expect(top.location?.line).toBe(lineOf('app.context.seenPaths = []'));
+    }
+    if (kind === 'decorated-field') {
+      // The field is the developer's, handed to the framework's object by name: not a Map inside
+      // a library's object, and made where it is handed over.
+      expect(top.summary.startsWith('Map `app.tokensByUser` grew')).toBe(true);
+      expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf("app.decorate('tokensByUser'") });
+      expect(top.writes?.adds).toMatchObject([{ line: lineOf('app.tokensByUser.set('), call: 'tokensByUser.set' }]);
     }
     if (kind === 'hits-by-client') for (const x of top.examples ?? []) expect(x).toMatch(/^client-\d+$/);
     if (kind === 'linked-queue') {

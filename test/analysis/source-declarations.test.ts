@@ -109,6 +109,15 @@ describe('finding where a name is declared in source', () => {
     expect(findPropertyPathAssignment(text, 'app.locals.recentUsers')).toBeNull();
   });
 
+  it("finds a field's name handed to a method of its owner (a plugin API's `app.decorate('cache', new Map())`) when nothing assigns it", () => {
+    const text = "const app = fastify();\ncache.set('tokens', 1);\napp.decorate('tokens', new Map());\napp.tokens = app.tokens;";
+    // The assignment comes first; without it, the owner's call that names the field.
+    expect(findPropertyPathAssignment(text, 'app.tokens')).toEqual({ line: 4, column: 5 });
+    expect(findPropertyPathAssignment(text.split('\n').slice(0, 3).join('\n'), 'app.tokens')).toEqual({ line: 3, column: 15 });
+    // Another object's call with that key, or the name only as a later argument: not it.
+    expect(findPropertyPathAssignment("cache.set('tokens', 1);\napp.set(name, 'tokens');", 'app.tokens')).toBeNull();
+  });
+
   it('finds where a listener for an event is added, on its emitter first', () => {
     const text = ["cache.on('price', refresh);", "  priceBus.on('price', (sku: string) => {", '  signal.addEventListener("abort", stop);', 'jobs.once(`done.1`, next);'].join('\n');
     expect(findListenerCall(text, 'price', 'priceBus')).toEqual({ line: 2, column: 3 });
