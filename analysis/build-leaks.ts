@@ -26,7 +26,7 @@ import { nodeStateApi, stateApiCall } from './node-api-state.ts';
 import { isIdentifier } from './source-files.ts';
 import { isDictionary } from './holder-metrics.ts';
 import { namedHolderWrites, writesAt } from './holder-writes.ts';
-import { frameLocal, stackLocal } from './stack-local.ts';
+import { frameLocal, stackLocal, stackOwnerField } from './stack-local.ts';
 
 /** Holders whose entries are keyed values a developer put there, not links or listeners. */
 const COLLECTIONS: ReadonlySet<LeakKind> = new Set(['map', 'set', 'array', 'object']);
@@ -156,6 +156,9 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   // So has one a suspended async function or generator keeps: the function's body names it.
   const local = c.slot ? null : (stackLocal(g, path, naming.kind) ?? (naming.frame ? frameLocal(g, naming.frame, naming.kind) : null));
   if (local) Object.assign(naming, { name: local.name, holderName: local.name, edgeType: 'context' });
+  // A field of an object only the running frame keeps: the script's variable for the object names it.
+  const ownerField = c.slot || local ? null : stackOwnerField(g, path);
+  if (ownerField) Object.assign(naming, { name: ownerField.name, holderName: ownerField.name });
   let holderNode = c.slot ? c.slot.holder : c.node;
   const entries = entryTargets(g, c.node);
   const fresh = entries.filter((v) => s.nodeId[v] > g.baselineMaxId);
@@ -232,7 +235,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
   // Node's own listeners (a readline interface's on its input) are added by a call of the developer's to Node's API.
   const api = naming.kind === 'listeners' && owner ? nodeListenerApi(g, grown) : null;
   const apiCall = api && owner ? apiCallSite(g, api, owner.split('.').pop() ?? owner) : null;
-  const location = local?.at ?? locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner, delay, kept, apiCall: apiCall?.at, piledClass: objectName });
+  const location = local?.at ?? ownerField?.at ?? locateLeak(g, path, naming, { closure, link, entryFunction: closure >= 0 ? -1 : entryFunction(g, grown), owner, delay, kept, apiCall: apiCall?.at, piledClass: objectName });
   const madeAt = COLLECTIONS.has(naming.kind) && !link && closure >= 0 && piled < 0 ? functionsMadeAt(g, closure, location) : null;
   if (!link) unminify(naming, location);
   if (!link) untranspileImport(naming, location);

@@ -5,7 +5,8 @@ import { functionDeclaration } from './holder-aliases.ts';
 import { findHolderWrites } from './holder-writes.ts';
 import { mapped } from './leak-location.ts';
 import type { LeakKind, SourceLocation } from './report-types.ts';
-import { displayPath, inComment, positionOf } from './source-files.ts';
+import { edgeNameOf, nodeNameOf } from './heap-snapshot.ts';
+import { displayPath, inComment, isIdentifier, positionOf } from './source-files.ts';
 
 /** How a declaration of each kind of holder starts its value. */
 const INITIALIZERS: Partial<Record<LeakKind, string>> = {
@@ -34,6 +35,42 @@ export function stackLocal(g: FinalGraph, path: { nodes: number[] }, kind: LeakK
 }
 
 const RUNNING_LOCAL = 'local of the running code';
+
+/**
+ * A field of an object that only the running code's stack keeps (a script's top-level `const
+ * state = { requests: [] }` that no function uses, filled by its own loop): the object has no
+ * name in the snapshot. The running scripts' one declaration of a variable made as such an
+ * object (an object literal with that key, or `new` of its class) whose field the script reads
+ * through it (`state.requests`) names it, and a literal's key places it (a class's field is
+ * placed in the class, as any instance's is); else null.
+ */
+export function stackOwnerField(g: FinalGraph, path: { nodes: number[]; edges: number[] }): { name: string; at: SourceLocation | null } | null {
+  const { s, k } = g;
+  const last = path.nodes.length - 1;
+  if (last < 2 || s.nodeName[path.nodes[last - 2]] !== k.stackRoots || s.edgeType[path.edges[last]] !== s.types.edgeProperty) return null;
+  const field = edgeNameOf(s, path.edges[last]);
+  const cls = nodeNameOf(s, path.nodes[last - 1]);
+  if (!isIdentifier(field) || !isIdentifier(cls)) return null;
+  const f = field.replace(/\$/g, '\\$');
+  const made = cls === 'Object' ? '\\{' : `new\\s+${cls.replace(/\$/g, '\\$')}\\b`;
+  const found: { name: string; at: SourceLocation | null }[] = [];
+  for (const script of runningScripts(g, path.nodes[last - 2])) {
+    const text = g.sources.read(script);
+    if (!text) continue;
+    for (const m of text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*(?::[^=\\n]+)?=\\s*${made}`, 'gd'))) {
+      const variable = m[1];
+      const start = m.indices?.[1]?.[0] ?? m.index;
+      if (inComment(text, start) || !new RegExp(`(?<![\\w$.])${variable.replace(/\$/g, '\\$')}\\s*\\??\\.\\s*${f}(?![\\w$])`).test(text)) continue;
+      // Of a literal, the field's key in it (within the next 2,000 characters).
+      const key = cls === 'Object' ? new RegExp(`^[^;]*?[{,]\\s*(${f})\\s*:`, 'd').exec(text.slice(m.index + m[0].length - 1, m.index + m[0].length + 2000)) : null;
+      if (cls === 'Object' && !key?.indices?.[1]) continue;
+      const at = key?.indices?.[1] ? mapped(g, script, { file: displayPath(script), ...positionOf(text, m.index + m[0].length - 1 + key.indices[1][0]) }) : null;
+      found.push({ name: `${variable}.${field}`, at });
+      if (found.length > 1) return null;
+    }
+  }
+  return found.length === 1 ? found[0] : null;
+}
 
 /**
  * A collection in a register of a suspended async function or generator (a consumer loop's

@@ -5,7 +5,7 @@ import { renderText } from '../../analysis/render-text.ts';
 import { diagnoseKind, dir, lineOf, run } from './outside-leak-runs.ts';
 import { REPO } from './fixtures.ts';
 import { diagnose } from '../../analysis/diagnose.ts';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -254,6 +254,16 @@ describe.concurrent('where the leaking program adds and removes, in the report',
     expect(top.retainerPath.map((p) => p.node)).toContain('(Stack roots)');
     expect(top).toMatchObject({ name: 'processedBatches', kind: 'array', counts: [30000, 60000, 90000], location: { file, line: lineOf('const processedBatches = [];', INFLIGHT), column: 7 } });
     expect(top.writes).toMatchObject({ adds: [{ file, line: lineOf("processedBatches.push(", INFLIGHT), call: 'processedBatches.push' }], removes: [] });
+  }, 60_000);
+
+  it("stack-owner: an array in an object that only the running top-level code keeps is named through the script's variable for the object, and located at its key", async () => {
+    const r = await diagnoseKind('stack-owner', INFLIGHT);
+    const top = r.leaks[0];
+    expect(top.fullRetainerPath?.map((p) => p.node)).toContain('(Stack roots)');
+    const line = lineOf('const importRun = {', INFLIGHT);
+    const column = readFileSync(INFLIGHT, 'utf8').split('\n')[line - 1].indexOf('rejectedRows') + 1;
+    expect(top).toMatchObject({ name: 'importRun.rejectedRows', kind: 'array', counts: [30000, 60000, 90000], location: { file, line, column } });
+    expect(top.writes).toMatchObject({ adds: [{ file, line: lineOf('importRun.rejectedRows.push(', INFLIGHT), call: 'rejectedRows.push' }], removes: [] });
   }, 60_000);
 
   it("template-cache: functions cached by their source are located where they are written, not at the `let fn` they are named after", async () => {
