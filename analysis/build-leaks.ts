@@ -10,7 +10,7 @@ import type { FinalGraph } from './final-graph.ts';
 import { classOf, dominantClass, entryFunction, entryTargets, holdsNumbers, newRetained, objectKeyClass, representativeClosure } from './holder-contents.ts';
 import { callbackLocation, locateLeak } from './leak-location.ts';
 import { constructorOf, exportsOnPath, isInternal, isLibraryScript, libraryObjectOf, libraryOwned, ofUserClass } from './code-ownership.ts';
-import { handedField, isDataKey, nameHolder, newestTimerList, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
+import { isDataKey, nameHolder, newestTimerList, pathName, userPathName, type HolderNaming } from './leak-naming.ts';
 import { packageOfHolder } from './package-state.ts';
 import { modulesExporting } from './module-exports.ts';
 import { apiCallSite, nodeListenerApi } from './node-api-listeners.ts';
@@ -53,7 +53,8 @@ export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: n
       continue;
     }
     // A variable replaced by a bigger value is the developer's, whatever the value's class.
-    groups.set(key, { leak: describe(g, c, path, steps), node: c.slot ? -1 : c.node, emitter: emitterOf(g, path), parent: libraryParent(g, path), handed: handedField(g, path) !== null });
+    const { leak, handed } = describe(g, c, path, steps);
+    groups.set(key, { leak, node: c.slot ? -1 : c.node, emitter: emitterOf(g, path), parent: libraryParent(g, path), handed });
   }
   const scored = [...groups.values(), ...others.map((leak) => ({ leak, node: -1, emitter: -1, parent: -1, handed: false }))];
   for (const { leak } of scored) leak.score = scoreLeak(leak, { minBytes: ctx.minBytes, totalGrowth });
@@ -149,7 +150,7 @@ function emitterOf(g: FinalGraph, path: { nodes: number[]; edges: number[] }): n
   return -1;
 }
 
-function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: number[] }, steps: PathStep[]): Leak {
+function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: number[] }, steps: PathStep[]): { leak: Leak; handed: boolean } {
   const { s, k } = g;
   const naming = nameHolder(g, path, c.slot !== undefined);
   // A collection only the running frame keeps has no name in the snapshot: its script's declaration gives it one.
@@ -257,7 +258,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
       : null;
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
-  return {
+  const leak: Leak = {
     name: naming.name || nodeNameOf(s, c.node),
     kind: naming.kind,
     objectName,
@@ -292,6 +293,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     score: 0,
     summary: '',
   };
+  return { leak, handed: naming.handed === true };
 }
 
 /**

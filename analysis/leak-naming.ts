@@ -26,6 +26,8 @@ export interface HolderNaming {
   ownerAt?: number;
   /** For a local of a suspended async function or generator: that function (its locals have no names here). */
   frame?: AsyncFrame;
+  /** Named as a field the developer's code handed to a library's object (handedField): theirs, not the object's. */
+  handed?: true;
 }
 
 /**
@@ -79,8 +81,10 @@ function kindAndName(g: FinalGraph, path: { nodes: number[]; edges: number[] }, 
   const slot = last >= 1 && inEdge >= 0 && s.edgeType[inEdge] === s.types.edgeHidden ? hiddenSlotName(g, path.nodes[last - 1], s.edgeName[inEdge]) : null;
   if (slot) return { kind: kindOf(g, holder), name: slot, edgeType: 'context', slotTarget: -1 };
   const frame = asyncFrame(g, path);
-  const name = frame ? `local in ${frame.name || 'an async function'}()` : (underFunction(g, path) ?? onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? underMapKey(g, path, named) ?? underSymbol(g, path, named) ?? privateOfLibrary(g, path) ?? handedField(g, path) ?? named(last));
-  return { kind: kindOf(g, holder), name, edgeType, slotTarget: -1, ...(frame ? { frame } : {}) };
+  const found = frame ? null : (underFunction(g, path) ?? onFunction(g, path, named) ?? onPrototype(g, path) ?? underKey(g, path, named) ?? underMapKey(g, path, named) ?? underSymbol(g, path, named) ?? privateOfLibrary(g, path));
+  const handed = frame || found ? null : handedField(g, path);
+  const name = frame ? `local in ${frame.name || 'an async function'}()` : (found ?? handed ?? named(last));
+  return { kind: kindOf(g, holder), name, edgeType, slotTarget: -1, ...(frame ? { frame } : {}), ...(handed ? { handed: true as const } : {}) };
 }
 
 /**
@@ -106,7 +110,7 @@ function privateOfLibrary(g: FinalGraph, path: { nodes: number[]; edges: number[
  * `app` with the Map inside it as the library's business. Only through the developer's variable
  * for that object, so that a common word (`store`) elsewhere in their code does not count.
  */
-export function handedField(g: FinalGraph, path: { nodes: number[]; edges: number[] }): string | null {
+function handedField(g: FinalGraph, path: { nodes: number[]; edges: number[] }): string | null {
   const { s } = g;
   const last = path.nodes.length - 1;
   if (last < 2 || s.edgeType[path.edges[last]] !== s.types.edgeProperty || ownerOf(g, path.nodes[last - 1]) !== 'library') return null;

@@ -366,8 +366,10 @@ export function findPropertyPathAssignment(text: string, path: string): { line: 
   const [owner, field, ...more] = path.split('.');
   if (more.length > 0 || !owner || !field || !isIdentifier(owner) || !isIdentifier(field)) return null;
   const o = `(?<![\\w$])${owner.replace(/\$/g, '\\$')}\\s*\\??`;
+  const assigned = propertyAssignment(text, o, field);
+  if (assigned) return assigned;
   const handed = new RegExp(`${o}\\.\\s*[\\w$]+\\s*\\(\\s*(['"\`])(${field.replace(/\$/g, '\\$')})\\1\\s*,`, 'd').exec(text)?.indices?.[2]?.[0];
-  return propertyAssignment(text, o, field) ?? (handed === undefined ? null : positionOf(text, handed));
+  return handed === undefined ? null : positionOf(text, handed);
 }
 
 /** The first assignment (`=`, `??=`, `||=`) to `.field` or `['field']` after `before` (a regular expression's source), at the field. */
