@@ -23,7 +23,7 @@ its own timeline.
 Options:
   --seed N          repeat a drill: the same seed picks the same scenario and traffic  [random]
   --scenario NAME   instructors: play this scenario instead of a random one
-  --profile P       default (128 MB heap) or short (64 MB heap, faster)   [default]
+  --profile P       default (${OUTAGE_PROFILES.default.heapCapMb} MB heap) or short (${OUTAGE_PROFILES.short.heapCapMb} MB heap, faster)   [default]
   --time-limit S    seconds before the drill ends without a fix           [${DRILL_DEFAULTS.timeLimitSeconds}]
   --port N          dashboard port on 127.0.0.1                            [a free one]
   --tz ZONE         IANA time zone of every rendered time                  [machine's zone]

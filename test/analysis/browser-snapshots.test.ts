@@ -78,17 +78,17 @@ describe('diagnose on Chromium heap snapshots', () => {
     expect(r.verdict).toBe('leak');
     expect(r.leaks[0]).toMatchObject({ name: 'detachedRows', kind: 'array', objectName: '<div>', counts: [3000, 6000, 9000] });
     expect(r.leaks.some((l) => l.name === 'fragmentCache')).toBe(false);
-  }, 90_000);
+  });
 
   it('names window listeners from addEventListener, which Blink keeps, by the target and the callback', async () => {
     const r = await diagnose({ snapshots: await browserSnapshots(widgetPage("window.addEventListener('resize', function onResize() { return state.rows.length; });"), 1000) });
     expect(r.leaks[0]).toMatchObject({ name: 'onResize', kind: 'listeners', owner: 'window', location: { file: 'https://shop.test/widgets.js', line: 5 } });
     expect(r.leaks[0].summary.startsWith('Listeners added to `window` with addEventListener(), calling onResize(), grew from ')).toBe(true);
-  }, 90_000);
+  });
 
   it("names a page's intervals, which Blink keeps, by their callback", async () => {
     const r = await diagnose({ snapshots: await browserSnapshots(widgetPage('setInterval(function refreshWidget() { return state.rows.length; }, 3600000);'), 1000) });
     expect(r.leaks[0]).toMatchObject({ name: 'refreshWidget', kind: 'timers', location: { file: 'https://shop.test/widgets.js', line: 5 } });
     expect(r.leaks[0].summary.startsWith('Timers whose callback is refreshWidget() grew from ')).toBe(true);
-  }, 90_000);
+  });
 });

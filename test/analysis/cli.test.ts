@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestSnapshots } from '../../analysis/snapshot-files.ts';
 import { makeSnapshots, REPO } from './fixtures.ts';
+import { CHILD_TIMEOUT_MS } from '../helpers/lane-bounds.ts';
 
 const exec = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'leak-lab-cli-'));
@@ -16,7 +17,7 @@ let healthy: string[];
 
 beforeAll(async () => {
   [leak, healthy] = await Promise.all([makeSnapshots(dir, 'listeners'), makeSnapshots(dir, 'healthy')]);
-}, 120_000);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function cli(args: string[], cwd = REPO): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -24,7 +25,7 @@ async function cli(args: string[], cwd = REPO): Promise<{ code: number; stdout: 
   // `--import tsx` resolves from cwd, which is not always the repo here.
   const tsx = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', cwd === REPO ? 'tsx' : tsx, entry, ...args], { cwd, timeout: 60_000 });
+    const { stdout, stderr } = await exec(process.execPath, ['--import', cwd === REPO ? 'tsx' : tsx, entry, ...args], { cwd, timeout: CHILD_TIMEOUT_MS });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout: string; stderr: string };
@@ -50,7 +51,7 @@ describe('diagnose CLI', () => {
     const both = await cli(['--single-thread', '--parallel', '--baseline', leak[0], '--final', leak[2]]);
     expect(both.code).toBe(2);
     expect(both.stderr.trim()).toBe('diagnose: use either --parallel or --single-thread, not both (LAB_ERR_BAD_OPTION)');
-  }, 60_000);
+  });
 
   it('exits 0 on a healthy heap and says so; writes --json and --markdown files', async () => {
     const jsonFile = join(dir, 'report.json');
@@ -61,7 +62,7 @@ describe('diagnose CLI', () => {
     expect(r.stderr).toBe('');
     expect(JSON.parse(readFileSync(jsonFile, 'utf8'))).toMatchObject({ verdict: 'no-leak', leaks: [] });
     expect(readFileSync(mdFile, 'utf8')).toContain('No leak found');
-  }, 60_000);
+  });
 
   it('uses runs/latest/snapshots when given no arguments', async () => {
     const cwd = join(dir, 'project');
@@ -72,7 +73,7 @@ describe('diagnose CLI', () => {
     const r = await cli(['--quiet'], cwd);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('message');
-  }, 60_000);
+  });
 
   it('takes a folder of snapshots, and relative paths from where `npm run diagnose` was typed', async () => {
     // leak[] lives in DIR/listeners as s0..s2.heapsnapshot.
@@ -91,11 +92,11 @@ describe('diagnose CLI', () => {
     const where = join(dir, 'listeners');
     const npm = await exec('npm', ['--prefix', REPO, 'run', '-s', 'diagnose', '--', '--quiet', 's0.heapsnapshot', 's1.heapsnapshot', 's2.heapsnapshot', '--json', 'report.json'], {
       cwd: where,
-      timeout: 60_000,
+      timeout: CHILD_TIMEOUT_MS,
     });
     expect(npm.stdout).toContain('message');
     expect(JSON.parse(readFileSync(join(where, 'report.json'), 'utf8')).leaks[0].holder.name).toBe('bus');
-  }, 60_000);
+  });
 
   it('exits 2 with one line naming the file on bad input, and no stack trace', async () => {
     const bad = join(dir, 'bad.heapsnapshot');
@@ -117,7 +118,7 @@ describe('diagnose CLI', () => {
     }
     const r = await cli(['--snapshots', leak[0], bad]);
     expect(r.stderr).toContain(bad);
-  }, 120_000);
+  });
 
   it('refuses an output it cannot write before reading any snapshot, so no analysis is lost to it', async () => {
     for (const out of [join(dir, 'no-such-folder', 'report.json'), dir]) {
@@ -125,11 +126,11 @@ describe('diagnose CLI', () => {
       expect(r.code, out).toBe(2);
       expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^diagnose: cannot write .*(?:does not exist or is not writable|it is a folder) \(LAB_ERR_OUTPUT_DIR\)$/)]);
     }
-  }, 60_000);
+  });
 
   it('prints help', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--baseline');
-  }, 60_000);
+  });
 });

@@ -19,13 +19,13 @@ describe.concurrent("what a module of the developer's exports is its state, not 
     const top = r.leaks[0];
     expect(top).toMatchObject({ name: 'buckets', kind: 'object', counts: [10000, 20000, 30000], location: { file: 'test/fixtures/analysis/rate-buckets.mjs', line: lineOf('buckets: {}', BUCKETS), column: 3 } });
     expect(top.retainerPath.map((p) => p.edge)).toEqual(['', 'default', 'buckets']);
-  }, 60_000);
+  });
 
   it('nested-default: a Map two objects down in a default export is located at its key, not at the method that adds to it', async () => {
     const r = await diagnoseKind('nested-default', INFLIGHT);
     const SERVICE = fileURLToPath(new URL('../fixtures/analysis/presence-service.mjs', import.meta.url));
     expect(r.leaks[0]).toMatchObject({ name: 'byDevice', kind: 'map', counts: [3000, 6000, 9000], location: { file: 'test/fixtures/analysis/presence-service.mjs', line: lineOf('byDevice: new Map()', SERVICE), column: 7 } });
-  }, 60_000);
+  });
 
   it("exported-map: a module's Map that it also exports is named by its variable, not as inside Node's Module", async () => {
     const r = await diagnoseKind('exported-map', MAIN);
@@ -33,7 +33,7 @@ describe.concurrent("what a module of the developer's exports is its state, not 
     expect(top).toMatchObject({ name: 'seen', kind: 'map', counts: [3000, 6000, 9000], location: { file: `${dir}/seen-store.cjs`, line: lineOf('const seen = new Map()', STORE) } });
     expect(top.summary).not.toContain("Node's Module");
     expect(top.writes?.adds).toMatchObject([{ file: `${dir}/seen-store.cjs`, line: lineOf('seen.set(', STORE), call: 'seen.set' }]);
-  }, 60_000);
+  });
 
   it("exported-literal: a dictionary in `module.exports = { ... }` is named, located and shown from its module, not from process.mainModule", async () => {
     const r = await diagnoseKind('exported-literal', MAIN);
@@ -43,14 +43,14 @@ describe.concurrent("what a module of the developer's exports is its state, not 
     expect(top.retainerPath[0].node).toBe(`module ${dir}/rate-limiter.cjs`);
     expect(top.writes?.adds).toMatchObject([{ file: `${dir}/rate-limiter.cjs`, line: lineOf('this.buckets[ip] =', LIMITER), call: 'buckets[…] =' }]);
     expect(renderText(r)).not.toContain('mainModule');
-  }, 60_000);
+  });
 
   it('star-export: a binding re-exported by a barrel (`export * from`) is located in the module that declares it, not the barrel', async () => {
     const r = await diagnoseKind('star-export', BARREL('main.mjs'));
     const top = r.leaks[0];
     expect(top).toMatchObject({ name: 'renderedFragments', kind: 'map', location: { file: 'test/fixtures/analysis/barrel/render-cache.mjs', line: lineOf('export const renderedFragments', BARREL('render-cache.mjs')), column: 14 } });
     expect(top.writes?.adds).toMatchObject([{ file: 'test/fixtures/analysis/barrel/main.mjs', call: 'renderedFragments.set' }]);
-  }, 60_000);
+  });
 
   it('renamed-export: a binding re-exported under another name is located where it is declared, and added to under the new name', async () => {
     const r = await diagnoseKind('renamed-export', BARREL('main.mjs'));
@@ -61,7 +61,7 @@ describe.concurrent("what a module of the developer's exports is its state, not 
       adds: [{ file: 'test/fixtures/analysis/barrel/main.mjs', line: lineOf('activeSessions.set(', BARREL('main.mjs')), call: 'activeSessions.set' }],
       removes: [{ file: 'test/fixtures/analysis/barrel/session-store.mjs', line: lineOf('sessions.delete(', BARREL('session-store.mjs')), call: 'sessions.delete' }],
     });
-  }, 60_000);
+  });
 
   it('nested-exports: an array deep in `module.exports = { ... }` is located at its key in that module, not at the importer\'s require', async () => {
     const r = await diagnoseKind('nested-exports', MAIN);
@@ -69,7 +69,7 @@ describe.concurrent("what a module of the developer's exports is its state, not 
     const NOTIFIER = fileURLToPath(new URL('../fixtures/analysis/cjs-exports/notifier.cjs', import.meta.url));
     expect(top).toMatchObject({ kind: 'array', counts: [3000, 6000, 9000], location: { file: `${dir}/notifier.cjs`, line: lineOf('mobile: [],', NOTIFIER), column: 7 } });
     expect(top.name).toMatch(/(?:^|\.)mobile$/);
-  }, 60_000);
+  });
 
   it("compiled-barrel: an export re-exported by tsc's __exportStar is named and located in its module, not after the helper's parameter `m`", async () => {
     const r = await diagnoseKind('compiled-barrel', MAIN);
@@ -77,7 +77,7 @@ describe.concurrent("what a module of the developer's exports is its state, not 
     const CACHE = fileURLToPath(new URL('../fixtures/analysis/cjs-exports/client-cache.cjs', import.meta.url));
     expect(top).toMatchObject({ name: 'hitsByClient', kind: 'map', counts: [3000, 6000, 9000], location: { file: `${dir}/client-cache.cjs`, line: lineOf('exports.hitsByClient = new Map()', CACHE), column: 9 } });
     expect(top.writes?.adds).toMatchObject([{ file: `${dir}/client-cache.cjs`, line: lineOf('hitsByClient.set(', CACHE) }]);
-  }, 60_000);
+  });
 
   it("compiled-exports: tsc's `exports.tokenCache = new Map()` is located there, not at its `= void 0` nor at a function of the module", async () => {
     const r = await diagnoseKind('compiled-exports', MAIN);
@@ -85,5 +85,5 @@ describe.concurrent("what a module of the developer's exports is its state, not 
     expect(top).toMatchObject({ kind: 'map', counts: [3000, 6000, 9000], location: { file: `${dir}/token-cache.cjs`, line: lineOf('exports.tokenCache = new Map()', TOKENS), column: 9 } });
     expect(top.name).toMatch(/(?:^|\.)tokenCache$/);
     expect(top.writes).toMatchObject({ adds: [{ line: lineOf('tokenCache.set(', TOKENS) }], removes: [{ line: lineOf('tokenCache.delete(', TOKENS) }] });
-  }, 60_000);
+  });
 });

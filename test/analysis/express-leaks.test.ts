@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../analysis/diagnose.ts';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { diagnoseKind, EXPRESS, lineOf, KIND_TEST_TIMEOUT_MS } from './outside-leak-runs.ts';
+import { diagnoseKind, EXPRESS, lineOf } from './outside-leak-runs.ts';
+import { TEST_TIMEOUT_MS } from '../helpers/lane-bounds.ts';
 
 const ORDER_STORE = fileURLToPath(new URL('../fixtures/analysis/order-store.cjs', import.meta.url));
 
@@ -33,7 +34,7 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     if (kind === 'log-string') expect(top.holder.nodeName).toBe('module scope');
     // Keyed by the request itself, under real HTTP: the Map keeps every request alive.
     expect(top.keyedBy).toBe(kind === 'request-keyed-map' ? 'IncomingMessage' : undefined);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it.each([
     ['middleware-per-request', 'app.router.stack', 'array', 'Layer', 'app.use((later'],
@@ -52,7 +53,7 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     expect(top).toMatchObject({ name, kind: leakKind, objectName });
     expect(top.location).toMatchObject({ file: `test/fixtures/analysis/${basename(file)}`, line: lineOf(line, file) });
     expect(top.growth.perSnapshot).toEqual([400, 400]);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('exported-singleton: an instance a module exports is shown from the variable that requires it, not through process.mainModule', async () => {
     const r = await diagnoseKind('exported-singleton', EXPRESS);
@@ -62,14 +63,14 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     expect(top.fullRetainerPath?.map((p) => p.edge)).toContain('mainModule');
     // A field of the developer's class: where the class sets it.
     expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/order-service.cjs', line: 5 });
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('app-listeners: listeners added to the app are on `app`, not on the event the server calls it for', async () => {
     const r = await diagnoseKind('app-listeners', EXPRESS);
     const top = r.leaks[0];
     expect(top).toMatchObject({ name: 'settings-changed', kind: 'listeners', owner: 'app', location: { line: lineOf("app.on('settings-changed'", EXPRESS) } });
     expect(top.summary.startsWith('"settings-changed" listeners on `app` grew from 400 to 1200 entries')).toBe(true);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("app-setting: a cache handed with app.set() to an app that a factory builds is located where it is handed over", async () => {
     const r = await diagnoseKind('app-setting', EXPRESS);
@@ -78,14 +79,14 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     // Not `app.router.stack.handle.settings.renderedPages`: nobody wrote that.
     expect(top.summary.startsWith('Map `renderedPages` grew from 400 to 1200 entries')).toBe(true);
     expect(top.retainerPath.at(-2)?.edge).toBe('settings');
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("socket-listeners: listeners on a kept-alive request's socket are on `Socket`, not on Node's symbol that reaches it", async () => {
     const r = await diagnoseKind('socket-listeners', EXPRESS);
     const top = r.leaks[0];
     expect(top).toMatchObject({ name: 'close', kind: 'listeners', owner: 'Socket', location: { line: lineOf("req.socket.on('close'", EXPRESS) } });
     expect(top.summary).toMatch(/^"close" listeners on `Socket`( \(\d+ holders on the same path\))? grew from \d+ to \d+ entries/);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('pollers: an interval armed per user is found by its callback, located in the class that arms it', async () => {
     const r = await diagnoseKind('pollers', EXPRESS);
@@ -93,7 +94,7 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     expect(top).toMatchObject({ kind: 'timers', objectName: 'Timeout', location: { line: lineOf('setInterval(() => this.user', EXPRESS) } });
     expect(top.growth.perSnapshot.every((g) => g > 0)).toBe(true);
     expect(top.examples).toBeUndefined();
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   // No collection of the program's grows: Node keeps each open handle from a root of its own.
   it.each([
@@ -114,13 +115,13 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     // The server side of each connection keeps an HTTP parser: part of the same suspect.
     if (kind === 'upstream-agents') expect(top.alsoGrowing).toEqual(['HTTPParser handles']);
     expect(renderMarkdown(r)).toContain(`\`${name}\` handles (from `);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('listed-watchers: handles a growing array also keeps are its entries, one suspect, not a second one for the handles', async () => {
     const r = await diagnoseKind('listed-watchers', EXPRESS);
     expect(r.leaks[0]).toMatchObject({ name: 'priceWatchers', kind: 'array', objectName: 'FSWatcher' });
     expect(r.leaks.filter((l) => l.kind === 'handles')).toEqual([]);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it.each([
     ['closed-watchers', 'a watcher per request, closed when the response is sent'],
@@ -131,5 +132,5 @@ describe('diagnose on an Express app written in CommonJS, under real HTTP reques
     const r = await diagnoseKind(kind, EXPRESS);
     expect(r.verdict).toBe('no-leak');
     expect(r.leaks).toEqual([]);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 });

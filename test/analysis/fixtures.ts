@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { CHILD_TIMEOUT_MS } from '../helpers/lane-bounds.ts';
 
 const run = promisify(execFile);
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -13,7 +14,7 @@ export async function makeSnapshots(dir: string, scenario: string, perInterval =
   const out = join(dir, scenario);
   mkdirSync(out, { recursive: true });
   // cwd = repo root so locations come out relative (test/fixtures/analysis/leak-app.mjs).
-  await run(process.execPath, ['--expose-gc', APP, out, scenario, String(perInterval)], { cwd: REPO, timeout: 60_000 });
+  await run(process.execPath, ['--expose-gc', APP, out, scenario, String(perInterval)], { cwd: REPO, timeout: CHILD_TIMEOUT_MS });
   return [0, 1, 2].map((i) => join(out, `s${i}.heapsnapshot`));
 }
 
@@ -22,13 +23,13 @@ export async function makeTsxSnapshots(dir: string): Promise<string[]> {
   const out = join(dir, 'tsx-esm');
   mkdirSync(out, { recursive: true });
   const script = fileURLToPath(new URL('../fixtures/analysis/esm-leak.ts', import.meta.url));
-  await run(process.execPath, ['--expose-gc', '--import', 'tsx', script, out], { cwd: REPO, timeout: 60_000 });
+  await run(process.execPath, ['--expose-gc', '--import', 'tsx', script, out], { cwd: REPO, timeout: CHILD_TIMEOUT_MS });
   return [0, 1, 2].map((i) => join(out, `s${i}.heapsnapshot`));
 }
 
 /** A plain Node heap, small and real, for the bad-input and fuzz tests. */
 export async function makeTinySnapshot(file: string): Promise<string> {
   const script = `require('v8').writeHeapSnapshot(${JSON.stringify(file)})`;
-  await run(process.execPath, ['-e', script], { timeout: 60_000 });
+  await run(process.execPath, ['-e', script], { timeout: CHILD_TIMEOUT_MS });
   return file;
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { findHolderWrites, removalKind } from '../../analysis/holder-writes.ts';
 import { renderMarkdown } from '../../analysis/render-markdown.ts';
 import { renderText } from '../../analysis/render-text.ts';
-import { diagnoseKind, dir, KIND_CHILD_TIMEOUT_MS, KIND_TEST_TIMEOUT_MS, lineOf, run } from './outside-leak-runs.ts';
+import { diagnoseKind, dir, lineOf, run } from './outside-leak-runs.ts';
+import { CHILD_TIMEOUT_MS, TEST_TIMEOUT_MS } from '../helpers/lane-bounds.ts';
 import { REPO } from './fixtures.ts';
 import { diagnose } from '../../analysis/diagnose.ts';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -248,7 +249,7 @@ describe.concurrent('where the leaking program adds and removes, in the report',
     expect(top).toMatchObject({ kind: 'array', instances: 4, location: { file: 'test/fixtures/analysis/topic-registry.mjs', line: 4 } });
     expect(top.library).toBeUndefined();
     expect(top.summary).not.toContain('LoadCache');
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('stack-local: an array that only the running top-level code keeps, with no name in the snapshot, is named and located by its declaration in the running script', async () => {
     const r = await diagnoseKind('stack-local', INFLIGHT);
@@ -257,7 +258,7 @@ describe.concurrent('where the leaking program adds and removes, in the report',
     expect(top.retainerPath.map((p) => p.node)).toContain('(Stack roots)');
     expect(top).toMatchObject({ name: 'processedBatches', kind: 'array', counts: [30000, 60000, 90000], location: { file, line: lineOf('const processedBatches = [];', INFLIGHT), column: 7 } });
     expect(top.writes).toMatchObject({ adds: [{ file, line: lineOf("processedBatches.push(", INFLIGHT), call: 'processedBatches.push' }], removes: [] });
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("stack-owner: an array in an object that only the running top-level code keeps is named through the script's variable for the object, and located at its key", async () => {
     const r = await diagnoseKind('stack-owner', INFLIGHT);
@@ -267,7 +268,7 @@ describe.concurrent('where the leaking program adds and removes, in the report',
     const column = readFileSync(INFLIGHT, 'utf8').split('\n')[line - 1].indexOf('rejectedRows') + 1;
     expect(top).toMatchObject({ name: 'importRun.rejectedRows', kind: 'array', counts: [30000, 60000, 90000], location: { file, line, column } });
     expect(top.writes).toMatchObject({ adds: [{ file, line: lineOf('importRun.rejectedRows.push(', INFLIGHT), call: 'rejectedRows.push' }], removes: [] });
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("template-cache: functions cached by their source are located where they are written, not at the `let fn` they are named after", async () => {
     const r = await diagnoseKind('template-cache', INFLIGHT);
@@ -276,7 +277,7 @@ describe.concurrent('where the leaking program adds and removes, in the report',
     // V8 says where each function starts; the file's first `fn` is another thing of that name.
     expect(top.location).toEqual({ file, line: lineOf('fn = (data) =>', INFLIGHT), column: 10 });
     expect(top.writes?.adds).toEqual([{ file, line: lineOf('compiledTemplates.set(', INFLIGHT), column: 5, call: 'compiledTemplates.set' }]);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('skipped-delete: a Map deleted from on the success path only names both the set() and the delete() it skips', async () => {
     const r = await diagnoseKind('skipped-delete', INFLIGHT);
@@ -289,7 +290,7 @@ describe.concurrent('where the leaking program adds and removes, in the report',
     });
     expect(renderText(r)).toContain(`removed at: test/fixtures/analysis/inflight-calls.mjs:${lineOf('  inflightCalls.delete(', INFLIGHT)}:3 (inflightCalls.delete)`);
     expect(renderMarkdown(r)).toContain('look for a path that adds without reaching a removal');
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("destructured-field: a class's field is located where the constructor makes it, and deleted from through `const { pending } = this`", async () => {
     const r = await diagnoseKind('destructured-field', INFLIGHT);
@@ -301,7 +302,7 @@ describe.concurrent('where the leaking program adds and removes, in the report',
       removes: [{ file, line: lineOf('pending.delete(id)', INFLIGHT), column: 5, call: 'pending.delete' }],
       searched: [file],
     });
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('renamed-import: a Map another module declares is added to and deleted from under the name it is imported as', async () => {
     const r = await diagnoseKind('renamed-import', INFLIGHT);
@@ -311,7 +312,7 @@ describe.concurrent('where the leaking program adds and removes, in the report',
       adds: [{ file, line: lineOf('ledger.set(', INFLIGHT), call: 'ledger.set' }],
       removes: [{ file, line: lineOf('ledger.delete(', INFLIGHT), call: 'ledger.delete' }],
     });
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('copied-state: a store whose state is copied on each change says which array in it grows, and where the copy adds to it', async () => {
     const r = await diagnoseKind('copied-state', INFLIGHT);
@@ -320,17 +321,17 @@ describe.concurrent('where the leaking program adds and removes, in the report',
     expect(top.writes).toEqual({ adds: [{ file, line: lineOf('history: [...state.history', INFLIGHT), column: 32, call: 'history = [...history, …]' }], removes: [], searched: [file] });
     expect(renderText(r)).toContain('grows in: appStore.state.history (Array, 4500 entries, made anew with each change)');
     expect(renderMarkdown(r)).toContain('What grows in it is `appStore.state.history` (an Array of 4500 entries in the last snapshot), made anew with each change');
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("a TypeScript class's field run through tsx is located at its declaration in the class, not at a method's `const { running } = this`", async () => {
     const out = join(dir, 'job-queue');
     mkdirSync(out);
-    await run(process.execPath, ['--expose-gc', '--import', 'tsx', JOB_QUEUE, out], { cwd: REPO, timeout: KIND_CHILD_TIMEOUT_MS });
+    await run(process.execPath, ['--expose-gc', '--import', 'tsx', JOB_QUEUE, out], { cwd: REPO, timeout: CHILD_TIMEOUT_MS });
     const r = await diagnose({ snapshots: [0, 1, 2].map((i) => join(out, `s${i}.heapsnapshot`)) });
     const ts = 'test/fixtures/analysis/job-queue.ts';
     expect(r.leaks[0]).toMatchObject({ name: 'running', kind: 'map', counts: [1000, 2000, 3000], location: { file: ts, line: lineOf('private readonly running', JOB_QUEUE), column: 20 } });
     expect(r.leaks[0].writes).toMatchObject({ removes: [{ file: ts, line: lineOf('running.delete(id)', JOB_QUEUE), call: 'running.delete' }] });
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("never-removed: a class's Set that only ever grows says nothing in its file takes out of it", async () => {
     const r = await diagnoseKind('never-removed', INFLIGHT);
@@ -339,5 +340,5 @@ describe.concurrent('where the leaking program adds and removes, in the report',
     expect(top.writes).toEqual({ adds: [{ file, line: lineOf('this.seenIds.add(', INFLIGHT), column: 10, call: 'seenIds.add' }], removes: [], searched: [file] });
     expect(renderText(r)).toContain('removed at: nowhere in test/fixtures/analysis/inflight-calls.mjs');
     expect(renderMarkdown(r)).toContain('nothing in `test/fixtures/analysis/inflight-calls.mjs` ever takes out of it');
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 });

@@ -4,7 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { diagnose, renderMarkdown } from '../../analysis/diagnose.ts';
 import { REPO } from './fixtures.ts';
-import { ABORT_TIMEOUT, diagnoseKind, dir, FIXTURE, lineOf, run, KIND_CHILD_TIMEOUT_MS, KIND_TEST_TIMEOUT_MS } from './outside-leak-runs.ts';
+import { ABORT_TIMEOUT, diagnoseKind, dir, FIXTURE, lineOf, run } from './outside-leak-runs.ts';
+import { CHILD_TIMEOUT_MS, TEST_TIMEOUT_MS } from '../helpers/lane-bounds.ts';
 
 /**
  * The diagnosis on leak shapes that none of the lab's scenarios (nor their names) use:
@@ -380,7 +381,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       // Run from the app's own folder, its file is shown as a bare name: still the developer's code.
       const snapshots = [0, 1, 2].map((i) => join(dir, kind, `s${i}.heapsnapshot`));
       const tsx = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
-      const cli = await run(process.execPath, ['--import', tsx, join(REPO, 'analysis/diagnose-cli.ts'), '--quiet', '--json', '-', ...snapshots], { cwd: dirname(FIXTURE), timeout: KIND_CHILD_TIMEOUT_MS });
+      const cli = await run(process.execPath, ['--import', tsx, join(REPO, 'analysis/diagnose-cli.ts'), '--quiet', '--json', '-', ...snapshots], { cwd: dirname(FIXTURE), timeout: CHILD_TIMEOUT_MS });
       expect(JSON.parse(cli.stdout).leaks[0].madeAt).toMatchObject({ file: 'outside-leaks.mjs', line: lineOf('priceStore.subscribe((state)') });
     } else if (top.kind !== 'set' && top.kind !== 'array') expect(top.madeAt).toBeUndefined();
     if (kind === 'unread-events') {
@@ -422,7 +423,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
         ['subscribers', 'property'],
       ]);
     }
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it.each([
     ['async-recursion', 'pollInventory', 'async function pollInventory'],
@@ -441,7 +442,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.summary).toContain('each call waiting for the next, so none settles until the last one does');
     expect(top.holder.name).not.toMatch(/^(?:clearInterval|setImmediate)\b/);
     expect(renderMarkdown(r)).toContain(`each call of \`${fn}()\` waits for the next one`);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('decorate-chain: a handler replaced by a wrapper of itself is a property, and its link is named', async () => {
     const r = await diagnoseKind('decorate-chain');
@@ -451,7 +452,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect([lineOf('const orderHandlers ='), lineOf('const inner = orderHandlers'), lineOf('orderHandlers.onOrder = (order)')]).toContain(top.location?.line);
     expect(top.summary).toMatch(/^Property `orderHandlers.onOrder` grew from \d+ to \d+ objects .*each value keeps the one before it alive through `inner`/);
     expect(renderMarkdown(r)).toContain('Memory grows because the chain of values held by `orderHandlers.onOrder` only ever grows');
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("metric-per-request: a library's private field is named by the library's object that owns it", async () => {
     const r = await diagnoseKind('metric-per-request');
@@ -463,7 +464,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.summary).toMatch(/^Object inside `(?:register|globalRegistry|client\.register)` \(a library's Registry\) grew from \d+ to \d+ entries/);
     // One metric per five requests, beside the fixture's own `httpRequests`.
     expect(top.growth.perSnapshot).toEqual([600, 600]);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("shared-registry: a library's collection that two of its objects share is inside the one its path comes through", async () => {
     const r = await diagnoseKind('shared-registry');
@@ -481,7 +482,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     // A small interrupt budget makes V8 optimize importRow() early, so that main()'s frame holds
     // the Map as a constant of its optimized code too (`48 / deoptimization literal`), as it did
     // now and then without the flag.
-    await run(process.execPath, ['--expose-gc', '--max-old-space-size=256', '--interrupt-budget=1000', fixture, out], { cwd: REPO, timeout: KIND_CHILD_TIMEOUT_MS });
+    await run(process.execPath, ['--expose-gc', '--max-old-space-size=256', '--interrupt-budget=1000', fixture, out], { cwd: REPO, timeout: CHILD_TIMEOUT_MS });
     const r = await diagnose({ snapshots: [0, 1, 2].map((i) => join(out, `s${i}.heapsnapshot`)) });
     const top = r.leaks[0];
     // V8's handle scopes also reach it, because writing the snapshot touched it: not a retainer a developer has.
@@ -518,7 +519,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     const top = r.leaks[0];
     expect(top).toMatchObject({ name: 'receiptsByOrder', kind: 'map', location: { file: 'test/fixtures/analysis/cr-line-ends.mjs', line: line('const receiptsByOrder ='), column: 7 } });
     expect(top.writes).toMatchObject({ adds: [{ line: line('receiptsByOrder.set('), column: 3, call: 'receiptsByOrder.set' }], removes: [] });
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('retry-forever: timeouts that pile up in the one list of their delay are that list\'s, not "each with a delay of its own"', async () => {
     const r = await diagnoseKind('retry-forever');
@@ -536,7 +537,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     // the sweeper the program keeps was a way into every newer timer, and the list dominated none.
     expect(top).toMatchObject({ name: 'refreshQuote', kind: 'timers', holder: { nodeName: 'TimersList' }, location: { line: lineOf('setInterval(function refreshQuote()') } });
     expect(top.growth.perSnapshot.every((g) => g >= 3000)).toBe(true);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('reassigned-interval: a variable that keeps the newest interval, the one before never cleared, does not hide the older ones', async () => {
     const r = await diagnoseKind('reassigned-interval');
@@ -546,7 +547,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     // was a second way into the newest, and through it into every older one.
     expect(top).toMatchObject({ name: 'pollStock', kind: 'timers', holder: { nodeName: 'TimersList' }, location: { line: lineOf('setInterval(function pollStock()') } });
     expect(top).toMatchObject({ countsOf: 'entries', counts: [3000, 6000, 9000] });
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('abort-timeout: a long AbortSignal.timeout() per call with an abort listener is located at that call, not in Node', async () => {
     const r = await diagnoseKind('abort-timeout', ABORT_TIMEOUT);
@@ -554,14 +555,14 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     const top = r.leaks[0];
     expect(top).toMatchObject({ name: 'gcPersistentSignals', package: 'node:internal/abort_controller', counts: [3000, 6000, 9000], location: { file: expect.stringMatching(/abort-timeout\.mjs$/), line: lineOf('AbortSignal.timeout(1_800_000)', ABORT_TIMEOUT) } });
     expect(renderMarkdown(r)).toContain('only ever grows: Node keeps each signal from `AbortSignal.timeout()`');
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("awaited-interval: timers Node sets for a `for await` over node:timers/promises' setInterval are located at the program's loop, not in Node", async () => {
     const r = await diagnoseKind('awaited-interval');
     expect(r.verdict).toBe('leak');
     expect(r.leaks[0]).toMatchObject({ kind: 'timers', name: 'timers every 60000 ms awaited by watchJob()', countsOf: 'entries', counts: [3000, 6000, 9000], location: { line: lineOf('async function watchJob(') } });
     expect(renderMarkdown(r)).toContain('the loop that awaits them never ends');
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('stuck-write-queue: a chain of .then() behind a promise that never settles is found at that promise, its path not thousands of links long', async () => {
     const r = await diagnoseKind('stuck-write-queue');
@@ -578,7 +579,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.summary).toContain('with 5999 promises chained behind it since the first snapshot: it never settles');
     expect(renderMarkdown(r)).toContain('the promise kept in `awaitingAck` never settles, and a chain of `.then()` grows behind it');
     expect(top.fullRetainerPath?.length).toBeLessThan(40);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("symbol-keys: symbols from Symbol.for() under a new key each time are V8's registry's, located at that call", async () => {
     const r = await diagnoseKind('symbol-keys');
@@ -591,7 +592,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     for (const key of r.leaks[0].examples ?? []) expect(Number(/^acme\.request:(\d+)$/.exec(key)?.[1])).toBeGreaterThanOrEqual(3000);
     expect(r.leaks[0].summary).toMatch(/^Symbols made with `Symbol\.for\(\)` grew from \d+ to \d+ symbols .*: V8's registry keeps every symbol/);
     expect(renderMarkdown(r)).toContain('symbols are made with `Symbol.for()` under a new key each time');
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('refreshed-idle: an idle timer the program keeps and refreshes, in the same list, does not hide the intervals never cleared', async () => {
     const r = await diagnoseKind('refreshed-idle');
@@ -599,7 +600,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(r.leaks).toHaveLength(1);
     // Refreshed, the idle timer is the newest but one: through the links, a way into every older timer.
     expect(r.leaks[0]).toMatchObject({ name: 'remindOrder', kind: 'timers', holder: { nodeName: 'TimersList' }, countsOf: 'entries', counts: [3001, 6001, 9001], location: { line: lineOf('setInterval(function remindOrder()') } });
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('path-trie: alike dictionaries a level below dictionaries V8 keeps as such (a trie\'s nodes) are one suspect, at the trie\'s variable', async () => {
     const r = await diagnoseKind('path-trie');
@@ -608,7 +609,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.summary).toContain('(28 holders on the same path)');
     expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf('const routeStats = new PathTrie()') });
     expect(top.writes?.adds.map((w) => w.line)).toEqual([lineOf('node = node.children[part] ??=')]);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('per-route-sets: Sets under data keys of one dictionary are one suspect, named with the dictionary', async () => {
     const r = await diagnoseKind('per-route-sets');
@@ -619,7 +620,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.summary).toContain('(7 holders on the same path)');
     // Each Set is made as it is first added to, through the dictionary.
     expect(top.writes?.adds).toMatchObject([{ line: lineOf("kind === 'per-route-sets'"), call: 'requestIdsByRoute[…].add' }]);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it.each([
     ['race-shutdown', 'shutdownRequested', 'promise', 'Promise', 'reactions', 'const shutdownRequested ='],
@@ -633,7 +634,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.holder.nodeName).toBe(cls);
     expect(top.summary.startsWith(`${cls} \`${holder}\` grew from 3000 to 9000 ${unit} `)).toBe(true);
     expect(renderMarkdown(r)).toContain(`the ${cls} \`${holder}\` only ever gains ${unit}`);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it.each([
     ['starved-immediates', 'immediateQueue', 'ImmediateList', 'node:timers', '`setImmediate()`', 'setImmediate(function flushAudit()'],
@@ -650,7 +651,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.summary).toContain(`: callbacks passed to ${api} wait`);
     expect(top.summary).not.toContain('events.on()');
     expect(renderMarkdown(r)).toContain(`only ever gains queued callbacks (callbacks passed to ${api} wait`);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it.each([
     ['map-value-array', "auditByLevel.get('info')", 'array', 1, 'auditByLevel.get(…).push'],
@@ -669,7 +670,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
       [name.split('.')[0], 'context'],
       [top.name.slice(name.split('.')[0].length + 1), 'map value'],
     ]);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('once-per-job: a listener under a new event name each time is the emitter\'s table growing, located at the listener', async () => {
     const r = await diagnoseKind('once-per-job');
@@ -681,7 +682,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.examples?.length).toBeGreaterThan(0);
     expect(top.location).toMatchObject({ line: lineOf('jobEvents.once(') });
     expect(renderMarkdown(r)).toContain('listeners are added to `jobEvents` under a new event name each time');
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("lru-ttl-only: a library's object growing in several collections is one suspect, named by the developer's variable", async () => {
     const r = await diagnoseKind('lru-ttl-only');
@@ -693,7 +694,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.alsoGrowing?.length).toBeGreaterThanOrEqual(2);
     expect(top.summary).toMatch(/^\w+ inside `pageCache` \(a library's \w+\) grew from 3000 to 9000 entries/);
     expect(renderMarkdown(r)).toContain('usually kept without a bound on its size or age');
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('pipe-never-ends: the listeners that pipe() adds to one writable are one suspect, on that writable', async () => {
     const r = await diagnoseKind('pipe-never-ends');
@@ -706,7 +707,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     // Node's code adds them, not the program's: located at the program's pipe() call, not at the stream.
     expect(top.location).toMatchObject({ line: lineOf('body.pipe(requestLog') });
     expect(top.addedBy?.call).toBe('pipe()');
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("context-per-request: Node's own list of AsyncLocalStorage instances is located where the program makes them", async () => {
     const r = await diagnoseKind('context-per-request');
@@ -716,7 +717,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.growth.perSnapshot).toEqual([3000, 3000]);
     // node:async_hooks is not on disk to open: the program's `new AsyncLocalStorage(` is what to change.
     expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf('const requestContext = new AsyncLocalStorage(') });
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it.each([
     ['channel-per-request', 'MessagePort', "new BroadcastChannel('prices')", '`port.close()` or `channel.close()`', 300],
@@ -729,7 +730,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.growth.perSnapshot).toEqual([perSnapshot, perSnapshot]);
     expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf(line) });
     expect(top.summary).toContain(closeWith);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it.each([
     ['readline-per-session', 'commandInput', 'createInterface()', 'readline.createInterface({ input: commandInput', '`close()` on the interface it returns'],
@@ -744,7 +745,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf(line) });
     expect(top.summary).toContain(`Node's own listeners, added by each \`${call}\` call`);
     expect(renderMarkdown(r)).toContain(release);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("import-per-request: Node's module loader, growing in several caches, is one suspect whose examples are the URLs", async () => {
     const r = await diagnoseKind('import-per-request');
@@ -755,7 +756,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.examples?.length).toBeGreaterThan(0);
     for (const x of top.examples ?? []) expect(x).toMatch(/^data:text\/javascript,export const rule = \d+;/);
     expect(top.alsoGrowing?.length).toBeGreaterThanOrEqual(1);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('sliced-ids: a short id sliced from a big string shows the string it keeps alive', async () => {
     const r = await diagnoseKind('sliced-ids');
@@ -764,7 +765,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     // V8 names every slice '(sliced string)'; the parent it pins is the surprise worth showing.
     expect(top.examples?.length).toBeGreaterThan(0);
     for (const x of top.examples ?? []) expect(x).toMatch(/^\(a slice of a 1\.\d KB string\) \d+\|bbbb/);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("subject-subscribers: a library's object keeping its subscribers in two arrays holds subscribers, not what their callbacks keep", async () => {
     const r = await diagnoseKind('subject-subscribers');
@@ -774,7 +775,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.alsoGrowing).toEqual(['observers (Array)']);
     // Retained objects, not entries: a subscriber and what it keeps, plus the odd copy of the list.
     for (const g of top.growth.perSnapshot) expect(g).toBeGreaterThanOrEqual(30_000);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('proxy-chain: a Proxy wrapped around the one before it is a chain whose link is the target', async () => {
     const r = await diagnoseKind('proxy-chain');
@@ -783,7 +784,7 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.chainLink).toEqual([expect.objectContaining({ edge: 'target', edgeType: 'proxy', node: 'Proxy' })]);
     for (const g of top.growth.perSnapshot) expect(g).toBeGreaterThanOrEqual(18_000);
     expect(top.summary).toMatch(/^Proxy `settingsView` grew .* each value keeps the one before it alive through its `new Proxy\(\)` target/);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it("queued-models: a package's field that a base class in another of its files sets is located there, not in Node's loader", async () => {
     const r = await diagnoseKind('queued-models');
@@ -791,13 +792,13 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     const base = fileURLToPath(new URL('../fixtures/analysis/node_modules/@acme/db/lib/connection.js', import.meta.url));
     expect(top).toMatchObject({ kind: 'array', growth: { perSnapshot: [3000, 3000] }, holder: { name: 'connections' } });
     expect(top.location).toMatchObject({ file: 'test/fixtures/analysis/node_modules/@acme/db/lib/connection.js', line: lineOf('this._queue = []', base) });
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('growing-properties: each string a property only appends to is named with its object', async () => {
     const r = await diagnoseKind('growing-properties');
     expect(r.leaks.map((l) => l.name).sort()).toEqual(['logsByLevel.error', 'logsByLevel.info', 'logsByLevel.warn']);
     for (const l of r.leaks) expect(l).toMatchObject({ kind: 'string', location: { line: lineOf('const logsByLevel =') } });
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 
   it.each([
     ['bounded-dictionary', 'a dictionary of capped lists, though V8 keeps moving their backing stores'],
@@ -810,5 +811,5 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     const r = await diagnoseKind(kind);
     expect(r.verdict).toBe('no-leak');
     expect(r.leaks).toEqual([]);
-  }, KIND_TEST_TIMEOUT_MS);
+  }, TEST_TIMEOUT_MS);
 });

@@ -19,7 +19,7 @@ let helper: EdgeHelper;
 beforeAll(async () => {
   real = await makeTinySnapshot(join(dir, 'real.heapsnapshot'));
   helper = new EdgeHelper();
-}, 60_000);
+});
 afterAll(() => {
   helper.close();
   rmSync(dir, { recursive: true, force: true });
@@ -89,11 +89,11 @@ describe('parse helper thread', () => {
     const again = await split(real);
     expect(again.delivered).toBe(1);
     expect(arrays(again.s)).toEqual(arrays(alone));
-  }, 60_000);
+  });
 
   it('declines a layout without record separators, and the main thread reads it all', async () => {
     await expectReadAlone('spaced.heapsnapshot', readFileSync(real, 'latin1').replace(/\n,/g, ', '));
-  }, 60_000);
+  });
 
   it('lets the main thread parse on alone when the newlines do not end records', async () => {
     // A writer whose lines start one number into each record: every "\n," is mid-record, so
@@ -105,14 +105,14 @@ describe('parse helper thread', () => {
       return lines.join('\n,');
     });
     await expectReadAlone('odd-lines.heapsnapshot', odd);
-  }, 60_000);
+  });
 
   it('reports a bad edge in its half as the same error as one thread does', async () => {
     await expectSameError('bad-edge.heapsnapshot', corruptEdge(-3));
-  }, 60_000);
+  });
 
   it('is not left waiting when the main thread fails in its own half', async () => {
     // The helper had claimed its part of that file; it must be free for the next one.
     await expectSameError('bad-first-edge.heapsnapshot', corruptEdge(1));
-  }, 20_000);
+  });
 });

@@ -21,7 +21,7 @@ beforeAll(async () => {
     reports[s] = await diagnose({ snapshots: made[i] });
   }
   reports.tsx = await diagnose({ snapshots: tsx });
-}, 120_000);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const APP = 'test/fixtures/analysis/leak-app.mjs';
@@ -30,7 +30,7 @@ describe('diagnose on real snapshots', () => {
   it('gives the same report with the earlier snapshots read in a worker (which drops and rebuilds the reverse edges)', async () => {
     const inWorker = await diagnose({ snapshots: sets.all, parallel: true, parallelMinBytes: 0 });
     expect({ ...inWorker, elapsedMs: 0 }).toEqual({ ...reports.all, elapsedMs: 0 });
-  }, 60_000);
+  });
 
   it('names a Map that only grows as the top suspect, with its declaration', () => {
     const r = reports.map;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose } from '../../analysis/diagnose.ts';
 import { renderText } from '../../analysis/render-text.ts';
 import { REPO } from './fixtures.ts';
+import { CHILD_TIMEOUT_MS } from '../helpers/lane-bounds.ts';
 
 /**
  * Apps ship compiled: `tsc` output with a `.js.map` beside it or inline, or one minified bundle.
@@ -26,7 +27,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const tsc = (outDir: string, mapFlag: string, entry = src) =>
   run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '--outDir', join(dir, outDir), mapFlag, '--module', 'commonjs', '--target', 'es2022',
-    '--types', 'node', '--typeRoots', join(REPO, 'node_modules/@types'), entry], { timeout: 60_000 });
+    '--types', 'node', '--typeRoots', join(REPO, 'node_modules/@types'), entry], { timeout: CHILD_TIMEOUT_MS });
 
 beforeAll(async () => {
   mkdirSync(join(dir, 'src'));
@@ -41,12 +42,12 @@ beforeAll(async () => {
   ]);
   // A package that ships its compiled code and maps but not the sources they name.
   cpSync(join(dir, 'dist-map'), join(dir, 'shipped', 'dist'), { recursive: true });
-}, 120_000);
+});
 
 async function diagnoseBuild(outDir: string, main = 'quote-cache.js') {
   const out = join(dir, `${outDir.replace(/\//g, '-')}-snapshots`);
   mkdirSync(out);
-  await run(process.execPath, ['--expose-gc', '--max-old-space-size=256', join(dir, outDir, main), out], { timeout: 60_000 });
+  await run(process.execPath, ['--expose-gc', '--max-old-space-size=256', join(dir, outDir, main), out], { timeout: CHILD_TIMEOUT_MS });
   return diagnose({ snapshots: [0, 1, 2].map((i) => join(out, `s${i}.heapsnapshot`)) });
 }
 
@@ -61,7 +62,7 @@ describe('locations in compiled code, through source maps', () => {
     expect(top.location?.generated?.line).not.toBe(declLine);
     // Where it is added to, in the same TypeScript: nothing there takes out of it.
     expect(top.writes).toEqual({ adds: [{ file: src, line: setLine, column: 5, call: 'quotesBySku.set' }], removes: [], searched: [src] });
-  }, 60_000);
+  });
 
   it('a minified bundle: the holder gets the name the source map gives its declaration, and the source location', async () => {
     const report = await diagnoseBuild('dist-min');
@@ -72,7 +73,7 @@ describe('locations in compiled code, through source maps', () => {
     expect(top.location?.generated).toMatchObject({ file: join(dir, 'dist-min', 'quote-cache.js'), line: 1 });
     expect(top.writes?.adds).toEqual([{ file: src, line: setLine, column: 5, call: 'quotesBySku.set' }]);
     expect(renderText(report)).toContain(`location: ${src}:${declLine}:7  (compiled: ${join(dir, 'dist-min', 'quote-cache.js')}:1:`);
-  }, 60_000);
+  });
 
   it("state one module exports and a batch script imports and adds to: named by the script's import, not Node's `process.mainModule`, and located at its declaration, in TypeScript", async () => {
     const top = (await diagnoseBuild('dist-jobs', 'job-runner.js')).leaks[0];
@@ -87,7 +88,7 @@ describe('locations in compiled code, through source maps', () => {
     // The compiled runner says `job_state_1.pendingJobs.set(...)`; its map gives back the TypeScript line.
     expect(top.writes?.adds).toEqual([{ file: runner, line: lineIn('job-runner.ts', 'pendingJobs.set('), column: expect.any(Number), call: 'pendingJobs.set' }]);
     expect(top.writes?.removes).toEqual([{ file: runner, line: lineIn('job-runner.ts', 'pendingJobs.delete('), column: expect.any(Number), call: 'pendingJobs.delete' }]);
-  }, 60_000);
+  });
 
   it("a minified bundle of two modules: the state one declares is added to in the other, read in that module's own file through the map", async () => {
     const top = (await diagnoseBuild('dist-jobs-min', 'job-runner.js')).leaks[0];
@@ -97,11 +98,11 @@ describe('locations in compiled code, through source maps', () => {
     // The bundle calls it by a minifier's letter; job-runner.ts, which the map names, by its own name.
     expect(top.writes?.adds).toEqual([{ file: runner, line: lineIn('job-runner.ts', 'pendingJobs.set('), column: expect.any(Number), call: 'pendingJobs.set' }]);
     expect(top.writes?.removes).toEqual([{ file: runner, line: lineIn('job-runner.ts', 'pendingJobs.delete('), column: expect.any(Number), call: 'pendingJobs.delete' }]);
-  }, 60_000);
+  });
 
   it('a map whose sources are not there: the compiled file is what there is to open', async () => {
     const top = (await diagnoseBuild('shipped/dist')).leaks[0];
     expect(top.name).toBe('quotesBySku');
     expect(top.location).toEqual({ file: join(dir, 'shipped', 'dist', 'quote-cache.js'), line: expect.any(Number), column: 7 });
-  }, 60_000);
+  });
 });

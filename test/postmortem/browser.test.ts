@@ -18,7 +18,7 @@ describe('postmortem.html in headless Chromium', () => {
   beforeAll(async () => {
     result = await writePostmortem(copyRun());
     browser = await launchHeadlessChromium();
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -27,11 +27,11 @@ describe('postmortem.html in headless Chromium', () => {
 
   it('renders every section and chart, offline, without errors, and saves a screenshot', async () => {
     const page = await browser!.newPage({ viewport: { width: 1100, height: 900 } });
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(60_000);
     const { problems, requests } = watchPage(page);
 
     const url = pathToFileURL(result.htmlFile).href;
-    await page.goto(url, { waitUntil: 'load', timeout: 15_000 });
+    await page.goto(url, { waitUntil: 'load', timeout: 60_000 });
 
     expect(await page.locator('h2').allTextContents()).toEqual([...SECTION_TITLES]);
     const charts = page.locator('figure.chart svg');
@@ -48,7 +48,7 @@ describe('postmortem.html in headless Chromium', () => {
     }
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'postmortem.png'), fullPage: true, timeout: 15_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'postmortem.png'), fullPage: true, timeout: 60_000 });
 
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('nav.toc').isVisible()).toBe(false);
@@ -57,5 +57,5 @@ describe('postmortem.html in headless Chromium', () => {
     expect(problems).toEqual([]);
     expect(requests).toEqual([url]);
     await page.close();
-  }, 60_000);
+  });
 });

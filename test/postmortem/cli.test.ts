@@ -3,12 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../lab/repo-root.ts';
+import { CHILD_TIMEOUT_MS } from '../helpers/lane-bounds.ts';
 import { cleanupRunCopies, copyRun } from './run-fixture.ts';
 
 const CLI = path.join(REPO_ROOT, 'postmortem/postmortem-cli.ts');
 
 function cli(...args: string[]) {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
+  const res = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
   if (res.error) throw res.error;
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
