@@ -58,7 +58,8 @@ export function holderAliases(text: string, name: string, property: boolean | 'e
 
 /**
  * A member of a group kept in a holder, read into a local (`let inner = byTenant.get(tenant)`,
- * `const shard = shards[n % 16] ??= []`): that local, to the end of its block.
+ * `const shard = shards[n % 16] ??= []`): that local, to the end of its block; or visited by a
+ * loop (loopAliases).
  */
 export function memberAliases(text: string, name: string, member: 'index' | 'key'): HolderAlias[] {
   const n = name.replace(/\$/g, '\\$');
@@ -70,7 +71,39 @@ export function memberAliases(text: string, name: string, member: 'index' | 'key
     const from = m.index + m[0].length;
     out.push({ name: alias, span: { from, to: blockEnd(text, from) } });
   }
+  // Each loop's variable in its own body: two loops may use one name.
+  return [...out, ...loopAliases(text, n, member)];
+}
+
+/**
+ * A member of a group visited by a loop: `for (const shard of shards) shard.push(x)`, `for (const
+ * [, inner] of byTenant)`, `for (const inner of byTenant.values())`, `shards.forEach((shard) =>
+ * ...)`: the loop's variable, in the loop's body only (the same name may be another loop's).
+ */
+function loopAliases(text: string, n: string, member: 'index' | 'key'): HolderAlias[] {
+  const holder = `(?:[\\w$]+\\s*\\??\\.\\s*)*(?<![\\w$])${n}`;
+  const declared = '(?:const|let|var)\\s+';
+  // A dictionary's members are its values.
+  const members = member === 'index' ? `(?:Object\\s*\\.\\s*values\\s*\\(\\s*${holder}\\s*\\)|${holder})` : holder;
+  const forOf =
+    member === 'index'
+      ? `\\bfor\\s*\\(\\s*${declared}([\\w$]+)\\s+of\\s+${members}\\s*\\)`
+      : `\\bfor\\s*\\(\\s*${declared}(?:([\\w$]+)\\s+of\\s+${holder}\\s*\\.\\s*values\\s*\\(\\s*\\)|\\[\\s*[\\w$]*\\s*,\\s*([\\w$]+)\\s*\\]\\s+of\\s+${holder}(?:\\s*\\.\\s*entries\\s*\\(\\s*\\))?)\\s*\\)`;
+  // A Map's forEach gives the value first, as an array's gives the element.
+  const forEach = `${members}\\s*\\.\\s*forEach\\s*\\(\\s*(?:async\\s+)?(?:\\(\\s*([\\w$]+)[^)]*\\)\\s*(?::[^=]+)?=>|function\\s*[\\w$]*\\s*\\(\\s*([\\w$]+)[^)]*\\)|([\\w$]+)\\s*=>)`;
+  const out: HolderAlias[] = [];
+  for (const m of text.matchAll(new RegExp(`${forOf}|${forEach}`, 'g'))) {
+    const alias = m.slice(1).find((x) => x !== undefined);
+    if (!alias || !isIdentifier(alias) || alias.length < 2 || inComment(text, m.index)) continue;
+    out.push({ name: alias, span: loopBody(text, m.index + m[0].length) });
+  }
   return out;
+}
+
+/** A loop's or a callback's body, from just after its header: a block, or one statement. */
+function loopBody(text: string, from: number): Span {
+  const start = from + (/^\s*/.exec(text.slice(from))?.[0].length ?? 0);
+  return text[start] === '{' ? { from: start + 1, to: blockEnd(text, start + 1) } : { from: start, to: statementEnd(text, start) };
 }
 
 /** Getters of the text that return the holder property, made lazily or not: the getter's name, as a property, in the whole text. */

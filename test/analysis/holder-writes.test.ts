@@ -236,6 +236,32 @@ describe('where the holder is added to and taken from (findHolderWrites)', () =>
     // Without the member, the outer holder's own calls are what is found.
     expect(findHolderWrites(text, 'shards', 'array', false)?.adds).toEqual([{ line: 6, column: 3, call: 'shards.push' }]);
   });
+
+  it("a group's member visited by a loop is added to through the loop's variable, in that loop only", () => {
+    const text = [
+      'const shards = Array.from({ length: 16 }, () => []);',
+      'const byTenant = new Map();',
+      'const archive = [[]];',
+      'function fanOut(n) {',
+      '  for (const shard of shards) shard.push(n);',
+      '  for (const [, sessions] of this.byTenant) {',
+      '    sessions.set(n, { n });',
+      '  }',
+      '  byTenant.forEach((sessions, tenant) => sessions.delete(`${tenant}:${n - 100}`));',
+      '  for (const shard of archive) shard.push(n);',
+      '  Object.values(byRoute).forEach(function (routeSet) { routeSet.add(n); });',
+      '}',
+    ].join('\n');
+    const col = (line: number, text2: string) => text.split('\n')[line - 1].indexOf(text2) + 1;
+    // Line 10's `shard` is archive's: another loop over another array.
+    expect(findHolderWrites(text, 'shards', 'array', 'either', undefined, 'index')).toEqual({ adds: [{ line: 5, column: col(5, 'shard.push'), call: 'shard.push' }], removes: [] });
+    expect(findHolderWrites(text, 'byTenant', 'map', 'either', undefined, 'key')).toEqual({
+      adds: [{ line: 7, column: col(7, 'sessions.set'), call: 'sessions.set' }],
+      removes: [{ line: 9, column: col(9, 'sessions.delete'), call: 'sessions.delete' }],
+    });
+    // A dictionary's members are its values.
+    expect(findHolderWrites(text, 'byRoute', 'set', 'either', undefined, 'index')).toEqual({ adds: [{ line: 11, column: col(11, 'routeSet.add'), call: 'routeSet.add' }], removes: [] });
+  });
 });
 
 // Each runs a fixture in a child and diagnoses it, five at once, in the lane with the least CPU
