@@ -54,9 +54,10 @@ export function buildLeaks(g: FinalGraph, cands: Candidate[], ctx: { minBytes: n
     }
     // A variable replaced by a bigger value is the developer's, whatever the value's class.
     const { leak, handed } = describe(g, c, path, steps);
-    groups.set(key, { leak, node: c.slot ? -1 : c.node, emitter: emitterOf(g, path), parent: libraryParent(g, path), handed });
+    const outer = path.nodes.length >= 2 && !c.slot ? path.nodes[path.nodes.length - 2] : -1;
+    groups.set(key, { leak, node: c.slot ? -1 : c.node, emitter: emitterOf(g, path), parent: libraryParent(g, path), handed, outer });
   }
-  const scored = [...groups.values(), ...others.map((leak) => ({ leak, node: -1, emitter: -1, parent: -1, handed: false }))];
+  const scored = [...groups.values(), ...others.map((leak) => ({ leak, node: -1, emitter: -1, parent: -1, handed: false, outer: -1 }))];
   for (const { leak } of scored) leak.score = scoreLeak(leak, { minBytes: ctx.minBytes, totalGrowth });
   scored.sort(
     (a, b) =>
@@ -83,13 +84,21 @@ interface Ranked {
   parent: number;
   /** A field the developer's code put on a library's object (`app.decorate('cache', ...)`): theirs, not the object's. */
   handed: boolean;
+  /** The node the path reaches the holder from: for a group of holders (`instances` > 1), what keeps the group. */
+  outer: number;
 }
 
 function foldSameObject(g: FinalGraph, ranked: Ranked[]): Leak[] {
   const out: Leak[] = [];
   const byObject = new Map<string, Leak>();
   const growing = new Set(ranked.map((r) => r.node));
-  for (const { leak, node, emitter, parent, handed } of ranked) {
+  // A group's members and the collection that keeps them grow at once when what the members hold
+  // is shared (one message pushed to every subscriber's mailbox: only the outer array keeps
+  // them): one suspect, not the same name twice.
+  const groupOf = (r: Ranked) => (r.outer >= 0 && r.leak.instances > 1 && COLLECTIONS.has(r.leak.kind) ? r.outer : -1);
+  const outers = new Set(ranked.map(groupOf).filter((o) => o >= 0));
+  for (const r of ranked) {
+    const { leak, node, emitter, parent, handed } = r;
     const collection = COLLECTIONS.has(leak.kind) || leak.kind === 'string';
     // A collection that two of a library's objects share (a base environment's and the one it
     // exports) is dominated by neither: the one the path comes through owns it.
@@ -97,14 +106,22 @@ function foldSameObject(g: FinalGraph, ranked: Ranked[]): Leak[] {
     const object = handed ? -1 : dominated >= 0 || !collection || node < 0 ? dominated : parent;
     // Node's table of timer lists by delay and its queue of them grow together: one suspect.
     const byDelay = timersByDelay(leak);
-    const key = byDelay ? 'timer lists' : leak.kind === 'listeners' ? (emitter >= 0 ? `emitter ${emitter}` : '') : object >= 0 ? `object ${object}` : '';
+    const group = groupOf(r) >= 0 ? groupOf(r) : COLLECTIONS.has(leak.kind) && outers.has(node) ? node : -1;
+    const key = byDelay ? 'timer lists' : leak.kind === 'listeners' ? (emitter >= 0 ? `emitter ${emitter}` : '') : group >= 0 ? `group ${group}` : object >= 0 ? `object ${object}` : '';
     const first = key ? byObject.get(key) : undefined;
     // An EventTarget chains its listeners, so links deeper in one event's chain grow too: the same list.
     if (first && (byDelay || (leak.kind === 'listeners' && first.kind === 'listeners' && first.name === leak.name))) continue;
     if (first) {
       const step = leak.retainerPath[leak.retainerPath.length - 1];
-      const what = leak.kind === 'listeners' ? (eventTable(leak) ? 'listeners under new event names' : `"${leak.name}" listeners`) : object === node ? 'the object itself' : `${shorten(propertyLabel(step.edge), 48)} (${step.node})`;
+      const what =
+        leak.kind === 'listeners'
+          ? eventTable(leak) ? 'listeners under new event names' : `"${leak.name}" listeners`
+          : object === node || group === node ? 'the object itself'
+          : group >= 0 ? `each of its ${leak.instances} members (${step.node})`
+          : `${shorten(propertyLabel(step.edge), 48)} (${step.node})`;
       (first.alsoGrowing ??= []).push(what);
+      // The members' calls add to the group's collection too.
+      if (group >= 0 && !first.writes && leak.writes) first.writes = leak.writes;
       continue;
     }
     if (object >= 0) leak.library = { className: nodeNameOf(g.s, object), ...(nodeOwn(g, object) ? { node: true as const } : {}) };

@@ -521,6 +521,16 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     expect(top.writes).toMatchObject({ adds: [{ line: line('receiptsByOrder.set('), column: 3, call: 'receiptsByOrder.set' }], removes: [] });
   }, TEST_TIMEOUT_MS);
 
+  it("fan-out: a group of mailboxes that share each message is one suspect with the collection that keeps them, added to through the loop", async () => {
+    const r = await diagnoseKind('fan-out');
+    expect(r.leaks.map((l) => l.name)).toEqual(['subscriberMailboxes']);
+    const top = r.leaks[0];
+    // The messages are in every mailbox: only the outer array keeps them, and its members grow too.
+    expect(top).toMatchObject({ kind: 'array', location: { line: lineOf('const subscriberMailboxes =') } });
+    expect(top.alsoGrowing).toEqual(['each of its 4 members (Array)']);
+    expect(top.writes?.adds).toMatchObject([{ line: lineOf('mailbox.push(message)'), call: 'mailbox.push' }]);
+  }, TEST_TIMEOUT_MS);
+
   it('retry-forever: timeouts that pile up in the one list of their delay are that list\'s, not "each with a delay of its own"', async () => {
     const r = await diagnoseKind('retry-forever');
     const top = r.leaks[0];
