@@ -7,9 +7,9 @@ import { buildLeaks } from './build-leaks.ts';
 import { onlyCompiledCode, selectHolders } from './candidate-selection.ts';
 import { dominatorOrder } from './dominator-order.ts';
 import { EdgeHelper } from './edge-helper.ts';
-import { computeDominators, retainersWithout } from './dominators.ts';
+import { computeDominators } from './dominators.ts';
 import { mapEarlier, watchList, type EarlierView } from './earlier-map.ts';
-import { readAllHere, readInWorker, WORKER_MIN_BYTES, type EarlierJob } from './earlier-pool.ts';
+import { readAllHere, readSplit, WORKER_MIN_BYTES, type EarlierJob } from './earlier-pool.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { findCandidates, findSlotCandidates, minBytesFor, minRetainedFor, watchedNodes } from './growth-candidates.ts';
 import type { HeapSnapshot } from './heap-snapshot.ts';
@@ -40,9 +40,11 @@ export interface DiagnoseOptions {
   /** How many leaks to report at most (default 10). */
   maxLeaks?: number;
   /**
-   * Read the earlier snapshots in a worker thread while the last one is analysed (default
-   * false). Faster on an idle machine with a spare core, but two graphs are alive at once, so
-   * peak memory is about 1.25x higher; the default keeps one graph alive at a time.
+   * Read the earlier snapshots on two cores at once, a worker thread taking every other one,
+   * then the last one alone: two earlier graphs are alive at once, still under the last one's
+   * peak (its dominator tree). Default: when the earlier snapshots total at least 256 MB and
+   * there is a second core (at 30 MB the worker's start-up through tsx costs more than it
+   * saves), and not when `parseHelper` is false (one thread asked for).
    */
   parallel?: boolean;
   /** With `parallel`, earlier snapshots smaller than this in total are read here anyway: a worker's start-up would cost more than it saves (default 48 MB). */
@@ -57,6 +59,7 @@ export interface DiagnoseOptions {
 }
 
 const HELPER_MIN_MEAN_BYTES = 64 * 1024 * 1024;
+const AUTO_PARALLEL_BYTES = 256 * 1024 * 1024;
 
 /**
  * Diffs a series of heap snapshots and ranks holders by growth, not size. Only the last
@@ -97,18 +100,20 @@ async function diagnosePlain(opts: DiagnoseOptions, files: string[], started: nu
   const earlierFiles = files.slice(0, -1);
   const earlierBytes = sizes.slice(0, -1).reduce((a, b) => a + b, 0);
   let job: EarlierJob = { each: [], cancel: () => {}, release: () => {} };
-  const inWorker = opts.parallel === true && earlierBytes >= (opts.parallelMinBytes ?? WORKER_MIN_BYTES);
+  const parallel = opts.parallel ?? (opts.parseHelper !== false && earlierBytes >= AUTO_PARALLEL_BYTES && availableParallelism() > 1);
+  const inWorker = parallel && earlierBytes >= (opts.parallelMinBytes ?? WORKER_MIN_BYTES);
   const mean = sizes.reduce((a, b) => a + b, 0) / sizes.length;
-  const useHelper = !inWorker && (opts.parseHelper ?? (mean >= HELPER_MIN_MEAN_BYTES && availableParallelism() > 1));
+  // For the last snapshot only when the earlier ones are split (readSplit).
+  const useHelper = opts.parseHelper ?? (mean >= HELPER_MIN_MEAN_BYTES && availableParallelism() > 1);
   // Started first: it loads while this thread reads the first file's header and nodes.
   const helper = useHelper ? new EdgeHelper() : null;
   try {
-    if (inWorker) job = readInWorker(earlierFiles, reading);
+    if (inWorker) job = await readSplit(earlierFiles, reading);
     else {
       const here = await readAllHere(earlierFiles, reading, helper);
       job = { each: here.map((x) => Promise.resolve(x)), cancel: () => {}, release: () => {} };
     }
-    return await analyse(files, job, started, maxLeaks, say, reading, inWorker, helper);
+    return await analyse(files, job, started, maxLeaks, say, reading, helper);
   } finally {
     // Stops the workers whatever happened here (a corrupt last file, a mixed series).
     job.cancel();
@@ -123,8 +128,6 @@ async function analyse(
   maxLeaks: number,
   say: (msg: string) => void,
   reading: (file: string, f: number) => void,
-  /** A worker holds a graph of its own meanwhile: trade a little time for memory. */
-  lean: boolean,
   edges: EdgeHelper | null,
 ): Promise<DiagnosisReport> {
   const last = files[files.length - 1];
@@ -133,15 +136,7 @@ async function analyse(
   say(`analysing ${last} (${s.nodeCount} nodes)`);
   const k = knownStrings(s);
   const dom = computeDominators(s, k);
-  // The reverse edges are a third of the graph's size and are needed again only to name and
-  // locate suspects: with a worker, dropped for the mapping (the peak of memory) and rebuilt
-  // if anything leaks.
-  if (lean) dom.retainers = { retStart: new Uint32Array(0), retFrom: new Uint32Array(0) };
   collectGarbage();
-  job.release();
-  // A chance for a worker's finished summaries to arrive, so it is stopped and its heap freed
-  // before the mapping below needs memory of its own.
-  await new Promise((resolve) => setImmediate(resolve));
   const order = dominatorOrder(dom);
   let totalBytes = 0;
   let maxId = 0;
@@ -184,7 +179,6 @@ async function analyse(
   const registryGrew = registry !== null && registryGrows(registryCounts, minBytes);
   say(`${kept.length + openHandles.length + (registryGrew ? 1 : 0)} growing holder(s) found; tracing retainer paths`);
   if (kept.length === 0 && openHandles.length === 0 && !registryGrew) return { snapshots, leaks: [], verdict: 'no-leak', elapsedMs: Math.round(performance.now() - started) };
-  if (lean) dom.retainers = retainersWithout(s, dom.ignored, dom.added);
   const g: FinalGraph = {
     s,
     k,

@@ -8,11 +8,9 @@ import type { WorkerReply } from './snapshot-worker.ts';
 /**
  * Summaries of the earlier snapshots. By default they are read here, one after the other,
  * before the last snapshot, so one graph is alive at a time. With `parallel`, a big series is
- * read in a worker thread, parsed on the second core while the main thread parses and analyses
- * the last one; the compact summary is transferred, not copied. The worker reads the first
- * file at once and the others after `release()`, once the caller's dominator tree is built.
- * Small series (the worker's own start-up would cost more than it saves), or a worker that
- * cannot start, are read here.
+ * split between a worker thread and this one (readSplit), both reading at once; the compact
+ * summaries are transferred, not copied. Small series (the worker's own start-up would cost
+ * more than it saves), or a worker that cannot start, are read here.
  */
 export const WORKER_MIN_BYTES = 48 * 1024 * 1024;
 
@@ -33,6 +31,35 @@ export async function readAllHere(files: string[], say: Say, edges?: EdgeHelper 
   return out;
 }
 
+/**
+ * The earlier snapshots read on two cores at once: a worker takes every other one from the
+ * first, this thread the rest (without the parse helper: two threads for two cores), each graph
+ * dropped once summarised. It settles when both are done and the worker has exited, so the last
+ * snapshot is read alone: two earlier graphs at once at most, never one beside the last's, whose
+ * dominator tree is the peak. A bad file is reported as reading them in order would: the first.
+ */
+export async function readSplit(files: string[], say: Say): Promise<EarlierJob> {
+  const worker = readInWorker(files.filter((_, i) => i % 2 === 0), say);
+  // All of its files at once: the last snapshot waits for them here.
+  worker.release();
+  const here = new Map<number, Promise<EarlierSummary>>();
+  let previous: Promise<unknown> = Promise.resolve();
+  for (let i = 1; i < files.length; i += 2) {
+    const read = previous.then(() => readEarlier(files[i], (x) => say(files[i], x)));
+    read.catch(() => {});
+    here.set(i, read);
+    previous = read;
+  }
+  const each = files.map((_, i) => (i % 2 === 0 ? worker.each[i / 2] : here.get(i)!));
+  await Promise.allSettled(each);
+  for (const summary of each) await summary;
+  return { each, cancel: () => worker.cancel(), release: () => {} };
+}
+
+/**
+ * The files read in a worker thread, one at a time: the first at once, the others after
+ * `release()`. Its heap is given back (the thread exits) before the last summary is handed over.
+ */
 export function readInWorker(files: string[], say: Say): EarlierJob {
   let worker: Worker | null = null;
   let cancelled = false;

@@ -232,9 +232,20 @@ describe('growth ranking on a hand-built series', () => {
   it('gives the same report with the earlier snapshots read in parallel', async () => {
     const files = series(true);
     const a = await diagnose({ snapshots: files });
-    // Forced into the worker (these files are tiny), which also drops and rebuilds the reverse edges.
+    // Forced to split the earlier files between a worker and this thread (these files are tiny).
     const b = await diagnose({ snapshots: files, parallel: true, parallelMinBytes: 0 });
     expect({ ...a, elapsedMs: 0 }).toEqual({ ...b, elapsedMs: 0 });
+    // Read at once, two bad files are reported as reading them in order does: the first one.
+    const badA = join(dir, 'bad-a.heapsnapshot');
+    const badB = join(dir, 'bad-b.heapsnapshot');
+    writeFileSync(badA, '{"snapshot": {"meta": {}}, "nodes": [1,2');
+    writeFileSync(badB, 'not a snapshot');
+    for (const [series3, named] of [[[badA, badB, files[2]], badA], [[files[0], badB, files[2]], badB], [[badA, files[1], files[2]], badA]] as const) {
+      const inOrder = await diagnose({ snapshots: [...series3] }).catch((e: unknown) => e);
+      const split = await diagnose({ snapshots: [...series3], parallel: true, parallelMinBytes: 0 }).catch((e: unknown) => e);
+      expect((inOrder as Error).message).toContain(named);
+      expect((split as Error).message).toBe((inOrder as Error).message);
+    }
     // And with the parse helper thread forced on (whether it gets a part of these small files or not).
     const c = await diagnose({ snapshots: files, parseHelper: true });
     expect({ ...a, elapsedMs: 0 }).toEqual({ ...c, elapsedMs: 0 });
