@@ -22,8 +22,8 @@ snapshots are read as they are; relative paths are taken from where you typed th
   --max-leaks N               report at most N suspects (default 10)
   --parallel                  read the earlier snapshots two at a time, on two cores, then
                               the last one alone: about 15% faster on big snapshots, the
-                              same peak memory (default: when the earlier snapshots total
-                              256 MB or more; below, the worker's start costs more)
+                              same peak memory (default: two earlier snapshots or more,
+                              of 256 MB or more in all; below, the worker costs more)
   --single-thread             one thread only (by default a helper thread parses the last
                               ~40% of each snapshot's numbers when they average 64 MB or
                               more, and big series are read as --parallel does)

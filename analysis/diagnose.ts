@@ -42,9 +42,9 @@ export interface DiagnoseOptions {
   /**
    * Read the earlier snapshots on two cores at once, a worker thread taking every other one,
    * then the last one alone: two earlier graphs are alive at once, still under the last one's
-   * peak (its dominator tree). Default: when the earlier snapshots total at least 256 MB and
-   * there is a second core (at 30 MB the worker's start-up through tsx costs more than it
-   * saves), and not when `parseHelper` is false (one thread asked for).
+   * peak (its dominator tree). Default: when there are two earlier snapshots or more, of at
+   * least 256 MB in total, and a second core (at 30 MB the worker's start-up through tsx costs
+   * more than it saves), and not when `parseHelper` is false (one thread asked for).
    */
   parallel?: boolean;
   /** With `parallel`, earlier snapshots smaller than this in total are read here anyway: a worker's start-up would cost more than it saves (default 48 MB). */
@@ -100,7 +100,8 @@ async function diagnosePlain(opts: DiagnoseOptions, files: string[], started: nu
   const earlierFiles = files.slice(0, -1);
   const earlierBytes = sizes.slice(0, -1).reduce((a, b) => a + b, 0);
   let job: EarlierJob = { each: [], cancel: () => {}, release: () => {} };
-  const parallel = opts.parallel ?? (opts.parseHelper !== false && earlierBytes >= AUTO_PARALLEL_BYTES && availableParallelism() > 1);
+  // One earlier file would leave this thread idle while the worker reads it.
+  const parallel = opts.parallel ?? (opts.parseHelper !== false && earlierFiles.length >= 2 && earlierBytes >= AUTO_PARALLEL_BYTES && availableParallelism() > 1);
   const inWorker = parallel && earlierBytes >= (opts.parallelMinBytes ?? WORKER_MIN_BYTES);
   const mean = sizes.reduce((a, b) => a + b, 0) / sizes.length;
   // For the last snapshot only when the earlier ones are split (readSplit).
