@@ -106,7 +106,8 @@ function foldSameObject(g: FinalGraph, ranked: Ranked[]): Leak[] {
     const object = handed ? -1 : dominated >= 0 || !collection || node < 0 ? dominated : parent;
     // Node's table of timer lists by delay and its queue of them grow together: one suspect.
     const byDelay = timersByDelay(leak);
-    const group = groupOf(r) >= 0 ? groupOf(r) : COLLECTIONS.has(leak.kind) && outers.has(node) ? node : -1;
+    const member = groupOf(r);
+    const group = member >= 0 ? member : COLLECTIONS.has(leak.kind) && outers.has(node) ? node : -1;
     const key = byDelay ? 'timer lists' : leak.kind === 'listeners' ? (emitter >= 0 ? `emitter ${emitter}` : '') : group >= 0 ? `group ${group}` : object >= 0 ? `object ${object}` : '';
     const first = key ? byObject.get(key) : undefined;
     // An EventTarget chains its listeners, so links deeper in one event's chain grow too: the same list.

@@ -9,7 +9,8 @@ import { dominatorOrder } from './dominator-order.ts';
 import { EdgeHelper } from './edge-helper.ts';
 import { computeDominators } from './dominators.ts';
 import { mapEarlier, watchList, type EarlierView } from './earlier-map.ts';
-import { readAllHere, readSplit, WORKER_MIN_BYTES, type EarlierJob } from './earlier-pool.ts';
+import { readAllHere, readSplit, WORKER_MIN_BYTES } from './earlier-pool.ts';
+import type { EarlierSummary } from './earlier-summary.ts';
 import type { FinalGraph } from './final-graph.ts';
 import { findCandidates, findSlotCandidates, minBytesFor, minRetainedFor, watchedNodes } from './growth-candidates.ts';
 import type { HeapSnapshot } from './heap-snapshot.ts';
@@ -99,7 +100,6 @@ async function diagnosePlain(opts: DiagnoseOptions, files: string[], started: nu
   const reading = (file: string, f: number) => say(`reading ${file}: ${Math.round(f * 100)}%`);
   const earlierFiles = files.slice(0, -1);
   const earlierBytes = sizes.slice(0, -1).reduce((a, b) => a + b, 0);
-  let job: EarlierJob = { each: [], cancel: () => {}, release: () => {} };
   // One earlier file would leave this thread idle while the worker reads it.
   const parallel = opts.parallel ?? (opts.parseHelper !== false && earlierFiles.length >= 2 && earlierBytes >= AUTO_PARALLEL_BYTES && availableParallelism() > 1);
   const inWorker = parallel && earlierBytes >= (opts.parallelMinBytes ?? WORKER_MIN_BYTES);
@@ -109,22 +109,17 @@ async function diagnosePlain(opts: DiagnoseOptions, files: string[], started: nu
   // Started first: it loads while this thread reads the first file's header and nodes.
   const helper = useHelper ? new EdgeHelper() : null;
   try {
-    if (inWorker) job = await readSplit(earlierFiles, reading);
-    else {
-      const here = await readAllHere(earlierFiles, reading, helper);
-      job = { each: here.map((x) => Promise.resolve(x)), cancel: () => {}, release: () => {} };
-    }
-    return await analyse(files, job, started, maxLeaks, say, reading, helper);
+    // Both settle only when every earlier file is read: no worker outlives them.
+    const earlier = inWorker ? await readSplit(earlierFiles, reading) : await readAllHere(earlierFiles, reading, helper);
+    return await analyse(files, earlier, started, maxLeaks, say, reading, helper);
   } finally {
-    // Stops the workers whatever happened here (a corrupt last file, a mixed series).
-    job.cancel();
     helper?.close();
   }
 }
 
 async function analyse(
   files: string[],
-  job: EarlierJob,
+  summaries: EarlierSummary[],
   started: number,
   maxLeaks: number,
   say: (msg: string) => void,
@@ -152,14 +147,13 @@ async function analyse(
   const watch = watchList(s.nodeCount, [...watchedNodes(s, dom, k, totalBytes), ...watchedHandles(handles)]);
   const finalIds = buildIdLookup(s.nodeId);
   const finalPoint = { file: last, maxId, sample: idSample(s, finalSig) };
-  // Each earlier summary is mapped as soon as it is there and dropped: one alive at a time.
+  // Each earlier summary is laid over the last snapshot's dominator tree, in file order.
   const earlier: EarlierView[] = [];
   const handleClassCounts: number[][] = [];
   const registryCounts: (RegistryCount | null)[] = [];
   const infos: SnapshotInfo[] = [];
   let prev: SeriesPoint | null = null;
-  for (const pending of job.each) {
-    const summary = await pending;
+  for (const summary of summaries) {
     if (prev) checkPair(prev, summary);
     prev = { file: summary.file, maxId: summary.maxId, sample: summary.sample };
     infos.push({ file: summary.file, nodeCount: summary.nodeCount, edgeCount: summary.edgeCount, totalBytes: summary.totalBytes });

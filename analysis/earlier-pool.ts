@@ -14,15 +14,6 @@ import type { WorkerReply } from './snapshot-worker.ts';
  */
 export const WORKER_MIN_BYTES = 48 * 1024 * 1024;
 
-export interface EarlierJob {
-  /** One promise per file, in file order; each rejects with that file's LabError. */
-  each: Promise<EarlierSummary>[];
-  /** Stops the worker early (the last snapshot failed). */
-  cancel(): void;
-  /** The caller's memory peak is over: a worker may read the files after the first now. */
-  release(): void;
-}
-
 type Say = (file: string, fraction: number) => void;
 
 export async function readAllHere(files: string[], say: Say, edges?: EdgeHelper | null): Promise<EarlierSummary[]> {
@@ -38,31 +29,30 @@ export async function readAllHere(files: string[], say: Say, edges?: EdgeHelper 
  * snapshot is read alone: two earlier graphs at once at most, never one beside the last's, whose
  * dominator tree is the peak. A bad file is reported as reading them in order would: the first.
  */
-export async function readSplit(files: string[], say: Say): Promise<EarlierJob> {
-  const worker = readInWorker(files.filter((_, i) => i % 2 === 0), say);
-  // All of its files at once: the last snapshot waits for them here.
-  worker.release();
-  const here = new Map<number, Promise<EarlierSummary>>();
+export async function readSplit(files: string[], say: Say): Promise<EarlierSummary[]> {
+  const there = readInWorker(files.filter((_, i) => i % 2 === 0), say);
+  // This thread's files one after the other, in the order map visits them.
   let previous: Promise<unknown> = Promise.resolve();
-  for (let i = 1; i < files.length; i += 2) {
-    const read = previous.then(() => readEarlier(files[i], (x) => say(files[i], x)));
+  const each = files.map((file, i) => {
+    if (i % 2 === 0) return there[i / 2];
+    const read = previous.then(() => readEarlier(file, (x) => say(file, x)));
     read.catch(() => {});
-    here.set(i, read);
     previous = read;
-  }
-  const each = files.map((_, i) => (i % 2 === 0 ? worker.each[i / 2] : here.get(i)!));
+    return read;
+  });
   await Promise.allSettled(each);
-  for (const summary of each) await summary;
-  return { each, cancel: () => worker.cancel(), release: () => {} };
+  const out: EarlierSummary[] = [];
+  for (const summary of each) out.push(await summary);
+  return out;
 }
 
 /**
- * The files read in a worker thread, one at a time: the first at once, the others after
- * `release()`. Its heap is given back (the thread exits) before the last summary is handed over.
+ * The files read in a worker thread, one at a time: one promise per file, in file order, each
+ * rejecting with that file's LabError. Its heap is given back (the thread exits) before the last
+ * summary is handed over.
  */
-export function readInWorker(files: string[], say: Say): EarlierJob {
+export function readInWorker(files: string[], say: Say): Promise<EarlierSummary>[] {
   let worker: Worker | null = null;
-  let cancelled = false;
   const settle = files.map(() => {
     let resolve!: (x: EarlierSummary) => void;
     let reject!: (e: unknown) => void;
@@ -80,7 +70,7 @@ export function readInWorker(files: string[], say: Say): EarlierJob {
   };
   const fallback = async () => {
     stop();
-    for (let i = next; i < files.length && !cancelled; i++) {
+    for (let i = next; i < files.length; i++) {
       try {
         settle[i].resolve(await readEarlier(files[i], (x) => say(files[i], x)));
       } catch (err) {
@@ -93,7 +83,7 @@ export function readInWorker(files: string[], say: Say): EarlierJob {
     worker = tsWorker(new URL('./snapshot-worker.ts', import.meta.url), { execArgv: [], stdout: false, stderr: false });
   } catch {
     void fallback();
-    return { each: settle.map((x) => x.promise), cancel: () => (cancelled = true), release: () => {} };
+    return settle.map((x) => x.promise);
   }
   worker.on('message', (msg: WorkerReply) => {
     if (msg.type === 'progress') say(files[msg.index], msg.fraction);
@@ -123,14 +113,5 @@ export function readInWorker(files: string[], say: Say): EarlierJob {
     if (!stopped && next < files.length) void fallback();
   });
   worker.postMessage({ type: 'read', files });
-  return {
-    each: settle.map((x) => x.promise),
-    cancel() {
-      cancelled = true;
-      stop();
-    },
-    release() {
-      if (!stopped) worker?.postMessage({ type: 'go' });
-    },
-  };
+  return settle.map((x) => x.promise);
 }
