@@ -282,6 +282,7 @@ export class DrillDesk {
         heapCapMb: opts.heapCapMb,
         verifySeconds: opts.verifySeconds,
         noiseBoundBytesPerSecond: opts.noiseBoundBytesPerSecond,
+        availabilityTarget: opts.slo.availabilityTarget,
         settleTimeoutSeconds: Math.min(opts.detectTimeoutSeconds, DRILL_DEFAULTS.settleTimeoutSeconds),
         variant: right ? 'fixed' : 'leaky',
       });

@@ -8,6 +8,8 @@ export interface FixOptions {
   heapCapMb: number;
   verifySeconds: number;
   noiseBoundBytesPerSecond: number;
+  /** The share of the window's requests that must succeed (the SLO's availability objective). */
+  availabilityTarget: number;
   /** Bound on waiting for every alert to resolve after the deploy. */
   settleTimeoutSeconds: number;
   /** Which build goes out: the scenario's fix, or (in a drill, a wrong guess) the leaky build again. */
@@ -47,16 +49,25 @@ export async function deployFixAndVerify(incident: Incident, scenario: LeakScena
     });
   }
   incident.phase = 'verify';
-  const verify = await verifyWindow(incident, variant, { seconds: opts.verifySeconds, noiseBoundBytesPerSecond: opts.noiseBoundBytesPerSecond });
+  const verify = await verifyWindow(incident, variant, {
+    seconds: opts.verifySeconds,
+    noiseBoundBytesPerSecond: opts.noiseBoundBytesPerSecond,
+    availabilityTarget: opts.availabilityTarget,
+  });
   timeline.record('verify', 'lab', verifySummary(verify), verify);
-  if (verify.passed) timeline.record('resolved', 'lab', 'Incident resolved: the new build holds memory flat under the same traffic with no errors.', {});
+  if (verify.passed) timeline.record('resolved', 'lab', 'Incident resolved: the new build holds memory flat under the same traffic, within the availability objective.', {});
   else timeline.record('note', 'lab', 'The new build did not pass verification; the incident stays open.', {});
   return verify;
 }
 
 function verifySummary(v: VerifyData): string {
   const slope = `retained heap ${(v.slopeBytesPerSecond / 1024).toFixed(1)} KB/s (bound ${(v.noiseBoundBytesPerSecond / 1024).toFixed(0)} KB/s)`;
+  const failed = `${v.requests.toLocaleString('en-US')} requests, ${v.failed.toLocaleString('en-US')} failed (objective ${percent(v.availabilityTarget)} served)`;
   return v.passed
-    ? `Verification passed over ${v.seconds} s: ${slope}, ${v.requests.toLocaleString('en-US')} requests, 0 failed, no alert.`
-    : `Verification FAILED over ${v.seconds} s: ${slope}, ${v.failed} failed, ${v.alertsFired} alerts.`;
+    ? `Verification passed over ${v.seconds} s: ${slope}, ${failed}, no alert.`
+    : `Verification FAILED over ${v.seconds} s: ${slope}, ${failed}, ${v.alertsFired} alerts.`;
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(3).replace(/\.?0+$/, '')}%`;
 }

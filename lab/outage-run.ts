@@ -42,6 +42,7 @@ export async function runOutage(opts: Readonly<OutageOptions>, hooks: SessionHoo
       heapCapMb: opts.heapCapMb,
       verifySeconds: opts.verifySeconds,
       noiseBoundBytesPerSecond: opts.noiseBoundBytesPerSecond,
+      availabilityTarget: opts.slo.availabilityTarget,
       settleTimeoutSeconds: opts.detectTimeoutSeconds,
     });
     if (verify.passed) outcome = 'resolved';

@@ -134,6 +134,8 @@ export interface VerifyData {
   requests: number;
   failed: number;
   alertsFired: number;
+  /** The share of requests that had to succeed (the SLO's availability objective). */
+  availabilityTarget: number;
   passed: boolean;
 }
 

@@ -2,7 +2,7 @@ import { edgeKind } from '../../analysis/format.ts';
 import { keptWithin } from '../../analysis/leak-summary.ts';
 import { removalKind, searchedWords } from '../../analysis/holder-writes.ts';
 import { code, list, paragraph, runText, strong, subheading, type Block, type Inline, type Section } from '../document.ts';
-import { bytesPerSecond, count, megabytes } from '../number-format.ts';
+import { bytesPerSecond, count, megabytes, percent } from '../number-format.ts';
 import { formatDuration } from '../time-format.ts';
 import { numOrNaN, str, type SectionContext } from './section-context.ts';
 import type { DiagnosedLeak, WriteSiteData } from '../run-data.ts';
@@ -131,6 +131,10 @@ function verification(ctx: SectionContext): Block[] {
     ['Heap slope (least squares)', bytesPerSecond(numOrNaN(v.slopeBytesPerSecond))],
     ['Noise bound', bytesPerSecond(numOrNaN(v.noiseBoundBytesPerSecond))],
     ['Requests / failed', `${count(numOrNaN(v.requests))} / ${count(numOrNaN(v.failed))}`],
+    // Runs recorded before the objective was part of the check have no such field.
+    ...(Number.isFinite(numOrNaN(v.availabilityTarget))
+      ? [['Requests served / objective', `${percent(1 - numOrNaN(v.failed) / numOrNaN(v.requests), 2)} / ${percent(numOrNaN(v.availabilityTarget), 1)}`] as [string, string]]
+      : []),
     ['Alerts fired', count(numOrNaN(v.alertsFired))],
     ['Passed', v.passed === true ? 'yes' : v.passed === false ? 'no' : 'unknown'],
   ];

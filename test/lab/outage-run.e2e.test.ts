@@ -48,7 +48,9 @@ describe('npm run outage (short profile), end to end', () => {
     for (const d of deploys) expect(isAlive(d.data.pid as number), `pid ${d.data.pid} still running`).toBe(false);
 
     const verify = events.find((e) => e.type === 'verify')!;
-    expect(verify.data, JSON.stringify(verify.data)).toMatchObject({ passed: true, verdict: 'flat', failed: 0, alertsFired: 0 });
+    expect(verify.data, JSON.stringify(verify.data)).toMatchObject({ passed: true, verdict: 'flat', alertsFired: 0, availabilityTarget: 0.999 });
+    // Served within the SLO's objective: a stalled host may time out a few requests, never more.
+    expect(verify.data.failed as number).toBeLessThanOrEqual((verify.data.requests as number) * 0.001);
     // A reading each second, the window's last one included: the trend's noise falls with their number.
     expect(verify.data.probes).toHaveLength((verify.data.seconds as number) + 1);
 
@@ -61,6 +63,7 @@ describe('npm run outage (short profile), end to end', () => {
     for (const file of ['settings.json', 'metrics.jsonl', 'load.jsonl', 'diagnosis.json', 'postmortem.md', 'postmortem.html']) {
       expect(existsSync(path.join(out, file)), file).toBe(true);
     }
+    expect(readFileSync(path.join(out, 'postmortem.md'), 'utf8')).toMatch(/\| Requests served \/ objective \| \d+\.\d\d% \/ 99\.9% \|/);
     expect(readdirSync(path.join(out, 'snapshots')).filter((f) => f.endsWith('.heapsnapshot'))).toHaveLength(3);
     const metrics = readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
     expect(metrics.length).toBeGreaterThan(20);

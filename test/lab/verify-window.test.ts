@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeRetainedHeap, type RetainedProbe } from '../../lab/verify-window.ts';
+import { judgeRetainedHeap, meetsAvailability, type RetainedProbe } from '../../lab/verify-window.ts';
 
 const KB = 1024;
 /** Readings one second apart, in KB, as the verification takes them. */
@@ -28,5 +28,21 @@ describe('judging retained heap over the verification window', () => {
     expect(judged.heapStartBytes).toBe(17000 * KB);
     // One reading after the first is no trend: flat, not a crash.
     expect(judgeRetainedHeap(series([17000, 17100]), BOUND)).toMatchObject({ verdict: 'flat', slopeBytesPerSecond: 0 });
+  });
+});
+
+describe('judging the requests over the verification window', () => {
+  it('passes no more failures than the availability objective allows', () => {
+    // 99.9%: one failure in a thousand requests.
+    expect(meetsAvailability(3600, 0, 0.999)).toBe(true);
+    expect(meetsAvailability(3600, 3, 0.999)).toBe(true);
+    expect(meetsAvailability(3600, 4, 0.999)).toBe(false);
+    expect(meetsAvailability(1000, 1, 0.999)).toBe(true);
+    expect(meetsAvailability(999, 1, 0.999)).toBe(false);
+    expect(meetsAvailability(3600, 1, 1)).toBe(false);
+  });
+
+  it('fails a window without a single request', () => {
+    expect(meetsAvailability(0, 0, 0.999)).toBe(false);
   });
 });
