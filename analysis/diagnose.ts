@@ -15,6 +15,7 @@ import type { FinalGraph } from './final-graph.ts';
 import { findCandidates, findSlotCandidates, minBytesFor, minRetainedFor, watchedNodes } from './growth-candidates.ts';
 import type { HeapSnapshot } from './heap-snapshot.ts';
 import { buildIdLookup } from './id-index.ts';
+import { renameMinifiedPaths } from './minified-path-names.ts';
 import { handleLeaks } from './handle-leaks.ts';
 import { knownStrings } from './known-strings.ts';
 import { countedSignatures, countSignatures, findHandleCandidates, handleGroups, watchedHandles } from './open-handles.ts';
@@ -188,6 +189,7 @@ async function analyse(
   const others = handleLeaks(g, openHandles, handles, new Set(kept.map((c) => c.node)));
   if (registryGrew) others.push(registryLeak(g, registryCounts as RegistryCount[], registry));
   const leaks = buildLeaks(g, kept, { minBytes, heapGrowth }, others).slice(0, maxLeaks);
+  renameMinifiedPaths(g, leaks);
   return { snapshots, leaks, verdict: leaks.length > 0 ? 'leak' : 'no-leak', elapsedMs: Math.round(performance.now() - started) };
 }
 

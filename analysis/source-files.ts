@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { relative, isAbsolute, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TraceMap } from '@jridgewell/trace-mapping';
-import { loadSourceMap, originalFiles, originalPosition, type OriginalPosition } from './source-maps.ts';
+import { loadSourceMap, originalFiles, originalIdentifiers, originalPosition, type OriginalPosition } from './source-maps.ts';
 
 /**
  * Script names in a snapshot are paths or file:// URLs of the code the process ran. When that
@@ -34,6 +34,7 @@ export function displayPath(scriptName: string, cwd = process.cwd()): string {
 export class SourceFiles {
   private readonly cache = new Map<string, string | null>();
   private readonly maps = new Map<string, TraceMap | null>();
+  private readonly identifiers = new Map<string, Map<string, Set<string>>>();
 
   /**
    * Where a 1-based (line, column) of a compiled script on disk came from, through the source
@@ -48,6 +49,20 @@ export class SourceFiles {
   originals(scriptName: string): string[] {
     const map = this.mapOf(scriptName);
     return map ? originalFiles(map) : [];
+  }
+
+  /**
+   * The one name the source map gives every occurrence of an identifier of a compiled script
+   * (a minified bundle's `n` is `audit`), or null: no map, the same name, or several names.
+   */
+  originalIdentifier(scriptName: string, name: string): string | null {
+    const map = this.mapOf(scriptName);
+    const path = scriptPath(scriptName);
+    if (!map || !path) return null;
+    let names = this.identifiers.get(path);
+    if (!names) this.identifiers.set(path, (names = originalIdentifiers(map, this.read(scriptName)!)));
+    const given = names.get(name);
+    return given?.size === 1 && !given.has(name) ? [...given][0]! : null;
   }
 
   private mapOf(scriptName: string): TraceMap | null {

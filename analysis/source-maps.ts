@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
+import { TraceMap, eachMapping, originalPositionFor } from '@jridgewell/trace-mapping';
 
 /**
  * Source maps of compiled code on disk (`tsc --sourceMap`, a bundler's `.js.map`, an inline
@@ -67,3 +67,27 @@ export function originalPosition(map: TraceMap, line: number, column: number): O
   if (!existsSync(path)) return null;
   return { path, line: pos.line, column: pos.column + 1, name: pos.name };
 }
+
+/**
+ * For each identifier of the compiled code, the names the map gives its occurrences in the
+ * original (a minifier's `n` is `audit`). A minifier gives one letter to many variables of a
+ * file, so a letter may stand for several names: the caller gives a name back only when there
+ * is one.
+ */
+export function originalIdentifiers(map: TraceMap, text: string): Map<string, Set<string>> {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const identifier = /[A-Za-z_$][\w$]*/y;
+  const names = new Map<string, Set<string>>();
+  eachMapping(map, (m) => {
+    if (!m.name) return;
+    identifier.lastIndex = (lineStarts[m.generatedLine - 1] ?? text.length) + m.generatedColumn;
+    const generated = identifier.exec(text)?.[0];
+    if (!generated) return;
+    let set = names.get(generated);
+    if (!set) names.set(generated, (set = new Set()));
+    set.add(m.name);
+  });
+  return names;
+}
+

@@ -8,6 +8,9 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnose } from '../../analysis/diagnose.ts';
 import { renderText } from '../../analysis/render-text.ts';
+import { SourceFiles } from '../../analysis/source-files.ts';
+import { originalIdentifiers } from '../../analysis/source-maps.ts';
+import { TraceMap } from '@jridgewell/trace-mapping';
 import { REPO } from './fixtures.ts';
 import { CHILD_TIMEOUT_MS } from '../helpers/lane-bounds.ts';
 
@@ -32,13 +35,14 @@ const tsc = (outDir: string, mapFlag: string, entry = src) =>
 beforeAll(async () => {
   mkdirSync(join(dir, 'src'));
   cpSync(SOURCE, src);
-  for (const f of ['job-state.ts', 'job-runner.ts']) cpSync(join(APP, f), join(dir, 'src', f));
+  for (const f of ['job-state.ts', 'job-runner.ts', 'audit-log.ts']) cpSync(join(APP, f), join(dir, 'src', f));
   await Promise.all([
     tsc('dist-map', '--sourceMap'),
     tsc('dist-jobs', '--sourceMap', join(dir, 'src', 'job-runner.ts')),
     tsc('dist-inline', '--inlineSourceMap'),
     build({ entryPoints: [src], bundle: true, platform: 'node', minify: true, sourcemap: true, outfile: join(dir, 'dist-min', 'quote-cache.js'), logLevel: 'silent' }),
     build({ entryPoints: [join(dir, 'src', 'job-runner.ts')], bundle: true, platform: 'node', minify: true, sourcemap: true, outfile: join(dir, 'dist-jobs-min', 'job-runner.js'), logLevel: 'silent' }),
+    build({ entryPoints: [join(dir, 'src', 'audit-log.ts')], bundle: true, platform: 'node', minify: true, sourcemap: true, outfile: join(dir, 'dist-audit-min', 'audit-log.js'), logLevel: 'silent' }),
   ]);
   // A package that ships its compiled code and maps but not the sources they name.
   cpSync(join(dir, 'dist-map'), join(dir, 'shipped', 'dist'), { recursive: true });
@@ -67,8 +71,9 @@ describe('locations in compiled code, through source maps', () => {
   it('a minified bundle: the holder gets the name the source map gives its declaration, and the source location', async () => {
     const report = await diagnoseBuild('dist-min');
     const top = report.leaks[0];
-    // The heap only knows the minifier's one-letter name.
-    expect(top.retainerPath.at(-1)?.edge).toMatch(/^[A-Za-z_$]{1,2}$/);
+    // The heap only knows the minifier's one-letter name; the map gives it back on the path too.
+    expect(readFileSync(join(dir, 'dist-min', 'quote-cache.js'), 'utf8')).not.toMatch(/\bquotesBySku\b/);
+    expect(top.retainerPath.at(-1)).toMatchObject({ edge: 'quotesBySku', edgeType: 'context', node: 'Map' });
     expect(top).toMatchObject({ name: 'quotesBySku', holder: { name: 'quotesBySku' }, location: { file: src, line: declLine, name: 'quotesBySku' } });
     expect(top.location?.generated).toMatchObject({ file: join(dir, 'dist-min', 'quote-cache.js'), line: 1 });
     expect(top.writes?.adds).toEqual([{ file: src, line: setLine, column: 5, call: 'quotesBySku.set' }]);
@@ -98,6 +103,29 @@ describe('locations in compiled code, through source maps', () => {
     // The bundle calls it by a minifier's letter; job-runner.ts, which the map names, by its own name.
     expect(top.writes?.adds).toEqual([{ file: runner, line: lineIn('job-runner.ts', 'pendingJobs.set('), column: expect.any(Number), call: 'pendingJobs.set' }]);
     expect(top.writes?.removes).toEqual([{ file: runner, line: lineIn('job-runner.ts', 'pendingJobs.delete('), column: expect.any(Number), call: 'pendingJobs.delete' }]);
+  });
+
+  it("a minified bundle's retainer path: the variable and the class of the instance that holds the leak under their own names", async () => {
+    const bundle = readFileSync(join(dir, 'dist-audit-min', 'audit-log.js'), 'utf8').split('//# sourceMappingURL=')[0];
+    expect(bundle).not.toMatch(/\b(?:audit|AuditStore)\b/);
+    const top = (await diagnoseBuild('dist-audit-min', 'audit-log.js')).leaks[0];
+    expect(top).toMatchObject({ name: 'pending', kind: 'array' });
+    expect(top.retainerPath.map((p) => [p.edge, p.node])).toEqual([['', '(module scope)'], ['audit', 'AuditStore'], ['pending', 'Array']]);
+  });
+
+  it('a letter the minifier gave to several variables keeps its letter: no variable is called by another one\'s name', () => {
+    const file = join(dir, 'dist-audit-min', 'audit-log.js');
+    const text = readFileSync(file, 'utf8');
+    const names = originalIdentifiers(new TraceMap(readFileSync(`${file}.map`, 'utf8')), text);
+    const shared = [...names].filter(([, given]) => given.size > 1);
+    // handle()'s parameter and a loop's variable, say: esbuild reuses letters across scopes.
+    expect(shared.length).toBeGreaterThan(0);
+    const files = new SourceFiles();
+    for (const [letter] of shared) expect(files.originalIdentifier(file, letter)).toBeNull();
+    const [, variable, cls] = /([\w$]+)=new ([\w$]+)/.exec(text)!;
+    expect([files.originalIdentifier(file, variable!), files.originalIdentifier(file, cls!)]).toEqual(['audit', 'AuditStore']);
+    // Unminified, a name is its own: nothing to give back.
+    expect(files.originalIdentifier(join(dir, 'dist-map', 'quote-cache.js'), 'quotesBySku')).toBeNull();
   });
 
   it('a map whose sources are not there: the compiled file is what there is to open', async () => {
