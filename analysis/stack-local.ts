@@ -40,9 +40,10 @@ const RUNNING_LOCAL = 'local of the running code';
  * A field of an object that only the running code's stack keeps (a script's top-level `const
  * state = { requests: [] }` that no function uses, filled by its own loop): the object has no
  * name in the snapshot. The running scripts' one declaration of a variable made as such an
- * object (an object literal with that key, or `new` of its class) whose field the script reads
- * through it (`state.requests`) names it, and a literal's key places it (a class's field is
- * placed in the class, as any instance's is); else null.
+ * object names it: an object literal with that key whose field the script reads through it
+ * (`state.requests`), or `new` of its class that the script uses (`audit.record(entry)`: the
+ * class's methods add to the field). A literal's key places it (a class's field is placed in the
+ * class, as any instance's is); else null.
  */
 export function stackOwnerField(g: FinalGraph, path: { nodes: number[]; edges: number[] }): { name: string; at: SourceLocation | null } | null {
   const { s, k } = g;
@@ -60,7 +61,8 @@ export function stackOwnerField(g: FinalGraph, path: { nodes: number[]; edges: n
     for (const m of text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*(?::[^=\\n]+)?=\\s*${made}`, 'gd'))) {
       const variable = m[1];
       const start = m.indices?.[1]?.[0] ?? m.index;
-      if (inComment(text, start) || !new RegExp(`(?<![\\w$.])${variable.replace(/\$/g, '\\$')}\\s*\\??\\.\\s*${f}(?![\\w$])`).test(text)) continue;
+      const used = `(?<![\\w$.])${variable.replace(/\$/g, '\\$')}\\s*\\??\\.\\s*${cls === 'Object' ? f : '[A-Za-z_$#]'}`;
+      if (inComment(text, start) || !new RegExp(used).test(text)) continue;
       // Of a literal, the field's key in it (within the next 2,000 characters).
       const key = cls === 'Object' ? new RegExp(`^[^;]*?[{,]\\s*(${f})\\s*:`, 'd').exec(text.slice(m.index + m[0].length - 1, m.index + m[0].length + 2000)) : null;
       if (cls === 'Object' && !key?.indices?.[1]) continue;
