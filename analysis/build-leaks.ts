@@ -26,6 +26,7 @@ import { nodeStateApi, stateApiCall } from './node-api-state.ts';
 import { isIdentifier } from './source-files.ts';
 import { isDictionary } from './holder-metrics.ts';
 import { namedHolderWrites, writesAt } from './holder-writes.ts';
+import { libraryObjectCalls } from './library-calls.ts';
 import { frameLocal, stackLocal, stackOwnerField } from './stack-local.ts';
 
 /** Holders whose entries are keyed values a developer put there, not links or listeners. */
@@ -274,6 +275,8 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     : !link && !pkg && (COLLECTIONS.has(naming.kind) || naming.kind === 'string')
       ? namedHolderWrites(g, location, naming, exportedNames(g, path))
       : null;
+  // A library's object in the developer's variable (one Ajv, an LRU cache): their calls of its methods are what adds.
+  const calls = !writes && !link && !pkg && !inside ? libraryObjectCalls(g, path, location, naming.name) : null;
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
   const leak: Leak = {
@@ -302,7 +305,7 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     location: stateCall ?? location,
     ...(madeAt ? { madeAt } : {}),
     ...(inside ? { growsIn: inside } : {}),
-    ...(writes ? { writes } : {}),
+    ...(writes ? { writes } : calls ? { writes: calls } : {}),
     ...(scope ? { scopeKeeps: scope } : {}),
     ...(pkg ? { package: pkg.name, ...(pkg.variable === naming.name ? {} : { packageVariable: pkg.variable }) } : {}),
     ...(owner !== undefined ? { owner } : {}),

@@ -27,6 +27,8 @@ export interface ProgramWrites {
   adds: WriteSite[];
   removes: WriteSite[];
   searched: string[];
+  /** The program's calls of a library object's methods (`cartAjv.compile`), not writes to a collection of its own. */
+  calls?: true;
 }
 
 /**
@@ -165,6 +167,7 @@ export function siteList(sites: readonly WriteSite[]): string {
 
 /** Where the program adds to a holder and takes out, on one line each: `added at: ...`, `removed at: ...`. */
 export function writesLines(w: ProgramWrites): [string, string] {
+  if (w.calls) return [`called at: ${siteList(w.adds)}`, `calls that take out: ${w.removes.length ? siteList(w.removes) : `none in ${searchedWords(w.searched).replace(/`/g, '')}`}`];
   return [`added at: ${siteList(w.adds)}`, `removed at: ${w.removes.length ? siteList(w.removes) : `nowhere in ${searchedWords(w.searched).replace(/`/g, '')}`}`];
 }
 

@@ -72,6 +72,10 @@ function prose(l: Leak): string {
 function writesProse(w: ProgramWrites): string {
   const list = (sites: WriteSite[]) => sites.slice(0, 3).map((x) => `\`${x.file}:${x.line}\` (\`${x.call}\`)`).join(', ') + (sites.length > 3 ? ` and ${sites.length - 3} more places` : '');
   const bound = 'bound it (evict the oldest, expire by age) or remove each entry when done with it';
+  if (w.calls) {
+    const out = w.removes.length > 0 ? `, and calls what takes out of it only at ${list(w.removes)}` : '';
+    return ` The program calls it at ${list(w.adds)}${out}: each call may add to what the library keeps, so look at what those calls give it anew each time (an object the library caches by identity, a new key).`;
+  }
   const removals = removalKind(w.removes);
   if (removals === 'none') return ` It is added to at ${list(w.adds)}, and nothing in ${searchedWords(w.searched)} ever takes out of it: ${bound}.`;
   if (removals === 'reset') return ` It is added to at ${list(w.adds)}, and only emptied all at once, at ${list(w.removes)}; nothing takes its entries out one by one: ${bound}.`;

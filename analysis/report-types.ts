@@ -124,6 +124,8 @@ export interface Leak {
    * in, or else in the program's other scripts (`searched`: the files read). An empty `removes`
    * says none of them does; a removal that exists is skipped on some path (an early return, a
    * throw). Absent when nothing adds to it, or too many files add to something of that name.
+   * For an instance of a library's class in the developer's variable (one Ajv for the app), the
+   * program's calls of its methods instead (`calls`), those named for taking out as removes.
    */
   writes?: ProgramWrites;
   /**

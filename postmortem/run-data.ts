@@ -40,7 +40,7 @@ export interface DiagnosedLeak {
   examples?: string[];
   location?: { file?: string; line?: number; column?: number } | null;
   /** Where the located file adds to the holder and takes from it. */
-  writes?: { adds?: WriteSiteData[]; removes?: WriteSiteData[]; searched?: string[] };
+  writes?: { adds?: WriteSiteData[]; removes?: WriteSiteData[]; searched?: string[]; calls?: boolean };
   score?: number;
   summary?: string;
 }

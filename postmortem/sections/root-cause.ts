@@ -160,6 +160,7 @@ function writesItem(w: DiagnosedLeak['writes']): Inline[] | null {
   const removes = sites(w?.removes);
   const searched = (Array.isArray(w?.searched) ? w.searched : []).filter((f): f is string => typeof f === 'string');
   const list = (xs: WriteSiteData[]): Inline[] => xs.slice(0, 3).flatMap((x, i) => [...(i > 0 ? [', '] : []), code(`${x.file}:${x.line}`), ` (${str(x.call)})`]);
+  if (w?.calls === true) return ['Called at: ', ...list(adds), ...(removes.length > 0 ? ['; what takes out of it is called only at: ', ...list(removes)] : []), '.'];
   const removals = removalKind(removes);
   if (removals === 'entries') return ['Added to at: ', ...list(adds), '; taken out of only at: ', ...list(removes), '.'];
   if (removals === 'reset') return ['Added to at: ', ...list(adds), '; only emptied all at once, at: ', ...list(removes), '; nothing takes its entries out one by one.'];

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { diagnose, renderMarkdown } from '../../analysis/diagnose.ts';
+import { renderText } from '../../analysis/render-text.ts';
 import { REPO } from './fixtures.ts';
 import { ABORT_TIMEOUT, diagnoseKind, dir, FIXTURE, lineOf, run } from './outside-leak-runs.ts';
 import { CHILD_TIMEOUT_MS, TEST_TIMEOUT_MS } from '../helpers/lane-bounds.ts';
@@ -703,6 +704,9 @@ describe.concurrent('diagnose on leaks written outside the lab', () => {
     // Its Map and its key and value lists grow together: one cache kept without a bound.
     expect(top.alsoGrowing?.length).toBeGreaterThanOrEqual(2);
     expect(top.summary).toMatch(/^\w+ inside `pageCache` \(a library's \w+\) grew from 3000 to 9000 entries/);
+    // Nothing of the developer's adds to a collection of theirs: their calls of the library's object do.
+    expect(top.writes).toEqual({ adds: [{ file: 'test/fixtures/analysis/outside-leaks.mjs', line: lineOf('pageCache.set('), column: expect.any(Number), call: 'pageCache.set' }], removes: [], searched: ['test/fixtures/analysis/outside-leaks.mjs'], calls: true });
+    expect(renderText(r)).toContain('called at: test/fixtures/analysis/outside-leaks.mjs:');
     expect(renderMarkdown(r)).toContain('usually kept without a bound on its size or age');
   }, TEST_TIMEOUT_MS);
 

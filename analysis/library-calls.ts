@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import type { FinalGraph } from './final-graph.ts';
+import type { ProgramWrites, WriteSite } from './holder-writes.ts';
+import type { SourceLocation } from './report-types.ts';
+import { libraryOwned } from './code-ownership.ts';
+import { edgeNameOf } from './heap-snapshot.ts';
+import { inComment, isIdentifier, positionOf } from './source-files.ts';
+import { inPackage } from './source-maps.ts';
+
+/** At most this many calls of each sort: where to read, not a cross-reference. */
+const MAX_CALLS = 10;
+
+/** A method that takes out, by its name (`removeSchema`, `deleteMany`, `off`, `clearCache`). */
+const TAKES_OUT = /^(?:remove|delete|clear|reset|dispose|destroy|close|off|unsubscribe|unregister|unwatch|evict|purge|prune|release|free)(?![a-z\d])/;
+
+/**
+ * For an object of a library's class kept in the developer's variable (one Ajv for the app, an
+ * LRU cache, a client), growing itself or in its own collections: the library keeps what grows,
+ * so no `name.set(` of the developer's adds to it; their calls of its methods do. Those calls in
+ * the file the leak is located in, a method named for taking out (remove, delete, clear,
+ * dispose...) as a removal, any other as an add (`cartAjv.compile(schema)`, which caches each
+ * schema object it is given). Null when the object the name holds on the path is not a library's
+ * (the developer's own class: its writes are searched as any holder's), or when the code calls
+ * none of its methods.
+ */
+export function libraryObjectCalls(g: FinalGraph, path: { nodes: number[]; edges: number[] }, at: SourceLocation | null, name: string): ProgramWrites | null {
+  if (!at || at.approximate || !isIdentifier(name)) return null;
+  if (at.file.startsWith('node:') || /^[a-z][\w+.-]*:\/\//i.test(at.file) || inPackage(at.file)) return null;
+  const named = path.edges.findLastIndex((e) => edgeNameOf(g.s, e) === name);
+  if (named < 0 || g.s.nodeType[path.nodes[named]!] !== g.s.types.object || !libraryOwned(g, path.nodes[named]!)) return null;
+  const text = g.sources.read(resolve(at.file));
+  if (!text) return null;
+  return methodCalls(text, at.file, name);
+}
+
+/** The calls of `name`'s methods in `text` (the source of `file`), sorted as libraryObjectCalls says; null with no add. */
+export function methodCalls(text: string, file: string, name: string): ProgramWrites | null {
+  const out: ProgramWrites = { adds: [], removes: [], searched: [file], calls: true };
+  const call = new RegExp(`(?<![\\w$.#])${name.replace(/\$/g, '\\$')}\\s*\\??\\.\\s*([A-Za-z_$][\\w$]*)\\s*\\(`, 'g');
+  for (const m of text.matchAll(call)) {
+    if (inComment(text, m.index)) continue;
+    const site: WriteSite = { file, ...positionOf(text, m.index), call: `${name}.${m[1]}` };
+    const sort = TAKES_OUT.test(m[1]!) ? out.removes : out.adds;
+    if (sort.length < MAX_CALLS) sort.push(site);
+  }
+  return out.adds.length > 0 ? out : null;
+}
