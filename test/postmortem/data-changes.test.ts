@@ -131,6 +131,11 @@ describe('postmortem numbers follow the data', () => {
     diagnosis.leaks[0] = { ...top, writes: { searched: [file], adds: [{ file, line: 40, column: 9, call: 'inflightQuotes.set' }], removes: [{ file, line: 44, column: 18, call: 'inflightQuotes.clear' }] } };
     writeJson(dir, 'diagnosis.json', diagnosis);
     expect(mdSection(await markdownOf(dir), 'Root cause and resolution in detail')).toContain(`Added to at: \`${file}:40\` (inflightQuotes.set); only emptied all at once, at: \`${file}:44\` (inflightQuotes.clear); nothing takes its entries out one by one.`);
+    // A library's object in the code's variable: the code's calls of its methods.
+    const ajv = 'leak-scenarios/ajv-compile-per-request.ts';
+    diagnosis.leaks[0] = { ...top, writes: { searched: [ajv], calls: true, adds: [{ file: ajv, line: 80, column: 28, call: 'cartAjv.compile' }], removes: [{ file: ajv, line: 83, column: 25, call: 'cartAjv.removeSchema' }] } };
+    writeJson(dir, 'diagnosis.json', diagnosis);
+    expect(mdSection(await markdownOf(dir), 'Root cause and resolution in detail')).toContain(`Called at: \`${ajv}:80\` (cartAjv.compile); what takes out of it is called only at: \`${ajv}:83\` (cartAjv.removeSchema).`);
     // Written by hand or by an older diagnosis: no sites, no line.
     diagnosis.leaks[0] = { ...top, writes: { adds: [{ file, call: 'x.set' }] } };
     writeJson(dir, 'diagnosis.json', diagnosis);
