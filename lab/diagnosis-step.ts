@@ -30,8 +30,10 @@ export async function runDiagnosis(incident: Incident, runDir: string, snapshots
     snapshots: snapshots.map((s) => s.file),
     elapsedMs: report.elapsedMs,
   };
+  // The summary ends with the location when it has one: a timeline line says it once.
+  const location = data.topSuspect?.location;
   const summary = top
-    ? `Heap diff of ${files.length} snapshots points at ${holder || top.name}${data.topSuspect?.location ? ` (${data.topSuspect.location})` : ''}: ${top.summary}`
+    ? `Heap diff of ${files.length} snapshots points at ${holder || top.name}${location && !top.summary.includes(location) ? ` (${location})` : ''}: ${top.summary}`
     : `Heap diff of ${files.length} snapshots found no growing holder.`;
   incident.timeline.record<DiagnosisData>('diagnosis', 'developer', summary, data);
   return data;

@@ -33,6 +33,9 @@ describe('npm run outage (short profile), end to end', () => {
     }
     const diagnosis = events.find((e) => e.type === 'diagnosis')!;
     expect(diagnosis.data.correct, JSON.stringify(diagnosis.data.topSuspect)).toBe(true);
+    // A short bullet: the holder's place said once.
+    const place = (diagnosis.data.topSuspect as { location: string }).location;
+    expect(diagnosis.summary.split(place)).toHaveLength(2);
 
     // Real times: in the zone asked for, in order, and inside the run's own wall-clock window.
     const times = events.map((e) => Date.parse(e.at));
