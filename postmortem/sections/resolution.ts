@@ -32,7 +32,8 @@ export function resolution(ctx: SectionContext): Section {
     blocks.push(paragraph(
       `Verification at ${atZ(ctx, verify.ms)}. ${verify.summary} `,
       strong(v.passed === true ? 'The check passed.' : v.passed === false ? 'The check failed.' : 'The check did not say whether it passed.'),
-      v.requests !== undefined ? ` (${count(numOrNaN(v.requests))} requests, ${count(numOrNaN(v.failed))} failed.)` : '',
+      // The lab's summary gives the counts; one written elsewhere may not.
+      v.requests !== undefined && !verify.summary.includes(`${count(numOrNaN(v.requests))} requests`) ? ` (${count(numOrNaN(v.requests))} requests, ${count(numOrNaN(v.failed))} failed.)` : '',
     ));
   } else {
     blocks.push(ctx.missing('timeline.jsonl: verify event', 'The fix was not verified in this run (no "verify" event).'));

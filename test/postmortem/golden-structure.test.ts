@@ -151,6 +151,8 @@ describe('postmortem of the recorded run: structure and numbers', () => {
     const section = mdSection(md, 'Root cause and resolution in detail');
     expect(section).toContain(`| Requests / failed | ${count(verify.data.requests as number)} / ${count(verify.data.failed as number)} |`);
     expect(section).toContain(`| Window | ${verify.data.seconds} s`);
+    // The resolution quotes the verify event's summary, which gives the counts: once, not twice.
+    expect(mdSection(md, 'Resolution').split(`${count(verify.data.requests as number)} requests`)).toHaveLength(2);
   });
 
   it('derives corrective tasks with owners and priorities from the run', () => {
