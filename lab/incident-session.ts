@@ -103,7 +103,7 @@ export function openIncidentSession(scenario: LeakScenario, opts: Readonly<Outag
         onAlert(alert) {
           // The timeline gets one short sentence; the monitor's full reading stays in `detail`.
           incident.onAlert(
-            { rule: alert.rule, severity: alert.severity, state: alert.state, value: alert.value, threshold: alert.threshold, unit: alert.unit, detail: alert.summary },
+            { rule: alert.rule, severity: alert.severity, state: alert.state, value: alert.value, threshold: alert.threshold, unit: alert.unit, basis: alert.basis, detail: alert.summary },
             alert.state === 'firing'
               ? `Alert ${alert.rule} fired (${alert.severity}): ${formatValue(alert.value, alert.unit)} against a threshold of ${formatValue(alert.threshold, alert.unit)}.`
               : `Alert ${alert.rule} resolved: ${formatValue(alert.value, alert.unit)}, under ${formatValue(alert.threshold, alert.unit)}.`,

@@ -67,6 +67,8 @@ export interface AlertData {
   unit: string;
   /** The monitor's full reading, e.g. the growth rate and when the cap would be reached. */
   detail?: string;
+  /** A level measured now, or a forecast from the trend; absent in runs recorded before it was kept. */
+  basis?: 'level' | 'forecast';
 }
 
 export interface SnapshotData {

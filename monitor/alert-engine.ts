@@ -64,7 +64,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
         const state = stateOf(rule.name);
         state.lastValue = result.value;
         if (result.value === null) continue;
-        const base = { rule: rule.name, severity: rule.severity, at: now, value: result.value, unit: rule.unit };
+        const base = { rule: rule.name, severity: rule.severity, at: now, value: result.value, unit: rule.unit, basis: rule.basis };
         const summary = result.summary ?? `${rule.name}: ${result.value} (threshold ${rule.threshold})`;
         if (!state.firing) {
           state.streak = result.firing ? state.streak + 1 : 0;

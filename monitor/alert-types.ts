@@ -15,6 +15,8 @@ export interface WindowData {
 
 export type AlertUnit = 'ratio' | 'bytes' | 'ms';
 
+export type AlertBasis = 'level' | 'forecast';
+
 export interface RuleResult {
   /** The measured value; null when the window holds too little to judge (the evaluation is skipped). */
   value: number | null;
@@ -40,6 +42,8 @@ export interface AlertRule {
   readonly resolveThreshold: number;
   /** What value and thresholds are measured in. */
   readonly unit: AlertUnit;
+  /** Whether the value is a level measured now, or a forecast from its trend (predict_linear). */
+  readonly basis: AlertBasis;
   /** Overrides the engine's K for this rule. */
   readonly forEvaluations?: number;
   evaluate(window: WindowData): RuleResult;
@@ -55,6 +59,7 @@ export interface AlertEvent {
   /** The bound that was crossed: threshold when firing, resolveThreshold when resolved. */
   threshold: number;
   unit: AlertUnit;
+  basis: AlertBasis;
   summary: string;
 }
 

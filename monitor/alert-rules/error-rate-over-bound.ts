@@ -18,6 +18,7 @@ export function errorRateOverBound(p: ErrorRateParams): AlertRule {
     threshold: p.bound,
     resolveThreshold: p.resolve,
     unit: 'ratio',
+    basis: 'level',
     evaluate(window) {
       let requests = 0;
       let failed = 0;

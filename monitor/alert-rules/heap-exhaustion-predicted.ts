@@ -27,6 +27,7 @@ export function heapExhaustionPredicted(p: HeapExhaustionParams): AlertRule {
     threshold: p.heapCapBytes,
     resolveThreshold: p.heapCapBytes * p.resolveShare,
     unit: 'bytes',
+    basis: 'forecast',
     evaluate(window) {
       const samples = latestProcessSamples(window);
       if (samples.length < p.minPoints) return { value: null, firing: false };

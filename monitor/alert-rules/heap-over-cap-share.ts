@@ -18,6 +18,7 @@ export function heapOverCapShare(p: HeapShareParams): AlertRule {
     threshold: p.fire,
     resolveThreshold: p.resolve,
     unit: 'ratio',
+    basis: 'level',
     evaluate(window) {
       const samples = latestProcessSamples(window);
       if (samples.length === 0) return { value: null, firing: false };

@@ -22,6 +22,7 @@ export function latencyP99OverSlo(p: LatencySloParams): AlertRule {
     threshold: p.sloMs,
     resolveThreshold: p.resolveMs,
     unit: 'ms',
+    basis: 'level',
     evaluate(window) {
       const p99s = window.load.flatMap((s) => (s.latencyP99Ms === null ? [] : [s.latencyP99Ms]));
       if (p99s.length < p.minSeconds) return { value: null, firing: false };

@@ -29,9 +29,13 @@ function broadly(ctx: SectionContext): Block[] {
   const blocks: Block[] = [paragraph('What can be improved, broadly:')];
   const points: Inline[][] = [];
   if (facts.firstAlert && facts.detectMs !== null) {
+    const first = facts.firstAlert.data;
+    const rule = `${str(first.rule)} at ${inUnit(first.threshold, first.unit)}`;
+    // Runs recorded before alerts kept their basis say neither.
+    const what = first.basis === 'forecast' ? `a forecast from the trend, ${str(first.rule)} (${inUnit(first.value, first.unit)} predicted against ${inUnit(first.threshold, first.unit)})` : first.basis === 'level' ? `a fixed threshold, ${rule}` : rule;
     points.push([
       strong('Detection.'),
-      ` The first alert was a fixed threshold, ${str(facts.firstAlert.data.rule)} at ${inUnit(facts.firstAlert.data.threshold, facts.firstAlert.data.unit)}; it fired ${formatDuration(facts.detectMs)} after the leaky deploy`,
+      ` The first alert was ${what}; it fired ${formatDuration(facts.detectMs)} after the leaky deploy`,
       facts.leakSlopeBytesPerSecond !== null ? `, while heap used had been growing ${bytesPerSecond(facts.leakSlopeBytesPerSecond)} from the start.` : '.',
     ]);
   }
@@ -116,14 +120,13 @@ function alertTasks(ctx: SectionContext): Task[] {
   const { facts } = ctx;
   const tasks: Task[] = [];
   if (facts.firstAlert && facts.detectMs !== null) {
-    tasks.push({
-      priority: 'P1',
-      owner: ctx.opsTeam,
-      text: [
-        `Add a growth-trend alert on heap used (its slope over a window), beside the threshold alerts: detection took ${formatDuration(facts.detectMs)} after the leaky deploy`,
-        facts.leakSlopeBytesPerSecond !== null ? `, while heap used grew ${bytesPerSecond(facts.leakSlopeBytesPerSecond)} from the start.` : '.',
-      ],
-    });
+    const grew = facts.leakSlopeBytesPerSecond !== null ? `, while heap used grew ${bytesPerSecond(facts.leakSlopeBytesPerSecond)} from the start` : '';
+    // A forecast of the cap already watches the trend, but only near the cap: a slower leak pages later still.
+    const text =
+      facts.firstAlert.data.basis === 'forecast'
+        ? `Add an alert on sustained heap growth (heap used after GC rising over several minutes, whatever the cap), beside ${str(facts.firstAlert.data.rule)}: a forecast of the cap fires only once the cap is within its horizon, here ${formatDuration(facts.detectMs)} after the leaky deploy${grew}, and a slower leak would page later still.`
+        : `Add a growth-trend alert on heap used (its slope over a window), beside the threshold alerts: detection took ${formatDuration(facts.detectMs)} after the leaky deploy${grew}.`;
+    tasks.push({ priority: 'P1', owner: ctx.opsTeam, text: [text] });
   } else if (!facts.firstAlert) {
     tasks.push({ priority: 'P1', owner: ctx.opsTeam, text: ['Add alerts on heap growth, latency and error rate: no alert fired in this run.'] });
   }

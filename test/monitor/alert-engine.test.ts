@@ -15,6 +15,7 @@ function scriptedRule(values: (number | null)[], extra: Partial<AlertRule> = {})
     threshold: 10,
     resolveThreshold: 5,
     unit: 'ms',
+    basis: 'level',
     evaluate() {
       const value = values[i++] ?? null;
       return { value, firing: value !== null && value > 10, summary: `value ${value}` };
@@ -39,7 +40,7 @@ describe('alert engine', () => {
     const { events, states } = run([11, 12, 3, 11, 12, 13, 14]);
     expect(states).toEqual(['pending', 'pending', 'inactive', 'pending', 'pending', 'firing', 'firing']);
     expect(events).toEqual([
-      { rule: 'scripted', severity: 'warning', state: 'firing', at: T0 + 5000, value: 13, threshold: 10, unit: 'ms', summary: 'value 13' },
+      { rule: 'scripted', severity: 'warning', state: 'firing', at: T0 + 5000, value: 13, threshold: 10, unit: 'ms', basis: 'level', summary: 'value 13' },
     ]);
   });
 

@@ -32,6 +32,8 @@ describe('the registered rules', () => {
     expect(rules.find((r) => r.name === 'latency-p99-over-slo')!.threshold).toBe(300);
     expect(rules.find((r) => r.name === 'error-rate-over-bound')!.threshold).toBe(0.05);
     expect(rules.find((r) => r.name === 'heap-exhaustion-predicted')!.threshold).toBe(CAP);
+    // Only the exhaustion rule's value is a forecast (predict_linear); the others measure a level.
+    expect(rules.map((r) => r.basis)).toEqual(['level', 'forecast', 'level', 'level']);
     try {
       createAlertRules({ heapCapBytes: 0 });
       expect.unreachable();

@@ -163,6 +163,30 @@ describe('postmortem numbers follow the data', () => {
     expect(mdSection(md, 'Root cause and resolution in detail')).toContain("Held by: `sessionStore` (its `store`, a library's LRUCache).");
   });
 
+  it('says what kind of alert detected the leak, and asks for the alert that would have come sooner', async () => {
+    const dir = copyRun();
+    const rows = readJsonl(dir, 'timeline.jsonl');
+    const first = rows.findIndex((e) => e.type === 'alert' && e.data.state === 'firing');
+    const { rule } = rows[first].data;
+    const withBasis = (basis?: string) => {
+      rows[first] = { ...rows[first], data: { ...rows[first].data, basis } };
+      writeJsonl(dir, 'timeline.jsonl', rows);
+      return markdownOf(dir).then((md) => mdSection(md, 'Corrective and preventative measures'));
+    };
+    // A forecast of the cap watches the trend already: not "a fixed threshold", and no trend alert asked for.
+    const forecast = await withBasis('forecast');
+    expect(forecast).toContain(`The first alert was a forecast from the trend, ${rule} (`);
+    expect(forecast).toContain(`Add an alert on sustained heap growth (heap used after GC rising over several minutes, whatever the cap), beside ${rule}:`);
+    expect(forecast).not.toContain('fixed threshold');
+    const level = await withBasis('level');
+    expect(level).toContain(`The first alert was a fixed threshold, ${rule} at `);
+    expect(level).toContain('Add a growth-trend alert on heap used');
+    // Recorded before alerts kept their basis: neither claimed.
+    const unknown = await withBasis(undefined);
+    expect(unknown).toContain(`The first alert was ${rule} at `);
+    expect(unknown).not.toContain('fixed threshold');
+  });
+
   it('changes the error budget when the SLO target changes', async () => {
     const dir = copyRun();
     const settings = readJson(dir, 'settings.json');
