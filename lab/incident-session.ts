@@ -105,7 +105,7 @@ export function openIncidentSession(scenario: LeakScenario, opts: Readonly<Outag
           incident.onAlert(
             { rule: alert.rule, severity: alert.severity, state: alert.state, value: alert.value, threshold: alert.threshold, unit: alert.unit, basis: alert.basis, detail: alert.summary },
             alert.state === 'firing'
-              ? `Alert ${alert.rule} fired (${alert.severity}): ${formatValue(alert.value, alert.unit)} against a threshold of ${formatValue(alert.threshold, alert.unit)}.`
+              ? `Alert ${alert.rule} fired (${alert.severity}): ${formatValue(alert.value, alert.unit)}${alert.basis === 'forecast' ? ' predicted' : ''} against a threshold of ${formatValue(alert.threshold, alert.unit)}.`
               : `Alert ${alert.rule} resolved: ${formatValue(alert.value, alert.unit)}, under ${formatValue(alert.threshold, alert.unit)}.`,
             new Date(alert.at),
           );

@@ -35,6 +35,7 @@ describe('npm run outage (short profile), end to end', () => {
     expect(diagnosis.data.correct, JSON.stringify(diagnosis.data.topSuspect)).toBe(true);
     // Each alert says whether its value was measured or forecast, for the postmortem's detection.
     expect(new Set(events.filter((e) => e.type === 'alert').map((e) => e.data.basis))).toEqual(new Set(['forecast', 'level']));
+    expect(events.find((e) => e.type === 'alert' && e.data.basis === 'forecast')!.summary).toMatch(/ MB predicted against a threshold of /);
     // A short bullet: the holder's place said once.
     const place = (diagnosis.data.topSuspect as { location: string }).location;
     expect(diagnosis.summary.split(place)).toHaveLength(2);
