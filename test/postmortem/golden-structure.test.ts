@@ -103,6 +103,9 @@ describe('postmortem of the recorded run: structure and numbers', () => {
     for (const e of all.filter((x) => x.type === 'escalation')) {
       expect(mdSection(md, 'Escalation')).toContain(`**${e.data.to}**`);
       expect(mdSection(md, 'Escalation')).toContain(hms(Date.parse(e.at), tz));
+      // The outage is counted from the first alert here: the span since then is said once.
+      const since = formatDuration(Date.parse(e.at) - outageStartMs(dir));
+      expect(mdSection(md, 'Escalation')).toContain(`(${since} after the first alert, when the outage began).`);
     }
     const actions = mdSection(md, 'Actions taken');
     for (const e of all.filter((x) => x.type === 'action')) expect(actions).toContain(`${hms(Date.parse(e.at), tz)} — **${e.data.action}**`);
