@@ -33,7 +33,11 @@ export function libraryObjectCalls(g: FinalGraph, path: { nodes: number[]; edges
   return methodCalls(text, at.file, name);
 }
 
-/** The calls of `name`'s methods in `text` (the source of `file`), sorted as libraryObjectCalls says; null with no add. */
+/**
+ * The calls of `name`'s methods in `text` (the source of `file`), sorted as libraryObjectCalls
+ * says; when none adds, the calls it is handed to instead (`session({ store: sessionStore })`:
+ * express-session adds to the store it is given). Null with neither.
+ */
 export function methodCalls(text: string, file: string, name: string): ProgramWrites | null {
   const out: ProgramWrites = { adds: [], removes: [], searched: [file], calls: true };
   const call = new RegExp(`(?<![\\w$.#])${name.replace(/\$/g, '\\$')}\\s*\\??\\.\\s*([A-Za-z_$][\\w$]*)\\s*\\(`, 'g');
@@ -43,5 +47,52 @@ export function methodCalls(text: string, file: string, name: string): ProgramWr
     const sort = TAKES_OUT.test(m[1]!) ? out.removes : out.adds;
     if (sort.length < MAX_CALLS) sort.push(site);
   }
+  if (out.adds.length === 0) out.adds.push(...handedTo(text, file, name));
   return out.adds.length > 0 ? out : null;
+}
+
+/** Words that open a parenthesis without calling anything. */
+const NOT_CALLS = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'typeof', 'await', 'yield', 'void', 'new', 'in', 'of']);
+
+/**
+ * Where `name` is an argument of a call, or a value in an object literal that is one
+ * (`session({ secret, store: sessionStore })`): the call, as `session(…sessionStore…)`.
+ */
+function handedTo(text: string, file: string, name: string): WriteSite[] {
+  const out: WriteSite[] = [];
+  const bare = new RegExp(`(?<![\\w$.#])${name.replace(/\$/g, '\\$')}(?![\\w$]|\\s*(?:\\??\\.|=(?!=)|\\())`, 'g');
+  for (const m of text.matchAll(bare)) {
+    if (inComment(text, m.index)) continue;
+    const callee = enclosingCallee(text, m.index);
+    if (!callee) continue;
+    out.push({ file, ...positionOf(text, callee.at), call: `${callee.name}(…${name}…)` });
+    if (out.length >= MAX_CALLS) break;
+  }
+  return out;
+}
+
+/** The function called with the argument list `at` is in, directly or inside one object literal; null elsewhere. */
+function enclosingCallee(text: string, at: number): { name: string; at: number } | null {
+  let depth = 0;
+  let objects = 0;
+  for (let i = at - 1; i >= 0 && at - i < 2000; i--) {
+    const c = text[i];
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '(' || c === '[' || c === '{') {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      if (c === '[') return null;
+      // An object literal handed as an argument (after `(` or `,`): one level of it; not a block.
+      if (c === '{') {
+        if (++objects > 1 || !/[(,]\s*$/.test(text.slice(Math.max(0, i - 50), i))) return null;
+        continue;
+      }
+      const callee = /((?:[A-Za-z_$][\w$]*\s*\.\s*)*[A-Za-z_$][\w$]*)\s*$/.exec(text.slice(Math.max(0, i - 200), i));
+      if (!callee || NOT_CALLS.has(callee[1]!) || /\bfunction\s*$/.test(text.slice(Math.max(0, i - 200), i - callee[1]!.length))) return null;
+      return { name: callee[1]!.replace(/\s+/g, ''), at: i - callee[0].length };
+    } else if (c === ';' && depth === 0) return null;
+  }
+  return null;
 }

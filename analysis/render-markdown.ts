@@ -74,7 +74,7 @@ function writesProse(w: ProgramWrites): string {
   const bound = 'bound it (evict the oldest, expire by age) or remove each entry when done with it';
   if (w.calls) {
     const out = w.removes.length > 0 ? `, and calls what takes out of it only at ${list(w.removes)}` : '';
-    return ` The program calls it at ${list(w.adds)}${out}: each call may add to what the library keeps, so look at what those calls give it anew each time (an object the library caches by identity, a new key).`;
+    return ` The program uses it at ${list(w.adds)}${out}: each of those calls may add to what the library keeps, so look at what they give it anew each time (an object the library caches by identity, a new key), or at the bound it is made with.`;
   }
   const removals = removalKind(w.removes);
   if (removals === 'none') return ` It is added to at ${list(w.adds)}, and nothing in ${searchedWords(w.searched)} ever takes out of it: ${bound}.`;

@@ -36,4 +36,28 @@ describe("the program's calls of a library object's methods", () => {
     expect(methodCalls('const cache = new LRU();\ncache.clear();\n', 'a.mjs', 'cache')).toBeNull();
     expect(methodCalls('export const cache = new LRU();\n', 'a.mjs', 'cache')).toBeNull();
   });
+
+  it('with no method call that adds, where the code hands it to a call: express-session given the store', () => {
+    const app = [
+      "const sessionStore = new session.MemoryStore();",
+      'if (sessionStore) log(1);',
+      'const options = { store: sessionStore };',
+      'function keep(sessionStore) { return sessionStore; }',
+      'const wrap = (sessionStore) => sessionStore;',
+      "app.use(session({ secret, store: sessionStore, resave: false }));",
+      'remember(cache, sessionStore);',
+      'app.get("/", (req, res) => { sessionStore; });',
+      'export const dispose = () => sessionStore.clear();',
+    ].join('\n');
+    const at = (line: number, text: string) => app.split('\n')[line - 1]!.indexOf(text) + 1;
+    expect(methodCalls(app, 'app.mjs', 'sessionStore')).toEqual({
+      adds: [
+        { file: 'app.mjs', line: 6, column: at(6, 'session('), call: 'session(…sessionStore…)' },
+        { file: 'app.mjs', line: 7, column: 1, call: 'remember(…sessionStore…)' },
+      ],
+      removes: [{ file: 'app.mjs', line: 9, column: at(9, 'sessionStore.'), call: 'sessionStore.clear' }],
+      searched: ['app.mjs'],
+      calls: true,
+    });
+  });
 });
