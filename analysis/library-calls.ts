@@ -19,15 +19,18 @@ const TAKES_OUT = /^(?:remove|delete|clear|reset|dispose|destroy|close|off|unsub
  * so no `name.set(` of the developer's adds to it; their calls of its methods do. Those calls in
  * the file the leak is located in, a method named for taking out (remove, delete, clear,
  * dispose...) as a removal, any other as an add (`cartAjv.compile(schema)`, which caches each
- * schema object it is given). Null when the object the name holds on the path is not a library's
+ * schema object it is given), or else where it is handed to a call. Null when the object the name holds on the path is not a library's
  * (the developer's own class: its writes are searched as any holder's), or when the code calls
  * none of its methods.
  */
 export function libraryObjectCalls(g: FinalGraph, path: { nodes: number[]; edges: number[] }, at: SourceLocation | null, name: string): ProgramWrites | null {
   if (!at || at.approximate || !isIdentifier(name)) return null;
   if (at.file.startsWith('node:') || /^[a-z][\w+.-]*:\/\//i.test(at.file) || inPackage(at.file)) return null;
+  // The object the name holds on the path; or, when the path reaches it through the library's own
+  // variables (express-session's `store`), the nearest object above the holder.
   const named = path.edges.findLastIndex((e) => edgeNameOf(g.s, e) === name);
-  if (named < 0 || g.s.nodeType[path.nodes[named]!] !== g.s.types.object || !libraryOwned(g, path.nodes[named]!)) return null;
+  const object = named >= 0 ? path.nodes[named]! : (path.nodes[path.nodes.length - 2] ?? -1);
+  if (object < 0 || g.s.nodeType[object] !== g.s.types.object || !libraryOwned(g, object)) return null;
   const text = g.sources.read(resolve(at.file));
   if (!text) return null;
   return methodCalls(text, at.file, name);

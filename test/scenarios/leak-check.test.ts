@@ -97,5 +97,11 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('leak check and diagno
     // Located exactly in the scenario's file, found by name where tsx's rewrite lost positions.
     expect(top.location, JSON.stringify(top.location)).toMatchObject({ file: `leak-scenarios/${name}.ts` });
     expect(top.location?.approximate, JSON.stringify(top.location)).toBeUndefined();
+    // A collection, or a library's object the code keeps (one Ajv, a session store): where the
+    // scenario's code adds to it, calls it, or hands it over, in its own file.
+    if (['map', 'set', 'array', 'object'].includes(top.kind)) {
+      expect(top.writes?.adds.length, JSON.stringify(top.writes)).toBeGreaterThan(0);
+      expect(top.writes!.adds.map((a) => a.file)).toEqual(top.writes!.adds.map(() => `leak-scenarios/${name}.ts`));
+    }
   }, 120_000);
 });
