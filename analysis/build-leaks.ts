@@ -29,9 +29,6 @@ import { namedHolderWrites, writesAt } from './holder-writes.ts';
 import { libraryObjectCalls } from './library-calls.ts';
 import { frameLocal, stackLocal, stackOwnerField } from './stack-local.ts';
 
-/** What a library's object keeps for the program: listeners, timers and handles have calls of their own to find. */
-const LIBRARY_HELD = new Set<LeakKind>(['map', 'set', 'array', 'object']);
-
 /** Holders whose entries are keyed values a developer put there, not links or listeners. */
 const COLLECTIONS: ReadonlySet<LeakKind> = new Set(['map', 'set', 'array', 'object']);
 
@@ -278,8 +275,9 @@ function describe(g: FinalGraph, c: Candidate, path: { nodes: number[]; edges: n
     : !link && !pkg && (COLLECTIONS.has(naming.kind) || naming.kind === 'string')
       ? namedHolderWrites(g, location, naming, exportedNames(g, path))
       : null;
-  // A library's object in the developer's variable (one Ajv, an LRU cache): their calls of its methods are what adds.
-  const calls = !writes && !link && !pkg && !inside && LIBRARY_HELD.has(naming.kind) ? libraryObjectCalls(g, path, location, naming.name) : null;
+  // A library's object in the developer's variable (one Ajv, an LRU cache): their calls of its methods are what adds
+  // (listeners, timers and handles have calls of their own to find).
+  const calls = !writes && !link && !pkg && !inside && COLLECTIONS.has(naming.kind) ? libraryObjectCalls(g, path, location, naming.name) : null;
   const useEntries = c.byEntries;
   const counts = useEntries ? c.entries : c.count;
   const leak: Leak = {

@@ -108,7 +108,7 @@ export function computeDominators(s: HeapSnapshot, k: KnownStrings = knownString
  * tree's): built again from them after being dropped, they are the same. The paths and every
  * other walk over edges see the snapshot's own edges.
  */
-export function retainersWithout(s: HeapSnapshot, ignored: readonly number[], added: AddedEdges, root = 0): Retainers {
+function retainersWithout(s: HeapSnapshot, ignored: readonly number[], added: AddedEdges, root = 0): Retainers {
   const types = ignored.map((e) => s.edgeType[e]);
   for (const e of ignored) s.edgeType[e] = s.types.edgeWeak;
   try {

@@ -101,8 +101,7 @@ export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string,
   if (!own || !METHODS[kind]) return null;
   const holder = own[1];
   const asProperty = property || own.index > 0;
-  const mine = at && !at.file.startsWith('node:') && !/^[a-z][\w+.-]*:\/\//i.test(at.file) && !inPackage(at.file);
-  const here = mine ? g.sources.read(resolve(at.file)) : null;
+  const here = at && inDevelopersFile(at) ? g.sources.read(resolve(at.file)) : null;
   const declared = at?.approximate ? undefined : (at ?? undefined);
   // Whether a group's outer holder is a variable or a property, the report's name does not say.
   const inHere = here ? scanWrites(here, holder, kind, member ? 'either' : asProperty, { declared, member }) : null;
@@ -148,6 +147,11 @@ export function writesAt(g: FinalGraph, at: SourceLocation | null, name: string,
     if (text) scan(text, file, false);
   }
   return adding > 0 && adding <= MAX_ADDING_FILES ? { ...out, adds: out.adds.slice(0, MAX_SITES), removes: out.removes.slice(0, MAX_SITES) } : null;
+}
+
+/** A location in a file of the developer's on disk: not Node's, not a URL's, not an installed package's (neither is code to change). */
+export function inDevelopersFile(at: SourceLocation): boolean {
+  return !at.file.startsWith('node:') && !/^[a-z][\w+.-]*:\/\//i.test(at.file) && !inPackage(at.file);
 }
 
 /**

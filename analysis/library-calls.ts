@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import type { FinalGraph } from './final-graph.ts';
-import type { ProgramWrites, WriteSite } from './holder-writes.ts';
+import { inDevelopersFile, type ProgramWrites, type WriteSite } from './holder-writes.ts';
 import type { SourceLocation } from './report-types.ts';
 import { libraryOwned } from './code-ownership.ts';
 import { edgeNameOf } from './heap-snapshot.ts';
 import { inComment, isIdentifier, positionOf } from './source-files.ts';
-import { inPackage } from './source-maps.ts';
 
 /** At most this many calls of each sort: where to read, not a cross-reference. */
 const MAX_CALLS = 10;
@@ -25,7 +24,7 @@ const TAKES_OUT = /^(?:remove|delete|clear|reset|dispose|destroy|close|off|unsub
  */
 export function libraryObjectCalls(g: FinalGraph, path: { nodes: number[]; edges: number[] }, at: SourceLocation | null, name: string): ProgramWrites | null {
   if (!at || at.approximate || !isIdentifier(name)) return null;
-  if (at.file.startsWith('node:') || /^[a-z][\w+.-]*:\/\//i.test(at.file) || inPackage(at.file)) return null;
+  if (!inDevelopersFile(at)) return null;
   // The object the name holds on the path; or, when the path reaches it through the library's own
   // variables (express-session's `store`), the nearest object above the holder.
   const named = path.edges.findLastIndex((e) => edgeNameOf(g.s, e) === name);
